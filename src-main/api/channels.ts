@@ -1,0 +1,111 @@
+/**
+ * The one channel map of AEPO Lab: every request the UI can make, with the schema its input must pass and the type
+ * it answers. The Electron preload, the IPC handlers, the HTTP bridge of serve mode, the CLI and the renderer's typed
+ * client are all derived from it, so a channel exists everywhere or nowhere.
+ */
+import { z } from 'zod';
+import { settingsPatchSchema, type Settings } from '../core/settings-schema';
+import {
+  RUN_STATUSES,
+  type BenchmarkItemCount,
+  type Experiment,
+  type ExperimentSummary,
+  type JsonObject,
+  type MetricKeyInfo,
+  type MetricPoint,
+  type Run,
+} from '../store/records';
+
+/** A channel: the input schema, and the answer type carried as a phantom. */
+export interface Channel<I extends z.ZodType, O> {
+  input: I;
+  readonly answer?: O;
+}
+
+const channel =
+  <O>() =>
+  <I extends z.ZodType>(input: I): Channel<I, O> => ({ input });
+
+const id = z.number().int().positive();
+const none = z.object({}).strict();
+/** Algorithm and benchmark ids: lower case, as in the registries (`aepo`, `reinforce_pp`, `2wiki`). */
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_.+-]{0,63}$/, 'lower-case id such as "aepo" or "hotpotqa"');
+const jsonObject = z.record(z.string(), z.json()) as unknown as z.ZodType<JsonObject>;
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** How this UI is being served. */
+  mode: 'electron' | 'serve' | 'cli';
+  /** Highest applied database migration. */
+  schemaVersion: number;
+  platform: string;
+  nodeVersion: string;
+}
+
+export const channels = {
+  'app.info': channel<AppInfo>()(none),
+
+  'experiments.list': channel<ExperimentSummary[]>()(none),
+  'experiments.get': channel<Experiment>()(z.object({ id }).strict()),
+  'experiments.create': channel<Experiment>()(
+    z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        description: z.string().max(10_000).optional(),
+        config: jsonObject.optional(),
+      })
+      .strict(),
+  ),
+  'experiments.delete': channel<{ deleted: true }>()(z.object({ id }).strict()),
+
+  'runs.list': channel<Run[]>()(
+    z
+      .object({
+        experimentId: id.optional(),
+        status: z.enum(RUN_STATUSES).optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict(),
+  ),
+  'runs.get': channel<Run>()(z.object({ id }).strict()),
+  'runs.create': channel<Run>()(
+    z
+      .object({
+        experimentId: id.nullable().optional(),
+        name: z.string().max(200).optional(),
+        algorithm: slug,
+        benchmark: slug,
+        seed: z.number().int().min(0).max(2 ** 31 - 1),
+        config: jsonObject.optional(),
+      })
+      .strict(),
+  ),
+  'runs.delete': channel<{ deleted: true }>()(z.object({ id }).strict()),
+
+  'metrics.keys': channel<MetricKeyInfo[]>()(z.object({ runId: id }).strict()),
+  'metrics.series': channel<MetricPoint[]>()(
+    z
+      .object({ runId: id, key: z.string().min(1).max(200), fromStep: z.number().int().optional(), toStep: z.number().int().optional() })
+      .strict(),
+  ),
+
+  'benchmarks.list': channel<BenchmarkItemCount[]>()(none),
+
+  'settings.get': channel<Settings>()(none),
+  'settings.update': channel<Settings>()(settingsPatchSchema),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+
+/** What a caller sends (optional fields may be left out). */
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
+/** What a handler receives, after validation. */
+export type ChannelRequest<C extends ChannelName> = z.output<Channels[C]['input']>;
+export type ChannelAnswer<C extends ChannelName> = Channels[C] extends Channel<z.ZodType, infer O> ? O : never;
+
+export function isChannelName(name: string): name is ChannelName {
+  return Object.hasOwn(channels, name);
+}

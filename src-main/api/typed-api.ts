@@ -1,0 +1,37 @@
+/**
+ * The typed shapes derived from the channel map: `api.runs.list({...})` for channel `runs.list`.
+ * Types only, so the renderer may import them.
+ */
+import type { LabEventName, LabEvents } from '../core/events';
+import type { ChannelAnswer, ChannelInput, ChannelName } from './channels';
+import type { ApiResult } from './result';
+
+type GroupOf<C extends string> = C extends `${infer G}.${string}` ? G : never;
+type MethodOf<C extends string, G extends string> = C extends `${G}.${infer M}` ? M : never;
+export type ChannelGroup = GroupOf<ChannelName>;
+
+/** Input may be left out when every field is optional. */
+type Call<C extends ChannelName, R> = object extends ChannelInput<C>
+  ? (input?: ChannelInput<C>) => Promise<R>
+  : (input: ChannelInput<C>) => Promise<R>;
+
+type Grouped<Answer extends 'envelope' | 'value'> = {
+  [G in ChannelGroup]: {
+    [C in ChannelName as MethodOf<C, G>]: Call<C, Answer extends 'envelope' ? ApiResult<ChannelAnswer<C>> : ChannelAnswer<C>>;
+  };
+};
+
+export type Unsubscribe = () => void;
+export type Subscribe = <E extends LabEventName>(event: E, listener: (payload: LabEvents[E]) => void) => Unsubscribe;
+
+/** What the Electron preload puts on `window.aepoLab`: every channel, answering with envelopes. */
+export type LabBridge = Grouped<'envelope'> & { on: Subscribe };
+
+/** What the renderer uses: every channel, answering with values and throwing `ApiError` on failures. */
+export type LabApi = Grouped<'value'> & { on: Subscribe };
+
+export type { LabEventName, LabEvents } from '../core/events';
+export type { ApiErrorBody, ApiErrorCode, ApiIssue, ApiResult } from './result';
+export type { AppInfo, ChannelAnswer, ChannelInput, ChannelName } from './channels';
+export type { Settings } from '../core/settings-schema';
+export type * from '../store/records';

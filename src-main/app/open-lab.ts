@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { createDispatch, type Dispatch } from '../api/dispatch';
+import { createHandlers } from '../api/handlers';
+import type { AppInfo } from '../api/channels';
+import { EventBus } from '../core/events';
+import { createServices, type Services } from '../services';
+import { openDatabase, type Db } from '../store/database';
+import { readLedger } from '../store/migrations';
+import { DATABASE_FILE } from './paths';
+import { APP_NAME, APP_VERSION } from './version';
+
+export interface Lab {
+  dataDir: string;
+  databaseFile: string;
+  db: Db;
+  bus: EventBus;
+  services: Services;
+  /** Validates and runs one channel call; the same entry for IPC, HTTP and the CLI. */
+  dispatch: Dispatch;
+  close(): void;
+}
+
+export interface OpenLabOptions {
+  dataDir: string;
+  mode: AppInfo['mode'];
+  logError?: (error: unknown) => void;
+}
+
+/** The composition root shared by the Electron shell, serve mode and the CLI. */
+export function openLab({ dataDir, mode, logError }: OpenLabOptions): Lab {
+  const databaseFile = join(dataDir, DATABASE_FILE);
+  const db = openDatabase(databaseFile, { appVersion: APP_VERSION });
+  const bus = new EventBus();
+  const services = createServices(db, bus, APP_VERSION);
+  const schemaVersion = readLedger(db).length;
+  const appInfo = (): AppInfo => ({
+    name: APP_NAME,
+    version: APP_VERSION,
+    mode,
+    schemaVersion,
+    platform: `${process.platform}-${process.arch}`,
+    nodeVersion: process.versions.node,
+  });
+  const dispatch = createDispatch(createHandlers(services, appInfo), logError);
+  return { dataDir, databaseFile, db, bus, services, dispatch, close: () => db.close() };
+}

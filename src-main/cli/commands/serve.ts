@@ -1,0 +1,33 @@
+import { isIP } from 'node:net';
+import { startServer } from '../../serve/server';
+import { UsageError, type Command } from '../command';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export const serve: Command = {
+  path: ['serve'],
+  summary: 'serve the UI and API over HTTP (for a machine without a display)',
+  options: {
+    port: { type: 'string', label: '--port N', description: 'TCP port; 0 picks a free one (default 0)' },
+    host: { type: 'string', label: '--host H', description: 'address to bind (default 127.0.0.1)' },
+  },
+  async run(context) {
+    const port = Number(context.options.port ?? 0);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new UsageError(`--port takes a number from 0 to 65535, not "${String(context.options.port)}"`);
+    }
+    const host = String(context.options.host ?? '127.0.0.1');
+    if (host !== 'localhost' && !isIP(host)) throw new UsageError(`--host takes an IP address, not "${host}"`);
+    const lab = context.lab();
+    const server = await startServer({ dispatch: lab.dispatch, bus: lab.bus, rendererDir: context.rendererDir, host, port });
+    context.io.out(`AEPO Lab is serving at ${server.url}`);
+    context.io.out(`  data: ${lab.databaseFile}`);
+    if (!LOOPBACK.has(host)) {
+      context.io.err(`warning: bound to ${host}; anyone who can reach this address and has the token can use the app`);
+    }
+    context.io.out('  Press Ctrl+C to stop.');
+    await context.stopSignal;
+    await server.close();
+    return 0;
+  },
+};

@@ -1,0 +1,18 @@
+/** The `aepo-lab` command (bin/aepo-lab.js loads the built copy of this file). */
+import { fileURLToPath } from 'node:url';
+import { runCli } from './main';
+
+// Built as out/main/cli.js next to out/renderer/, which serve mode hands to the browser.
+const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+
+const stopSignal = new Promise<void>((resolve) => {
+  process.once('SIGINT', () => resolve());
+  process.once('SIGTERM', () => resolve());
+});
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  io: { out: (text) => console.log(text), err: (text) => console.error(text) },
+  rendererDir,
+  stopSignal,
+});

@@ -1,0 +1,143 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HTTP_STATUS, type ApiResult } from '../api/result';
+import type { Dispatch } from '../api/dispatch';
+import { LAB_EVENT_NAMES, type EventBus } from '../core/events';
+import { newAccessToken, tokenMatches, tokenOf } from './auth';
+import { serveStatic } from './static-files';
+
+export interface ServeOptions {
+  dispatch: Dispatch;
+  bus: EventBus;
+  /** Folder of the built renderer (index.html and assets). */
+  rendererDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Fixed token for tests; a random one otherwise. */
+  token?: string;
+}
+
+export interface RunningServer {
+  /** The URL to open, token included. */
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+const SSE_HEARTBEAT_MS = 15_000;
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  response.end(text);
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`request body over ${MAX_BODY_BYTES} bytes`));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+const apiError = (code: string, message: string) => ({ ok: false, error: { code, message } });
+
+/** Serves the built UI and the typed API over HTTP: `POST /api/<channel>` and `GET /api/events` (SSE). */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? newAccessToken();
+  const host = options.host ?? '127.0.0.1';
+  const closeStreams = new Set<() => void>();
+
+  async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (!tokenMatches(tokenOf(request, url), token)) {
+      sendJson(response, 401, apiError('unauthorized', 'missing or wrong access token: use the URL that `aepo-lab serve` printed'));
+      return;
+    }
+    const channel = url.pathname.slice('/api/'.length);
+    if (channel === 'events' && request.method === 'GET') return streamEvents(request, response);
+    if (request.method !== 'POST') {
+      response.setHeader('allow', 'POST');
+      sendJson(response, 405, apiError('method_not_allowed', `use POST /api/${channel} with a JSON body`));
+      return;
+    }
+    let input: unknown;
+    try {
+      const text = await readBody(request);
+      input = text.trim() === '' ? {} : JSON.parse(text);
+    } catch (error) {
+      sendJson(response, 400, apiError('invalid_input', `body is not JSON: ${(error as Error).message}`));
+      return;
+    }
+    const result: ApiResult<unknown> = await options.dispatch(channel, input);
+    sendJson(response, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
+  }
+
+  function streamEvents(request: IncomingMessage, response: ServerResponse): void {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    response.write('retry: 2000\n\n');
+    const unsubscribers = LAB_EVENT_NAMES.map((name) =>
+      options.bus.on(name, (payload) => response.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)),
+    );
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
+    const close = () => {
+      clearInterval(heartbeat);
+      unsubscribers.forEach((off) => off());
+      closeStreams.delete(close);
+      response.end();
+    };
+    closeStreams.add(close);
+    request.on('close', close);
+  }
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const work = url.pathname.startsWith('/api/')
+      ? handleApi(request, response, url)
+      : request.method === 'GET' || request.method === 'HEAD'
+        ? serveStatic(options.rendererDir, url.pathname, response)
+        : Promise.resolve(void response.writeHead(405).end());
+    work.catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, apiError('internal', (error as Error).message));
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        [...closeStreams].forEach((close) => close());
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,26 @@
+import type { EventBus } from '../core/events';
+import type { Db } from '../store/database';
+import { createBenchmarkItemsRepo } from '../store/benchmark-items-repo';
+import { createExperimentsRepo } from '../store/experiments-repo';
+import { createMetricsRepo } from '../store/metrics-repo';
+import { createRunsRepo } from '../store/runs-repo';
+import { createSettingsRepo } from '../store/settings-repo';
+import { createBenchmarksService } from './benchmarks';
+import { createExperimentsService } from './experiments';
+import { createMetricsService } from './metrics';
+import { createRunsService } from './runs';
+import { createSettingsService } from './settings';
+
+export function createServices(db: Db, bus: EventBus, appVersion: string) {
+  const experimentsRepo = createExperimentsRepo(db);
+  const runs = createRunsService(createRunsRepo(db), experimentsRepo, bus, appVersion);
+  return {
+    experiments: createExperimentsService(experimentsRepo, bus),
+    runs,
+    metrics: createMetricsService(createMetricsRepo(db), runs.get, bus),
+    benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db)),
+    settings: createSettingsService(createSettingsRepo(db), bus),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

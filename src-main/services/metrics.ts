@@ -1,0 +1,24 @@
+import type { EventBus } from '../core/events';
+import type { MetricSample, MetricsRepo, SeriesRange } from '../store/metrics-repo';
+import type { MetricKeyInfo, MetricPoint } from '../store/records';
+
+export function createMetricsService(repo: MetricsRepo, requireRun: (id: number) => unknown, bus: EventBus) {
+  return {
+    append(runId: number, samples: MetricSample[]): { written: number } {
+      requireRun(runId);
+      const written = repo.append(runId, samples);
+      bus.emit('store.changed', { tables: ['metrics'] });
+      return { written };
+    },
+    series(runId: number, key: string, range: SeriesRange = {}): MetricPoint[] {
+      requireRun(runId);
+      return repo.series(runId, key, range);
+    },
+    keys(runId: number): MetricKeyInfo[] {
+      requireRun(runId);
+      return repo.keys(runId);
+    },
+  };
+}
+
+export type MetricsService = ReturnType<typeof createMetricsService>;

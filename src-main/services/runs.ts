@@ -1,0 +1,54 @@
+import { LabError, NotFoundError } from '../core/errors';
+import type { EventBus } from '../core/events';
+import type { ExperimentsRepo } from '../store/experiments-repo';
+import type { Run, RunStatus } from '../store/records';
+import type { NewRun, RunFilter, RunsRepo, RunStatusChange } from '../store/runs-repo';
+
+/** Which status a run may move to from each status; anything else is a bug in the caller, not a user choice. */
+const NEXT_STATUS: Record<RunStatus, readonly RunStatus[]> = {
+  queued: ['running', 'cancelled'],
+  running: ['paused', 'completed', 'failed', 'cancelled'],
+  paused: ['running', 'cancelled'],
+  completed: [],
+  failed: ['queued'],
+  cancelled: ['queued'],
+};
+
+export function createRunsService(repo: RunsRepo, experiments: ExperimentsRepo, bus: EventBus, appVersion: string) {
+  const get = (id: number): Run => {
+    const run = repo.get(id);
+    if (!run) throw new NotFoundError('run', id);
+    return run;
+  };
+
+  return {
+    list(filter: RunFilter = {}): Run[] {
+      return repo.list(filter);
+    },
+    get,
+    create(input: Omit<NewRun, 'appVersion'>): Run {
+      if (input.experimentId != null && !experiments.get(input.experimentId)) {
+        throw new NotFoundError('experiment', input.experimentId);
+      }
+      const run = repo.insert({ ...input, appVersion });
+      bus.emit('store.changed', { tables: ['runs', 'experiments'] });
+      return run;
+    },
+    setStatus(id: number, change: RunStatusChange): Run {
+      const current = get(id);
+      if (!NEXT_STATUS[current.status].includes(change.status)) {
+        throw new LabError('conflict', `run ${id} is ${current.status} and cannot become ${change.status}`);
+      }
+      const run = repo.setStatus(id, change) ?? get(id);
+      bus.emit('store.changed', { tables: ['runs', 'experiments'] });
+      return run;
+    },
+    delete(id: number): { deleted: true } {
+      if (!repo.delete(id)) throw new NotFoundError('run', id);
+      bus.emit('store.changed', { tables: ['runs', 'metrics', 'experiments'] });
+      return { deleted: true };
+    },
+  };
+}
+
+export type RunsService = ReturnType<typeof createRunsService>;

@@ -1,0 +1,54 @@
+import type { Db } from './database';
+import type { MetricKeyInfo, MetricPoint } from './records';
+
+export interface MetricSample {
+  key: string;
+  step: number;
+  value: number;
+  /** Defaults to the time of the write. */
+  wallTimeMs?: number;
+}
+
+export interface SeriesRange {
+  fromStep?: number;
+  toStep?: number;
+}
+
+export function createMetricsRepo(db: Db) {
+  // A re-logged (run, key, step) replaces the old value: a resumed run rewrites the steps after its checkpoint.
+  const upsert = db.prepare(`
+    INSERT INTO metrics (run_id, key, step, value, wall_time_ms) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, key, step) DO UPDATE SET value = excluded.value, wall_time_ms = excluded.wall_time_ms`);
+  const series = db.prepare(`
+    SELECT step, value, wall_time_ms AS wallTimeMs FROM metrics
+    WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step`);
+  const keys = db.prepare(`
+    SELECT key, count(*) AS points, min(step) AS firstStep, max(step) AS lastStep
+    FROM metrics WHERE run_id = ? GROUP BY key ORDER BY key`);
+  const appendAll = db.transaction((runId: number, samples: MetricSample[], now: number) => {
+    for (const s of samples) {
+      upsert.run(runId, s.key, s.step, Number.isFinite(s.value) ? s.value : null, s.wallTimeMs ?? now);
+    }
+  });
+
+  return {
+    /** Writes a batch in one transaction: all samples land or none. */
+    append(runId: number, samples: MetricSample[], now = Date.now()): number {
+      appendAll(runId, samples, now);
+      return samples.length;
+    },
+    series(runId: number, key: string, range: SeriesRange = {}): MetricPoint[] {
+      return series.all(
+        runId,
+        key,
+        range.fromStep ?? Number.MIN_SAFE_INTEGER,
+        range.toStep ?? Number.MAX_SAFE_INTEGER,
+      ) as MetricPoint[];
+    },
+    keys(runId: number): MetricKeyInfo[] {
+      return keys.all(runId) as MetricKeyInfo[];
+    },
+  };
+}
+
+export type MetricsRepo = ReturnType<typeof createMetricsRepo>;

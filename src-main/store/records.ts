@@ -1,0 +1,62 @@
+/**
+ * The typed rows the store hands out. Plain data only (no imports), because the renderer sees these types
+ * through the api channel map. Times are Unix epoch milliseconds.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface Experiment {
+  id: number;
+  name: string;
+  description: string;
+  config: JsonObject;
+  createdAt: number;
+}
+
+export interface ExperimentSummary extends Experiment {
+  runCount: number;
+  runsByStatus: Partial<Record<RunStatus, number>>;
+}
+
+export interface Run {
+  id: number;
+  experimentId: number | null;
+  name: string;
+  algorithm: string;
+  benchmark: string;
+  seed: number;
+  config: JsonObject;
+  status: RunStatus;
+  error: string | null;
+  appVersion: string;
+  /** The tensor backend the run trained on (`wasm`, `tensorflow`, ...); null until it starts. */
+  backend: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  updatedAt: number;
+}
+
+export interface MetricPoint {
+  step: number;
+  /** null when the logged number was not finite. */
+  value: number | null;
+  wallTimeMs: number;
+}
+
+export interface MetricKeyInfo {
+  key: string;
+  points: number;
+  firstStep: number;
+  lastStep: number;
+}
+
+export interface BenchmarkItemCount {
+  benchmark: string;
+  split: string;
+  items: number;
+}

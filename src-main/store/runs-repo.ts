@@ -1,0 +1,120 @@
+import type { Db } from './database';
+import { parseJsonObject } from './json-columns';
+import type { JsonObject, Run, RunStatus } from './records';
+
+interface RunRow {
+  id: number;
+  experiment_id: number | null;
+  name: string;
+  algorithm: string;
+  benchmark: string;
+  seed: number;
+  config: string;
+  status: RunStatus;
+  error: string | null;
+  app_version: string;
+  backend: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+const toRun = (row: RunRow): Run => ({
+  id: row.id,
+  experimentId: row.experiment_id,
+  name: row.name,
+  algorithm: row.algorithm,
+  benchmark: row.benchmark,
+  seed: row.seed,
+  config: parseJsonObject(row.config),
+  status: row.status,
+  error: row.error,
+  appVersion: row.app_version,
+  backend: row.backend,
+  createdAt: row.created_at,
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+  updatedAt: row.updated_at,
+});
+
+export interface NewRun {
+  experimentId?: number | null;
+  name?: string;
+  algorithm: string;
+  benchmark: string;
+  seed: number;
+  config?: JsonObject;
+  appVersion: string;
+}
+
+export interface RunFilter {
+  experimentId?: number;
+  status?: RunStatus;
+  limit?: number;
+}
+
+export interface RunStatusChange {
+  status: RunStatus;
+  error?: string | null;
+  backend?: string | null;
+}
+
+export function createRunsRepo(db: Db) {
+  const insert = db.prepare(`
+    INSERT INTO runs (experiment_id, name, algorithm, benchmark, seed, config, status, app_version, created_at, updated_at)
+    VALUES (@experimentId, @name, @algorithm, @benchmark, @seed, @config, 'queued', @appVersion, @now, @now)`);
+  const byId = db.prepare('SELECT * FROM runs WHERE id = ?');
+  const filtered = db.prepare(`
+    SELECT * FROM runs
+    WHERE (@experimentId IS NULL OR experiment_id = @experimentId) AND (@status IS NULL OR status = @status)
+    ORDER BY id DESC LIMIT @limit`);
+  // started_at is set on the first move to running and kept on resume; finished_at on reaching a final state.
+  const setStatus = db.prepare(`
+    UPDATE runs SET
+      status = @status,
+      error = @error,
+      backend = coalesce(@backend, backend),
+      started_at = CASE WHEN @status = 'running' THEN coalesce(started_at, @now) ELSE started_at END,
+      finished_at = CASE WHEN @status IN ('completed', 'failed', 'cancelled') THEN @now ELSE NULL END,
+      updated_at = @now
+    WHERE id = @id`);
+  const remove = db.prepare('DELETE FROM runs WHERE id = ?');
+
+  return {
+    insert(input: NewRun, now = Date.now()): Run {
+      const { lastInsertRowid } = insert.run({
+        experimentId: input.experimentId ?? null,
+        name: input.name ?? '',
+        algorithm: input.algorithm,
+        benchmark: input.benchmark,
+        seed: input.seed,
+        config: JSON.stringify(input.config ?? {}),
+        appVersion: input.appVersion,
+        now,
+      });
+      return toRun(byId.get(lastInsertRowid) as RunRow);
+    },
+    get(id: number): Run | undefined {
+      const row = byId.get(id) as RunRow | undefined;
+      return row && toRun(row);
+    },
+    list(filter: RunFilter = {}): Run[] {
+      const rows = filtered.all({
+        experimentId: filter.experimentId ?? null,
+        status: filter.status ?? null,
+        limit: filter.limit ?? -1,
+      }) as RunRow[];
+      return rows.map(toRun);
+    },
+    setStatus(id: number, change: RunStatusChange, now = Date.now()): Run | undefined {
+      setStatus.run({ id, status: change.status, error: change.error ?? null, backend: change.backend ?? null, now });
+      return this.get(id);
+    },
+    delete(id: number): boolean {
+      return remove.run(id).changes > 0;
+    },
+  };
+}
+
+export type RunsRepo = ReturnType<typeof createRunsRepo>;

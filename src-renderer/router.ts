@@ -1,0 +1,23 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+
+/** The navigation, in order; each page is loaded when first opened. */
+export const pages = [
+  { path: '/experiments', name: 'experiments', title: 'Experiments', icon: '⚗', component: () => import('./pages/ExperimentsPage.vue') },
+  { path: '/runs', name: 'runs', title: 'Runs', icon: '▶', component: () => import('./pages/RunsPage.vue') },
+  { path: '/compare', name: 'compare', title: 'Compare', icon: '⇆', component: () => import('./pages/ComparePage.vue') },
+  { path: '/benchmarks', name: 'benchmarks', title: 'Benchmarks', icon: '☰', component: () => import('./pages/BenchmarksPage.vue') },
+  { path: '/settings', name: 'settings', title: 'Settings', icon: '⚙', component: () => import('./pages/SettingsPage.vue') },
+] as const;
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/runs' },
+  ...pages.map(({ path, name, title, component }) => ({ path, name, component, meta: { title } })),
+  { path: '/:unknown(.*)*', redirect: '/runs' },
+];
+
+// Hash history works both from file:// in Electron and behind any path in serve mode.
+export const router = createRouter({ history: createWebHashHistory(), routes });
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${String(to.meta.title)} · AEPO Lab` : 'AEPO Lab';
+});
