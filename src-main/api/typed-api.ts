@@ -10,8 +10,11 @@ type GroupOf<C extends string> = C extends `${infer G}.${string}` ? G : never;
 type MethodOf<C extends string, G extends string> = C extends `${G}.${infer M}` ? M : never;
 export type ChannelGroup = GroupOf<ChannelName>;
 
+/** True when every field is optional, or there are none (a strict empty object is `Record<string, never>`). */
+type AllOptional<T> = Partial<T> extends T ? true : T extends Record<string, never> ? true : false;
+
 /** Input may be left out when every field is optional. */
-type Call<C extends ChannelName, R> = object extends ChannelInput<C>
+type Call<C extends ChannelName, R> = AllOptional<ChannelInput<C>> extends true
   ? (input?: ChannelInput<C>) => Promise<R>
   : (input: ChannelInput<C>) => Promise<R>;
 

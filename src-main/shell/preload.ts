@@ -17,7 +17,7 @@ function buildBridge(): LabBridge {
   }
   const on = (event: LabEventName, listener: (payload: never) => void) => {
     if (!LAB_EVENT_NAMES.includes(event)) throw new Error(`unknown event "${event}"`);
-    const wrapped = (_event: unknown, payload: never) => listener(payload);
+    const wrapped = (_event: unknown, payload: unknown) => listener(payload as never);
     ipcRenderer.on(eventChannel(event), wrapped);
     return () => void ipcRenderer.removeListener(eventChannel(event), wrapped);
   };

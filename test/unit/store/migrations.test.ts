@@ -1,0 +1,119 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { DatabaseStateError } from '../../../src-main/core/errors';
+import { openDatabase } from '../../../src-main/store/database';
+import { bundledMigrations, migrationChecksum, parseMigrations, readLedger } from '../../../src-main/store/migrations';
+import { tempDir } from '../../support/temp';
+
+const v1 = { 'm/001_initial.sql': 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);' };
+const v2 = { ...v1, 'm/002_tags.sql': 'CREATE TABLE tags (id INTEGER PRIMARY KEY, note_id INTEGER REFERENCES notes(id));' };
+const open = (file: string, files: Record<string, string>, appVersion = '1.0.0') =>
+  openDatabase(file, { appVersion, migrations: parseMigrations(files) });
+
+function dbFile(): string {
+  return join(tempDir(), 'lab.sqlite');
+}
+
+/** Rows and schema, to show that a refused open changed nothing. */
+function snapshot(file: string) {
+  const db = new Database(file, { readonly: true });
+  try {
+    return {
+      schema: db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all(),
+      ledger: db.prepare('SELECT * FROM schema_migrations ORDER BY version').all(),
+      notes: db.prepare('SELECT * FROM notes ORDER BY id').all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+describe('migrations', () => {
+  it('creates the full schema on a fresh database, with WAL, foreign keys and a busy timeout', () => {
+    const file = dbFile();
+    const db = openDatabase(file, { appVersion: '0.1.0' });
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['benchmark_items', 'checkpoints', 'evaluations', 'experiments', 'metrics', 'rollouts', 'runs', 'schema_migrations', 'settings', 'tool_cache']),
+    );
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    const ledger = readLedger(db);
+    const shipped = bundledMigrations();
+    expect(ledger.map((row) => row.file)).toEqual(shipped.map((m) => m.file));
+    expect(ledger[0]?.checksum).toBe(migrationChecksum(shipped[0]!.sql));
+    expect(ledger[0]?.appVersion).toBe('0.1.0');
+    db.close();
+  });
+
+  it('applies only the new migrations on reopen and keeps the data', () => {
+    const file = dbFile();
+    const first = open(file, v1);
+    first.prepare('INSERT INTO notes (text) VALUES (?)').run('kept');
+    first.close();
+    const second = open(file, v2, '1.1.0');
+    expect(readLedger(second).map((r) => [r.version, r.appVersion])).toEqual([
+      [1, '1.0.0'],
+      [2, '1.1.0'],
+    ]);
+    expect(second.prepare('SELECT text FROM notes').pluck().all()).toEqual(['kept']);
+    second.close();
+    const third = open(file, v2);
+    expect(readLedger(third)).toHaveLength(2);
+    third.close();
+  });
+
+  it('refuses a database whose applied migration was edited, and leaves it untouched', () => {
+    const file = dbFile();
+    const db = open(file, v1);
+    db.prepare('INSERT INTO notes (text) VALUES (?)').run('precious');
+    db.close();
+    const before = snapshot(file);
+    const bytesBefore = readFileSync(file);
+    const edited = { 'm/001_initial.sql': 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);' };
+    expect(() => open(file, edited)).toThrow(DatabaseStateError);
+    expect(() => open(file, edited)).toThrow(/migration 001_initial\.sql was edited after it was applied .* Nothing was changed/);
+    expect(snapshot(file)).toEqual(before);
+    expect(readFileSync(file).equals(bytesBefore)).toBe(true);
+  });
+
+  it('refuses a database written by a newer app, and leaves it untouched', () => {
+    const file = dbFile();
+    open(file, v2, '2.0.0').close();
+    const before = snapshot(file);
+    expect(() => open(file, v1, '1.0.0')).toThrow(/written by a newer AEPO Lab \(schema version 2, applied by app 2\.0\.0\); this app 1\.0\.0 knows schema versions up to 1/);
+    expect(snapshot(file)).toEqual(before);
+  });
+
+  it('rolls back a failing migration whole and names it', () => {
+    const file = dbFile();
+    open(file, v1).close();
+    const broken = { ...v1, 'm/002_broken.sql': 'CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);' };
+    expect(() => open(file, broken)).toThrow(/migration 002_broken\.sql failed .*no such table: nowhere.*stays at schema version 1/);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'half'`).pluck().get()).toBe(0);
+    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('treats CRLF and LF copies of a migration as the same file', () => {
+    expect(migrationChecksum('A;\r\nB;\r\n')).toBe(migrationChecksum('A;\nB;\n'));
+    const file = dbFile();
+    open(file, { 'm/001_initial.sql': v1['m/001_initial.sql'].replace(/;/, ';\n') }).close();
+    expect(() => open(file, { 'm/001_initial.sql': v1['m/001_initial.sql'].replace(/;/, ';\r\n') }).close()).not.toThrow();
+  });
+
+  it('rejects badly named or non-contiguous migration files', () => {
+    expect(() => parseMigrations({ 'm/1-initial.sql': '' })).toThrow(/not named NNN_name\.sql/);
+    expect(() => parseMigrations({ 'm/001_a.sql': '', 'm/003_c.sql': '' })).toThrow(/without gaps; found 003_c\.sql/);
+  });
+
+  it('names the file when it is not a database at all', () => {
+    const file = dbFile();
+    writeFileSync(file, 'this is not a database, just some text that is long enough to have a header '.repeat(20));
+    expect(() => open(file, v1)).toThrow(new RegExp(`cannot open the database ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: file is not a database`));
+  });
+});
