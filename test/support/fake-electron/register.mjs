@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register(new URL('./loader.mjs', import.meta.url));

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src-main/cli/main';
+import { tempDir } from '../../support/temp';
+
+/** Runs the CLI in-process with captured output, on a temporary data folder unless argv names one. */
+async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    env,
+    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
+    rendererDir: '/nonexistent',
+    stopSignal: Promise.resolve(),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('aepo-lab CLI', () => {
+  it('lists every command in --help and prints its version', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['serve', 'runs list', 'runs show ID']) expect(help.out).toContain(command);
+    expect(help.out).toContain('--data-dir DIR');
+    expect(await cli(['--version'])).toMatchObject({ code: 0, out: 'aepo-lab 0.1.0' });
+  });
+
+  it('exits 2 with one line for unknown commands and bad flags', async () => {
+    const cases = [['frobnicate'], ['runs'], ['runs', 'drop'], ['runs', 'list', '--frob'], ['runs', 'list', '--port', '3'], ['runs', 'show', 'abc'], ['runs', 'list', 'extra']];
+    for (const argv of cases) {
+      const result = await cli(['--data-dir', tempDir(), ...argv]);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.err.split('\n'), argv.join(' ')).toHaveLength(1);
+      expect(result.err).toMatch(/^aepo-lab: .* \(see aepo-lab --help\)$/);
+    }
+  });
+
+  it('prints runs as JSON and as a table', async () => {
+    const dir = tempDir();
+    expect(JSON.parse((await cli(['--data-dir', dir, 'runs', 'list', '--json'])).out)).toEqual([]);
+    expect((await cli(['--data-dir', dir, 'runs', 'list'])).out).toMatch(/^No runs yet/);
+
+    const { openLab } = await import('../../../src-main/app/open-lab');
+    const lab = openLab({ dataDir: dir, mode: 'cli' });
+    lab.services.runs.create({ algorithm: 'aepo', benchmark: 'hotpotqa', seed: 2, config: { beta: 0.5 } });
+    lab.close();
+
+    const list = await cli(['--data-dir', dir, 'runs', 'list', '--json']);
+    expect(JSON.parse(list.out)).toMatchObject([{ id: 1, algorithm: 'aepo', benchmark: 'hotpotqa', seed: 2 }]);
+    const table = (await cli(['--data-dir', dir, 'runs', 'list'])).out.split('\n');
+    expect(table[0]).toMatch(/^ID\s+ALGORITHM\s+BENCHMARK\s+SEED\s+STATUS\s+CREATED\s+DURATION$/);
+    expect(table[2]).toMatch(/^1\s+aepo\s+hotpotqa\s+2\s+queued\s/);
+    const show = await cli(['--data-dir', dir, 'runs', 'show', '1', '--json']);
+    expect(JSON.parse(show.out)).toMatchObject({ id: 1, config: { beta: 0.5 } });
+    expect((await cli(['--data-dir', dir, 'runs', 'show', '1'])).out).toMatch(/algorithm\s+aepo/);
+  });
+
+  it('exits 1 with the reason when a run does not exist', async () => {
+    const result = await cli(['--data-dir', tempDir(), 'runs', 'show', '42']);
+    expect(result).toMatchObject({ code: 1, err: 'aepo-lab: run 42 not found' });
+  });
+
+  it('takes the data folder from AEPO_LAB_HOME when --data-dir is absent', async () => {
+    const dir = tempDir();
+    const { openLab } = await import('../../../src-main/app/open-lab');
+    const lab = openLab({ dataDir: dir, mode: 'cli' });
+    lab.services.runs.create({ algorithm: 'grpo', benchmark: 'gsm8k', seed: 0 });
+    lab.close();
+    const result = await cli(['runs', 'list', '--json'], { AEPO_LAB_HOME: dir });
+    expect(JSON.parse(result.out)).toHaveLength(1);
+  });
+});
