@@ -5,7 +5,7 @@ import type { AppInfo } from '../api/channels';
 import { EventBus } from '../core/events';
 import { createServices, type Services } from '../services';
 import { openDatabase, type Db } from '../store/database';
-import { readLedger } from '../store/migrations';
+import { readLedger, type Migration } from '../store/migrations';
 import { DATABASE_FILE } from './paths';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -24,12 +24,14 @@ export interface OpenLabOptions {
   dataDir: string;
   mode: AppInfo['mode'];
   logError?: (error: unknown) => void;
+  /** Defaults to the migrations bundled with the app. */
+  migrations?: Migration[];
 }
 
 /** The composition root shared by the Electron shell, serve mode and the CLI. */
-export function openLab({ dataDir, mode, logError }: OpenLabOptions): Lab {
+export function openLab({ dataDir, mode, logError, migrations }: OpenLabOptions): Lab {
   const databaseFile = join(dataDir, DATABASE_FILE);
-  const db = openDatabase(databaseFile, { appVersion: APP_VERSION });
+  const db = openDatabase(databaseFile, { appVersion: APP_VERSION, migrations });
   const bus = new EventBus();
   const services = createServices(db, bus, APP_VERSION);
   const schemaVersion = readLedger(db).length;

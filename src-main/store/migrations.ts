@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { DatabaseStateError } from '../core/errors';
 
@@ -42,11 +44,17 @@ export function parseMigrations(files: Record<string, string>): Migration[] {
   return migrations;
 }
 
-/** The migrations that ship with the app, inlined into the bundle at build time. */
+/** The migrations that ship with the app, inlined into the bundle at build time so a packaged app can't lose them. */
 export function bundledMigrations(): Migration[] {
   return parseMigrations(
     import.meta.glob<string>('../../migrations/*.sql', { query: '?raw', import: 'default', eager: true }),
   );
+}
+
+/** The same files read from a folder at run time, for code run outside Vite (benchmarks under tsx). */
+export function migrationsFromFolder(folder: string): Migration[] {
+  const files = readdirSync(folder).filter((name) => name.endsWith('.sql'));
+  return parseMigrations(Object.fromEntries(files.map((name) => [name, readFileSync(join(folder, name), 'utf8')])));
 }
 
 const LEDGER = 'schema_migrations';

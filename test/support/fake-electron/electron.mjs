@@ -44,15 +44,15 @@ export class BrowserWindow {
   static getAllWindows = () => BrowserWindow.all;
   constructor(options) {
     this.options = options;
-    this.listeners = {};
-    const window = this;
+    const listeners = {};
+    this.listeners = listeners;
     this.webContents = {
       windowOpenHandler: null,
       setWindowOpenHandler(handler) {
         this.windowOpenHandler = handler;
       },
       on(event, handler) {
-        window.listeners[`webContents:${event}`] = handler;
+        listeners[`webContents:${event}`] = handler;
       },
       getURL: () => 'file:///app/index.html',
       send: (channel, payload) => state.sent.push({ channel, payload }),

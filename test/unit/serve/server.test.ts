@@ -49,7 +49,7 @@ describe('serve mode HTTP API', () => {
     const { post } = await serveTempLab();
     const created = await post('runs.create', { algorithm: 'aepo', benchmark: 'hotpotqa', seed: 0 });
     expect(created.status).toBe(200);
-    expect((await created.json()).data).toMatchObject({ id: 1, algorithm: 'aepo' });
+    expect(((await created.json()) as { data: unknown }).data).toMatchObject({ id: 1, algorithm: 'aepo' });
     expect((await post('runs.create', { algorithm: 'aepo' })).status).toBe(400);
     expect((await post('runs.get', { id: 99 })).status).toBe(404);
     expect((await post('runs.nope', {})).status).toBe(404);
@@ -60,7 +60,7 @@ describe('serve mode HTTP API', () => {
     const headers = { authorization: `Bearer ${server.token}` };
     const bad = await fetch(`${server.origin}/api/runs.list`, { method: 'POST', headers, body: '{oops' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/^body is not JSON/);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^body is not JSON/);
     expect((await fetch(`${server.origin}/api/runs.list`, { headers })).status).toBe(405);
   });
 

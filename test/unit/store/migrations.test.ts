@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DatabaseStateError } from '../../../src-main/core/errors';
 import { openDatabase } from '../../../src-main/store/database';
-import { bundledMigrations, migrationChecksum, parseMigrations, readLedger } from '../../../src-main/store/migrations';
+import { bundledMigrations, migrationChecksum, migrationsFromFolder, parseMigrations, readLedger } from '../../../src-main/store/migrations';
 import { tempDir } from '../../support/temp';
 
 const v1 = { 'm/001_initial.sql': 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);' };
@@ -104,6 +104,10 @@ describe('migrations', () => {
     const file = dbFile();
     open(file, { 'm/001_initial.sql': v1['m/001_initial.sql'].replace(/;/, ';\n') }).close();
     expect(() => open(file, { 'm/001_initial.sql': v1['m/001_initial.sql'].replace(/;/, ';\r\n') }).close()).not.toThrow();
+  });
+
+  it('bundles exactly the files of migrations/', () => {
+    expect(bundledMigrations()).toEqual(migrationsFromFolder('migrations'));
   });
 
   it('rejects badly named or non-contiguous migration files', () => {

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { startUntilUrl } from '../support/processes';
+import { tempDir } from '../support/temp';
+
+/** The installed command as a user runs it: bin/aepo-lab.js loading the built bundle. */
+function aepoLab(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, ['bin/aepo-lab.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('aepo-lab command (built)', () => {
+  it('runs through npx in the checkout', () => {
+    const result = spawnSync('npx', ['aepo-lab', '--help'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Commands:\n\s+serve/);
+    expect(result.stdout).toContain('runs list');
+  });
+
+  it('prints a JSON array for runs list --json and exits 2 for an unknown command', () => {
+    const dataDir = tempDir();
+    const list = aepoLab(['runs', 'list', '--json', '--data-dir', dataDir]);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.out)).toEqual([]);
+    const bad = aepoLab(['frobnicate']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('serves on a loopback port with a token: 401 without it, a JSON array with it', async () => {
+    const served = await startUntilUrl(process.execPath, ['bin/aepo-lab.js', 'serve', '--port', '0'], { AEPO_LAB_HOME: tempDir() });
+    expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    const without = await fetch(`${served.origin}/api/runs.list`, { method: 'POST', body: '{}' });
+    expect(without.status).toBe(401);
+    const withToken = await fetch(`${served.origin}/api/runs.list`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: '{}' });
+    expect(await withToken.json()).toEqual({ ok: true, data: [] });
+  });
+
+  it('npm start falls back to serve mode with a one-line reason where Electron is missing', async () => {
+    const started = await startUntilUrl('npm', ['start', '--silent', '--', '--port', '0'], { AEPO_LAB_HOME: tempDir() });
+    const lines = started.output().split('\n').filter((line) => line.trim() && !line.includes('npm warn'));
+    expect(lines[0]).toMatch(/^Electron's binary is not installed and could not be fetched \(.+\); starting serve mode instead\.$/);
+    expect(lines[1]).toMatch(/^AEPO Lab is serving at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect((await fetch(`${started.origin}/`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,122 @@
+/// <reference lib="dom" />
+// page.evaluate callbacks run in the browser, so this file sees the DOM types.
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUntilUrl, type Started } from '../support/processes';
+import { tempDir } from '../support/temp';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts';
+
+/** The real app: `aepo-lab serve` (built renderer, real handlers, SQLite file) driven in Debian's Chromium. */
+describe('UI in Chromium against aepo-lab serve', () => {
+  let served: Started;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  const call = async (channel: string, body: unknown) => {
+    const response = await fetch(`${served.origin}/api/${channel}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return ((await response.json()) as { data: unknown }).data;
+  };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    served = await startUntilUrl(process.execPath, ['bin/aepo-lab.js', 'serve', '--port', '0', '--data-dir', tempDir('aepo-lab-e2e-')], {});
+    await call('experiments.create', { name: 'AEPO vs GRPO on HotpotQA', description: 'three seeds each' });
+    for (const [algorithm, seed] of [['grpo', 0], ['aepo', 0], ['aepo', 1]] as const) {
+      await call('runs.create', { experimentId: 1, algorithm, benchmark: 'hotpotqa', seed, config: { clip: { low: 0.2, high: algorithm === 'aepo' ? 0.28 : 0.2 } } });
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--test-type'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    await page.goto(served.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('opens on the runs table with the runs created through the API, and drops the token from the address bar', async () => {
+    await page.waitForSelector('[data-test="run-row"]');
+    expect(await page.locator('[data-test="run-row"]').count()).toBe(3);
+    expect(await page.locator('h1').textContent()).toBe('Runs');
+    expect(page.url()).not.toContain('token=');
+    expect(page.url()).toMatch(/#\/runs$/);
+    await page.screenshot({ path: `${ARTIFACTS}/runs.png`, fullPage: true });
+  });
+
+  it('shows a run created elsewhere live, through the event stream', async () => {
+    await call('runs.create', { algorithm: 'gppo', benchmark: 'musique', seed: 2 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-test="run-row"]').length === 4);
+    expect(await page.locator('[data-test="run-row"]').first().textContent()).toContain('gppo');
+  });
+
+  it('navigates to every page', async () => {
+    for (const [name, heading] of [['experiments', 'Experiments'], ['compare', 'Compare'], ['benchmarks', 'Benchmarks'], ['settings', 'Settings'], ['runs', 'Runs']]) {
+      await page.click(`[data-test="nav-${name}"]`);
+      await page.waitForFunction((text) => document.querySelector('h1')?.textContent === text, heading);
+      expect(page.url()).toMatch(new RegExp(`#/${name}$`));
+    }
+    await page.click('[data-test="nav-benchmarks"]');
+    await expect.poll(() => page.locator('[data-test="empty-state"] h2').textContent()).toBe('No benchmark items yet');
+  });
+
+  it('creates an experiment from the form', async () => {
+    await page.click('[data-test="nav-experiments"]');
+    await page.waitForSelector('[data-test="experiment-card"]');
+    await page.click('[data-test="new-experiment"]');
+    await page.fill('input[placeholder^="AEPO vs GRPO"]', 'Entropy ablation');
+    await page.click('button[type="submit"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-test="experiment-card"]').length === 2);
+    expect(await page.locator('[data-test="experiment-card"] h2').first().textContent()).toBe('Entropy ablation');
+    expect(await page.locator('[data-test="experiment-card"]').nth(1).textContent()).toContain('3 runs');
+  });
+
+  it('compares the config of two picked runs, differences only', async () => {
+    await page.click('[data-test="nav-runs"]');
+    await page.waitForSelector('[data-test="run-row"]');
+    await page.check('[aria-label="Select run 1"]');
+    await page.check('[aria-label="Select run 2"]');
+    await page.click('text=Compare 2');
+    await page.waitForSelector('[data-test="compare-table"]');
+    const keys = await page.locator('[data-test="compare-table"] tbody td:first-child').allTextContents();
+    expect(keys).toEqual(['algorithm', 'config.clip.high']);
+  });
+
+  it('switches to the dark theme and keeps it after a reload', async () => {
+    await page.click('[data-test="nav-settings"]');
+    await page.check('[data-test="theme-dark"]');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await expect.poll(() => call('settings.get', {})).toMatchObject({ theme: 'dark' });
+    await page.reload();
+    await page.click('[data-test="nav-runs"]');
+    await page.waitForSelector('[data-test="run-row"]');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(19, 20, 25)');
+    await page.screenshot({ path: `${ARTIFACTS}/runs-dark.png`, fullPage: true });
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('without the token the API answers 401 and the page says how to sign in', async () => {
+    const status = (await fetch(`${served.origin}/api/runs.list`, { method: 'POST', body: '{}' })).status;
+    expect(status).toBe(401);
+    const stranger = await browser.newPage();
+    await stranger.goto(`${served.origin}/`);
+    await stranger.waitForSelector('.banner.error');
+    expect(await stranger.locator('.banner.error').first().textContent()).toMatch(/open the URL \(with its token\)/);
+    await stranger.close();
+  });
+});
