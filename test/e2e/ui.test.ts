@@ -51,6 +51,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
     expect(await page.locator('h1').textContent()).toBe('Runs');
     expect(page.url()).not.toContain('token=');
     expect(page.url()).toMatch(/#\/runs$/);
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(247, 247, 249)');
     await page.screenshot({ path: `${ARTIFACTS}/runs.png`, fullPage: true });
   });
 
