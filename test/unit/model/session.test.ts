@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src-main/model/backend';
+import { presetConfig } from '../../../src-main/model/config';
+import { scoreTokens } from '../../../src-main/model/scoring';
+import { SamplingSession } from '../../../src-main/model/session';
+import { Transformer } from '../../../src-main/model/transformer';
+
+let model: Transformer;
+beforeAll(async () => {
+  await selectBackend();
+  // Larger init than GPT-2's so a random model has varied, decisive argmaxes to compare.
+  model = Transformer.create({ ...presetConfig('tiny', 40), contextLength: 48 }, 3);
+  tf.tidy(() => model.variables().forEach((v) => v.assign(tf.mul(v, v.rank >= 2 ? 20 : 1))));
+});
+
+/** Greedy decoding by re-running the whole sequence every step: the slow reference the cache must match. */
+function greedyByRecompute(prompt: number[], steps: number): { id: number; logp: number }[] {
+  const seq = [...prompt];
+  const out: { id: number; logp: number }[] = [];
+  for (let s = 0; s < steps; s++) {
+    const row = tf.tidy(() => {
+      const { logits } = model.forward({ ids: [seq], positions: [seq.map((_, i) => i)], logitsAt: 'last' });
+      return tf.logSoftmax(logits).dataSync() as Float32Array;
+    });
+    let best = 0;
+    for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+    out.push({ id: best, logp: row[best]! });
+    seq.push(best);
+  }
+  return out;
+}
+
+describe('KV-cache sampling', () => {
+  it('greedy tokens and log-probs equal full recomputation, for a ragged batch', () => {
+    const prompts = [[5, 9, 2, 30], [7, 1], [3, 3, 3, 3, 3, 3, 3]];
+    const session = new SamplingSession(model, 3);
+    session.extend(prompts);
+    const generated = session.generate([0, 1, 2], { maxTokens: 12, temperature: 0 });
+    prompts.forEach((prompt, i) => {
+      const reference = greedyByRecompute(prompt, 12);
+      expect(generated[i]!.tokens.map((t) => t.id)).toEqual(reference.map((t) => t.id));
+      generated[i]!.tokens.forEach((t, j) => expect(t.logp).toBeCloseTo(reference[j]!.logp, 4));
+    });
+    session.dispose();
+  });
+
+  it('continues after an appended tool result without recomputing the prefix, and matches recomputation', () => {
+    const session = new SamplingSession(model, 2);
+    session.extend([[4, 8, 15], [16, 23]]);
+    const first = session.generate([0, 1], { maxTokens: 5, temperature: 0 });
+    const result = [30, 31, 32, 33];
+    session.extend([result, null]); // only sequence 0 called a tool
+    const second = session.generate([0], { maxTokens: 6, temperature: 0 });
+    const prefix = [4, 8, 15, ...first[0]!.tokens.map((t) => t.id), ...result];
+    expect(session.tokens(0).slice(0, prefix.length)).toEqual(prefix);
+    expect(second[0]!.tokens.map((t) => t.id)).toEqual(greedyByRecompute(prefix, 6).map((t) => t.id));
+    session.dispose();
+  });
+
+  it('stops at a stop id and keeps it; reports length and context limits', () => {
+    const session = new SamplingSession(model, 1);
+    session.extend([[1, 2, 3]]);
+    const probe = session.generate([0], { maxTokens: 3, temperature: 0 });
+    expect(probe[0]!.reason).toBe('length');
+    const stopAt = probe[0]!.tokens[1]!.id;
+    const again = new SamplingSession(model, 1);
+    again.extend([[1, 2, 3]]);
+    const stopped = again.generate([0], { maxTokens: 10, temperature: 0, stopIds: [stopAt] });
+    expect(stopped[0]!.reason).toBe('stop');
+    expect(stopped[0]!.tokens.at(-1)!.id).toBe(stopAt);
+    const full = new SamplingSession(model, 1);
+    full.extend([Array.from({ length: 44 }, (_, i) => i % 40)]);
+    expect(full.generate([0], { maxTokens: 10, temperature: 1, seed: 1 })[0]!.reason).toBe('context');
+    for (const s of [session, again, full]) s.dispose();
+  });
+
+  it('is reproducible with a seed and varies without it', () => {
+    const run = (seed: number) => {
+      const session = new SamplingSession(model, 2);
+      session.extend([[2, 4], [6, 8]]);
+      const ids = session.generate([0, 1], { maxTokens: 15, temperature: 1.3, topP: 0.95, seed }).map((g) => g.tokens.map((t) => t.id));
+      session.dispose();
+      return ids;
+    };
+    expect(run(11)).toEqual(run(11));
+    expect(run(11)).not.toEqual(run(12));
+  });
+
+  it('reports the log-prob and entropy that scoring computes for the same tokens', () => {
+    const session = new SamplingSession(model, 1);
+    session.extend([[9, 10, 11]]);
+    const [gen] = session.generate([0], { maxTokens: 8, temperature: 1, seed: 5 });
+    const sequence = [...session.tokens(0)];
+    const { logp, entropy } = tf.tidy(() => {
+      const scored = scoreTokens(model, [sequence]);
+      return { logp: scored.logp.dataSync(), entropy: scored.entropy.dataSync() };
+    });
+    gen!.tokens.forEach((t, j) => {
+      expect(t.logp).toBeCloseTo(logp[2 + j]!, 4);
+      expect(t.entropy).toBeCloseTo(entropy[2 + j]!, 4);
+    });
+    session.dispose();
+  });
+
+  it('frees its tensors', () => {
+    const before = tf.memory().numTensors;
+    const session = new SamplingSession(model, 2);
+    session.extend([[1], [2, 3]]);
+    session.generate([0, 1], { maxTokens: 10, seed: 1 });
+    session.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
