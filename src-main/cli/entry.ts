@@ -4,6 +4,7 @@ import { runCli } from './main';
 
 // Built as out/main/cli.js next to out/renderer/, which serve mode hands to the browser.
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+const benchDir = fileURLToPath(new URL('../../bench', import.meta.url));
 
 const stopSignal = new Promise<void>((resolve) => {
   process.once('SIGINT', () => resolve());
@@ -14,5 +15,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   io: { out: (text) => console.log(text), err: (text) => console.error(text) },
   rendererDir,
+  benchDir,
   stopSignal,
 });

@@ -4,10 +4,11 @@ import { resolveDataDir } from '../app/paths';
 import { APP_VERSION } from '../app/version';
 import { DatabaseStateError } from '../core/errors';
 import { UsageError, type CliIo, type Command, type OptionSpec } from './command';
+import { bench } from './commands/bench';
 import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
 
-export const COMMANDS: Command[] = [serve, runsList, runsShow];
+export const COMMANDS: Command[] = [serve, runsList, runsShow, bench];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'data-dir': {
@@ -56,6 +57,7 @@ export interface CliEnvironment {
   env: NodeJS.ProcessEnv;
   io: CliIo;
   rendererDir: string;
+  benchDir: string;
   stopSignal: Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function runCli(argv: string[], environment: CliEnvironment): Promi
       lab: () => (lab ??= openLab({ dataDir, mode: 'cli', logError: (e) => io.err(String(e)) })),
       io,
       rendererDir: environment.rendererDir,
+      benchDir: environment.benchDir,
       stopSignal: environment.stopSignal,
     });
   } catch (error) {

@@ -10,6 +10,7 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
     env,
     io: { out: (t) => out.push(t), err: (t) => err.push(t) },
     rendererDir: '/nonexistent',
+    benchDir: '/nonexistent',
     stopSignal: Promise.resolve(),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };

@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { selectBackend } from '../../model/backend';
+import { runModelBenchmark } from '../../model/benchmark';
+import { MODEL_PRESETS, type ModelPreset } from '../../model/config';
+import { jsonOption, UsageError, type Command } from '../command';
+
+/** Times the same model in PyTorch when Python with torch is present (bench/torch_ref.py); null otherwise. */
+function torchTrainStepMs(benchDir: string): number | null {
+  const script = join(benchDir, 'torch_ref.py');
+  if (!existsSync(script)) return null;
+  const result = spawnSync('python3', [script], { encoding: 'utf8', timeout: 600_000 });
+  if (result.status !== 0) return null;
+  const last = result.stdout.trim().split('\n').pop() ?? '';
+  try {
+    const value = (JSON.parse(last) as { train_step_ms?: unknown }).train_step_ms;
+    return typeof value === 'number' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export const bench: Command = {
+  path: ['bench'],
+  summary: 'time the policy model here: train step and KV-cache sampling',
+  options: {
+    ...jsonOption,
+    preset: { type: 'string', label: '--preset P', description: `model size: ${Object.keys(MODEL_PRESETS).join(', ')} (default small)` },
+    steps: { type: 'string', label: '--steps N', description: 'timed train steps, at least 5 (default 5)' },
+  },
+  async run(context) {
+    const preset = String(context.options.preset ?? 'small');
+    if (!(preset in MODEL_PRESETS)) throw new UsageError(`--preset takes ${Object.keys(MODEL_PRESETS).join(', ')}, not "${preset}"`);
+    const steps = Number(context.options.steps ?? 5);
+    if (!Number.isInteger(steps) || steps < 5) throw new UsageError(`--steps takes a whole number of at least 5, not "${String(context.options.steps)}"`);
+    const backend = await selectBackend({ log: (line) => context.io.err(line) });
+    context.io.err(`backend: ${backend.engine}`);
+    const result = runModelBenchmark(backend, { preset: preset as ModelPreset, trainSteps: steps, progress: (line) => context.io.err(line) });
+    context.io.err('PyTorch reference: bench/torch_ref.py (skipped without python3 and torch)');
+    const output = { ...result, torch_train_step_ms: torchTrainStepMs(context.benchDir) };
+    if (context.options.json) {
+      context.io.out(JSON.stringify(output));
+    } else {
+      context.io.out(
+        [
+          `backend              ${output.backend}`,
+          `model                ${output.model.preset}, ${output.model.parameters.toLocaleString('en')} parameters`,
+          `train step           ${output.train_step_ms} ms (median of ${output.train_step_ms_all.length}; batch 16 × 128 tokens)`,
+          `train throughput     ${output.train_gflops} GFLOP/s (matMuls)`,
+          `sampling             ${output.sample_tokens_per_s.toLocaleString('en')} tokens/s (batch 16, KV cache)`,
+          `matMul peak          ${output.peak_gflops_estimate} GFLOP/s (512² fast path)`,
+          `cpu                  ${output.cpu.model}, ${output.cpu.cores} cores`,
+          `PyTorch train step   ${output.torch_train_step_ms === null ? 'n/a' : `${output.torch_train_step_ms} ms`}`,
+        ].join('\n'),
+      );
+    }
+    return 0;
+  },
+};
