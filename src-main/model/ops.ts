@@ -1,7 +1,8 @@
 /**
- * Two ops with hand-written gradients. On the wasm backend only a plain 2-D matMul reaches XNNPACK (≈25 GFLOP/s);
- * tfjs's own matMul gradient uses the transpose flags (≈1–2 GFLOP/s), and gather has no gradient kernel there at
- * all (UnsortedSegmentSum is missing). See docs: toolchain.md part 2, "wasm facts that matter".
+ * Ops with hand-written gradients, each for a measured reason on the wasm backend (see toolchain.md part 2):
+ * only a plain 2-D matMul reaches XNNPACK (≈25 GFLOP/s; the transpose-flag variants tfjs's own gradients use run at
+ * 1–2), a sum over rows transposes first (≈5 ms per 1M values), tanh runs ≈10× slower than sigmoid, and gather has
+ * no gradient kernel there at all.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -19,9 +20,24 @@ export const matMul2d = tf.customGrad((a, b, save) => {
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
+/** x [n, k] · w [k, m] + b [m] → [n, m]. The bias gradient is a ones-row matMul instead of a slow sum over rows. */
+export const linear = tf.customGrad((x, w, b, save) => {
+  const [x2, w2, b1] = [x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D];
+  (save as tf.GradSaveFunc)([x2, w2]);
+  return {
+    value: tf.add(tf.matMul(x2, w2), b1),
+    gradFunc: (dy, saved) => {
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const g = dy as tf.Tensor2D;
+      const ones = tf.ones([1, g.shape[0]]) as tf.Tensor2D;
+      return [tf.matMul(g, tf.transpose(sw)), tf.matMul(tf.transpose(sx), g), tf.reshape(tf.matMul(ones, g), [g.shape[1]])];
+    },
+  };
+}) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
 /**
- * Rows of `table` [V, d] picked by `ids` [n] (int32) → [n, d]. The gradient scatters through a one-hot matMul,
- * which every backend can differentiate.
+ * Rows of `table` [V, d] picked by `ids` [n] (int32) → [n, d]. The gradient adds each row of dy into its id's row
+ * in plain JS (n·d additions), far cheaper than a one-hot matMul.
  */
 export const embeddingLookup = tf.customGrad((table, ids, save) => {
   const t = table as tf.Tensor2D;
@@ -30,9 +46,16 @@ export const embeddingLookup = tf.customGrad((table, ids, save) => {
   return {
     value: tf.gather(t, i),
     gradFunc: (dy, saved) => {
-      const [si] = saved as [tf.Tensor1D];
-      const oneHotT = tf.transpose(tf.oneHot(si, t.shape[0]).toFloat()) as tf.Tensor2D;
-      return [tf.matMul(oneHotT, dy as tf.Tensor2D), tf.zerosLike(si)];
+      const [rows, width] = t.shape;
+      const picked = saved[0]!.dataSync();
+      const upstream = dy.dataSync() as Float32Array;
+      const grad = new Float32Array(rows * width);
+      for (let n = 0; n < picked.length; n++) {
+        const to = picked[n]! * width;
+        const from = n * width;
+        for (let j = 0; j < width; j++) grad[to + j]! += upstream[from + j]!;
+      }
+      return [tf.tensor2d(grad, [rows, width]), tf.zerosLike(saved[0]!)];
     },
   };
 }) as (table: tf.Tensor2D, ids: tf.Tensor1D) => tf.Tensor2D;
@@ -43,8 +66,24 @@ export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias: tf.Tensor1D, 
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gain), bias);
 }
 
-/** GELU, tanh form (GPT-2): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
-}
+const GELU_C = 2 * Math.sqrt(2 / Math.PI);
+const GELU_A = 0.044715;
+
+/**
+ * GELU, tanh form (GPT-2): 0.5·x·(1 + tanh(u)) with u = √(2/π)·(x + 0.044715·x³), computed exactly as x·σ(2u)
+ * (the same function: 0.5·(1 + tanh(u)) = σ(2u)). Gradient: σ + x·σ·(1 − σ)·2√(2/π)·(1 + 3·0.044715·x²).
+ */
+export const gelu = tf.customGrad((x, save) => {
+  const input = x as tf.Tensor;
+  const s = tf.sigmoid(tf.mul(tf.add(input, tf.mul(GELU_A, tf.mul(tf.mul(input, input), input))), GELU_C));
+  (save as tf.GradSaveFunc)([input, s]);
+  return {
+    value: tf.mul(input, s),
+    gradFunc: (dy, saved) => {
+      const [sx, ss] = saved as [tf.Tensor, tf.Tensor];
+      const slope = tf.mul(GELU_C, tf.add(1, tf.mul(3 * GELU_A, tf.mul(sx, sx))));
+      const local = tf.add(ss, tf.mul(tf.mul(tf.mul(sx, ss), tf.sub(1, ss)), slope));
+      return [tf.mul(dy, local)];
+    },
+  };
+}) as (x: tf.Tensor) => tf.Tensor;

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from './rng';
 import { pickToken, type PickedToken, type SamplingParams } from './sampling';
-import { disposeCache, emptyCache, type KvCache, type Transformer } from './transformer';
+import { disposeCache, emptyCache, type ForwardOutput, type KvCache, type Transformer } from './transformer';
 
 export interface GenerateOptions extends SamplingParams {
   /** New tokens at most, per sequence, in this call. */
@@ -63,7 +63,10 @@ export class SamplingSession {
     const ids = chunks.map((c) => Array.from({ length }, (_, j) => c?.[j] ?? 0));
     const valid = chunks.map((c) => Array.from({ length }, (_, j) => j < (c?.length ?? 0)));
     const positions = chunks.map((c, i) => Array.from({ length }, (_, j) => (j < (c?.length ?? 0) ? this.sequences[i]!.length + j : 0)));
-    const { logits, cache } = tf.tidy(() => this.model.forward({ ids, positions, valid, cache: this.cache, logitsAt: 'last' }));
+    // tidy keeps what the forward returns (logits and the new cache) and frees everything else.
+    const { logits, cache } = tf.tidy(
+      () => this.model.forward({ ids, positions, valid, cache: this.cache, logitsAt: 'last' }) as unknown as tf.TensorContainer,
+    ) as unknown as ForwardOutput;
     const rows = logits.dataSync() as Float32Array;
     logits.dispose();
     disposeCache(this.cache);

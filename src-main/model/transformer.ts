@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type ModelConfig } from './config';
-import { embeddingLookup, gelu, layerNorm, matMul2d } from './ops';
+import { attention } from './attention';
+import { embeddingLookup, gelu, layerNorm, linear, matMul2d } from './ops';
 import { Rng } from './rng';
 
 export interface LayerWeights {
@@ -32,10 +33,10 @@ export interface TransformerWeights {
   finalBias: tf.Variable;
 }
 
-/** Keys and values of every layer for the tokens seen so far, [B, H, S, dh] each, and which slots are real. */
+/** Keys and values of every layer for the tokens seen so far, [B·H, S, dh] each, and which slots are real. */
 export interface KvCache {
-  keys: tf.Tensor4D[];
-  values: tf.Tensor4D[];
+  keys: tf.Tensor3D[];
+  values: tf.Tensor3D[];
   /** slotValid[b][s] is false for padding (a sequence that sat out a chunk another sequence used). */
   slotValid: boolean[][];
 }
@@ -142,29 +143,30 @@ export class Transformer {
       embeddingLookup(weights.positionEmbedding as tf.Tensor2D, positions),
     ) as tf.Tensor2D; // [B·L, d]
     const mask = attentionMask(input.cache?.slotValid ?? valid.map(() => []), valid, slots, length);
-    const keys: tf.Tensor4D[] = [];
-    const values: tf.Tensor4D[] = [];
-    const toHeads = (t: tf.Tensor2D) => tf.transpose(tf.reshape(t, [batch, length, heads, dh]), [0, 2, 1, 3]) as tf.Tensor4D;
+    const keys: tf.Tensor3D[] = [];
+    const values: tf.Tensor3D[] = [];
+    // [B·L, d] → [B·H, L, dh]: one (sequence, head) pair per leading index.
+    const toHeads = (t: tf.Tensor2D) =>
+      tf.reshape(tf.transpose(tf.reshape(t, [batch, length, heads, dh]), [0, 2, 1, 3]), [batch * heads, length, dh]) as tf.Tensor3D;
 
     weights.layers.forEach((layer, l) => {
       const h = layerNorm(x, layer.ln1Gain as tf.Tensor1D, layer.ln1Bias as tf.Tensor1D, config.layerNormEps);
-      const qkv = tf.add(matMul2d(h, layer.qkv as tf.Tensor2D), layer.qkvBias) as tf.Tensor2D; // [B·L, 3d]
+      const qkv = linear(h, layer.qkv as tf.Tensor2D, layer.qkvBias as tf.Tensor1D); // [B·L, 3d]
       const [q, k, v] = tf.split(qkv, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
       let kh = toHeads(k);
       let vh = toHeads(v);
       if (input.cache) {
-        kh = tf.concat([input.cache.keys[l]!, kh], 2);
-        vh = tf.concat([input.cache.values[l]!, vh], 2);
+        kh = tf.concat([input.cache.keys[l]!, kh], 1);
+        vh = tf.concat([input.cache.values[l]!, vh], 1);
       }
       keys.push(kh);
       values.push(vh);
-      const scores = tf.add(tf.mul(tf.matMul(toHeads(q), kh, false, true), 1 / Math.sqrt(dh)), mask); // [B, H, L, S+L]
-      const attended = tf.matMul(tf.softmax(scores), vh); // [B, H, L, dh]
+      const attended = tf.reshape(attention(toHeads(q), kh, vh, mask, heads), [batch, heads, length, dh]);
       const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [batch * length, config.dModel]) as tf.Tensor2D;
-      x = tf.add(x, tf.add(matMul2d(merged, layer.out as tf.Tensor2D), layer.outBias)) as tf.Tensor2D;
+      x = tf.add(x, linear(merged, layer.out as tf.Tensor2D, layer.outBias as tf.Tensor1D));
       const h2 = layerNorm(x, layer.ln2Gain as tf.Tensor1D, layer.ln2Bias as tf.Tensor1D, config.layerNormEps);
-      const hidden = gelu(tf.add(matMul2d(h2, layer.fc as tf.Tensor2D), layer.fcBias)) as tf.Tensor2D;
-      x = tf.add(x, tf.add(matMul2d(hidden, layer.proj as tf.Tensor2D), layer.projBias)) as tf.Tensor2D;
+      const hidden = gelu(linear(h2, layer.fc as tf.Tensor2D, layer.fcBias as tf.Tensor1D)) as tf.Tensor2D;
+      x = tf.add(x, linear(hidden, layer.proj as tf.Tensor2D, layer.projBias as tf.Tensor1D));
     });
 
     let final = layerNorm(x, weights.finalGain as tf.Tensor1D, weights.finalBias as tf.Tensor1D, config.layerNormEps);
@@ -184,7 +186,7 @@ export class Transformer {
 /** An empty cache for B sequences, to start sampling from. */
 export function emptyCache(model: Transformer, batch: number): KvCache {
   const dh = headDim(model.config);
-  const empty = () => tf.zeros([batch, model.config.heads, 0, dh]) as tf.Tensor4D;
+  const empty = () => tf.zeros([batch * model.config.heads, 0, dh]) as tf.Tensor3D;
   return {
     keys: model.weights.layers.map(empty),
     values: model.weights.layers.map(empty),

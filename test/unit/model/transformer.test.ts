@@ -26,7 +26,7 @@ describe('transformer', () => {
     const eps = 1e-2;
     let checked = 0;
     for (const variable of variables) {
-      const analytic = grads[variable.name]!.dataSync();
+      const analytic = Array.from(grads[variable.name]!.dataSync());
       const values = variable.dataSync().slice();
       // A few entries per tensor: the largest-gradient one and two fixed ones.
       const largest = analytic.reduce((best, g, i) => (Math.abs(g) > Math.abs(analytic[best]!) ? i : best), 0);

@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src-main/model/backend';
+await selectBackend();
+const t = (label: string, f: () => tf.Tensor, n = 20) => { f().dispose(); const t0 = performance.now(); for (let i = 0; i < n; i++) { const r = f(); r.dataSync(); r.dispose(); } console.log(label, ((performance.now() - t0) / n).toFixed(2), 'ms'); };
+const q = tf.randomNormal([64, 128, 32]); const k = tf.randomNormal([64, 128, 32]);
+const kT = tf.transpose(k, [0, 2, 1]);
+t('batched qkT (transposeB)', () => tf.matMul(q, k, false, true));
+t('batched q kT explicit', () => tf.matMul(q, kT));
+const qs = tf.unstack(q); const kts = tf.unstack(kT);
+t('64 x 2D', () => tf.tidy(() => tf.stack(qs.map((qi, i) => tf.matMul(qi as tf.Tensor2D, kts[i] as tf.Tensor2D)))));
+t('unstack+64x2D+stack', () => tf.tidy(() => { const a = tf.unstack(q); const b = tf.unstack(kT); return tf.stack(a.map((qi, i) => tf.matMul(qi as tf.Tensor2D, b[i] as tf.Tensor2D))); }));
+// block-diagonal trick: for head h: scores for all batch... no
+const x = tf.randomNormal([2048, 128]);
+t('pow3', () => tf.pow(x, 3)); t('mul3', () => tf.mul(tf.mul(x, x), x));
+t('split+64x2D+concat', () => tf.tidy(() => { const a = tf.split(q, 64, 0); const b = tf.split(kT, 64, 0); return tf.concat(a.map((qi, i) => tf.matMul(tf.reshape(qi, [128, 32]) as tf.Tensor2D, tf.reshape(b[i]!, [32, 128]) as tf.Tensor2D)), 0); }));
+t('split only', () => tf.tidy(() => { const a = tf.split(q, 64, 0); return a[3]!.clone(); }));
+t('unstack only', () => tf.tidy(() => { const a = tf.unstack(q); return a[3]!.clone(); }));
+const parts = tf.split(q, 64, 0);
+t('concat only', () => tf.concat(parts, 0));
+t('stack only', () => tf.stack(qs));
+const q2 = tf.randomNormal([2048, 128]);
+t('slice2d 64', () => tf.tidy(() => { const out = []; for (let b = 0; b < 16; b++) for (let h = 0; h < 4; h++) out.push(tf.slice(q2, [b * 128, h * 32], [128, 32])); return out[5]!.clone(); }));
+t('dataSync+64 tensor2d', () => tf.tidy(() => { const d = q.dataSync() as Float32Array; const out = []; for (let n = 0; n < 64; n++) out.push(tf.tensor2d(d.subarray(n * 4096, (n + 1) * 4096), [128, 32])); return out[5]!.clone(); }));
+t('transpose3d', () => tf.transpose(k, [0, 2, 1]));
+t('softmax 64x128x128', () => tf.softmax(tf.randomNormal([64,128,128])));
