@@ -25,6 +25,8 @@ export default defineConfig({
           // The Electron entry, and the CLI (which also runs serve mode) built from the same modules.
           index: resolve(root, 'src-main/shell/main.ts'),
           cli: resolve(root, 'src-main/cli/entry.ts'),
+          // Worker threads load their own entry file; training and rollouts never run on the UI's event loop.
+          'sampler-worker': resolve(root, 'src-main/model/sampler-worker.ts'),
         },
       },
     },

@@ -1,0 +1,16 @@
+import type { BackendChoice } from './backend';
+import type { ModelConfig } from './config';
+import type { GenerateOptions, Generation } from './session';
+
+/** Messages to the sampler thread. Sessions are numbered by the caller and live until closed. */
+export type SamplerRequest =
+  | { id: number; type: 'init'; config: ModelConfig; weights: Float32Array[] }
+  | { id: number; type: 'weights'; version: number; weights: Float32Array[] }
+  | { id: number; type: 'open'; session: number; batchSize: number }
+  | { id: number; type: 'extend'; session: number; chunks: (number[] | null)[] }
+  | { id: number; type: 'generate'; session: number; which: number[]; options: GenerateOptions }
+  | { id: number; type: 'close'; session: number };
+
+export type SamplerAnswer =
+  | { id: number; ok: true; backend?: BackendChoice; generations?: Generation[] }
+  | { id: number; ok: false; error: string };

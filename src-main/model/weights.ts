@@ -1,0 +1,13 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Transformer } from './transformer';
+
+/** The model's weights as plain arrays, in variable order: what crosses to a sampler thread after each update. */
+export function weightSnapshot(model: Transformer): Float32Array[] {
+  return model.variables().map((v) => (v.dataSync() as Float32Array).slice());
+}
+
+export function loadWeights(model: Transformer, weights: readonly Float32Array[]): void {
+  const variables = model.variables();
+  if (weights.length !== variables.length) throw new Error(`got ${weights.length} weight arrays for ${variables.length} variables`);
+  variables.forEach((v, i) => v.assign(tf.tensor(weights[i]!, v.shape)));
+}
