@@ -67,8 +67,8 @@ function fastPathGflops(): number {
 export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmarkOptions = {}): ModelBenchmarkResult {
   const preset = options.preset ?? 'small';
   const batch = options.batch ?? 16;
-  const length = options.sequenceLength ?? 128;
   const config = presetConfig(preset, options.vocabSize ?? 512);
+  const length = Math.min(options.sequenceLength ?? 128, config.contextLength);
   const log = options.progress ?? (() => {});
   const rng = new Rng(0);
   const model = Transformer.create(config, 0);

@@ -27,6 +27,18 @@ describe('aepo-lab command (built)', () => {
     expect(bad.err.trim().split('\n')).toHaveLength(1);
   });
 
+  it('bench --json ends with one JSON object of the model timings', () => {
+    const result = aepoLab(['bench', '--json', '--preset', 'tiny', '--no-reference']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.out.trim().split('\n').pop()!) as Record<string, unknown>;
+    expect(report).toMatchObject({ backend: 'wasm', model: { preset: 'tiny' }, torch_train_step_ms: null });
+    for (const key of ['train_step_ms', 'train_gflops', 'sample_tokens_per_s', 'peak_gflops_estimate']) {
+      expect(report[key], key).toBeGreaterThan(0);
+    }
+    expect(report.cpu).toMatchObject({ cores: expect.any(Number) });
+    expect(result.err).toContain('backend tensorflow-gpu unavailable');
+  });
+
   it('serves on a loopback port with a token: 401 without it, a JSON array with it', async () => {
     const served = await startUntilUrl(process.execPath, ['bin/aepo-lab.js', 'serve', '--port', '0'], { AEPO_LAB_HOME: tempDir() });
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);

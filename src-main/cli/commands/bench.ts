@@ -10,15 +10,18 @@ import { jsonOption, UsageError, type Command } from '../command';
 function torchTrainStepMs(benchDir: string): number | null {
   const script = join(benchDir, 'torch_ref.py');
   if (!existsSync(script)) return null;
-  const result = spawnSync('python3', [script], { encoding: 'utf8', timeout: 600_000 });
-  if (result.status !== 0) return null;
-  const last = result.stdout.trim().split('\n').pop() ?? '';
-  try {
-    const value = (JSON.parse(last) as { train_step_ms?: unknown }).train_step_ms;
-    return typeof value === 'number' ? value : null;
-  } catch {
-    return null;
+  // The first python3 on PATH may be a separate install (pyenv, venv) without Debian's torch.
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const result = spawnSync(python, [script], { encoding: 'utf8', timeout: 600_000 });
+    if (result.status !== 0) continue;
+    try {
+      const value = (JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as { train_step_ms?: unknown }).train_step_ms;
+      if (typeof value === 'number') return value;
+    } catch {
+      // not our JSON line: try the next interpreter
+    }
   }
+  return null;
 }
 
 export const bench: Command = {
@@ -28,6 +31,7 @@ export const bench: Command = {
     ...jsonOption,
     preset: { type: 'string', label: '--preset P', description: `model size: ${Object.keys(MODEL_PRESETS).join(', ')} (default small)` },
     steps: { type: 'string', label: '--steps N', description: 'timed train steps, at least 5 (default 5)' },
+    'no-reference': { type: 'boolean', label: '--no-reference', description: 'skip the PyTorch reference (reported as null)' },
   },
   async run(context) {
     const preset = String(context.options.preset ?? 'small');
@@ -37,8 +41,9 @@ export const bench: Command = {
     const backend = await selectBackend({ log: (line) => context.io.err(line) });
     context.io.err(`backend: ${backend.engine}`);
     const result = runModelBenchmark(backend, { preset: preset as ModelPreset, trainSteps: steps, progress: (line) => context.io.err(line) });
-    context.io.err('PyTorch reference: bench/torch_ref.py (skipped without python3 and torch)');
-    const output = { ...result, torch_train_step_ms: torchTrainStepMs(context.benchDir) };
+    const reference = !context.options['no-reference'];
+    if (reference) context.io.err('PyTorch reference: bench/torch_ref.py (null without python3 and torch)');
+    const output = { ...result, torch_train_step_ms: reference ? torchTrainStepMs(context.benchDir) : null };
     if (context.options.json) {
       context.io.out(JSON.stringify(output));
     } else {
