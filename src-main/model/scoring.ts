@@ -3,6 +3,7 @@
  * Differentiable, so a loss built from them trains the model.
  */
 import * as tf from '@tensorflow/tfjs';
+import { tokenLogpAndEntropy } from './ops';
 import type { Transformer } from './transformer';
 
 export interface ScoredTokens {
@@ -28,11 +29,10 @@ export function scoreTokens(model: Transformer, sequences: number[][]): ScoredTo
   const { logits } = model.forward({ ids, positions, valid, logitsAt: 'all' });
   const batch = sequences.length;
   const vocab = model.config.vocabSize;
-  const logpAll = tf.logSoftmax(tf.slice(logits, [0, 0, 0], [batch, width - 1, vocab]));
   const targets = tf.tensor2d(ids.map((row) => row.slice(1)), [batch, width - 1], 'int32');
-  // A one-hot pick rather than gather: gather has no gradient kernel on wasm.
-  const logp = tf.sum(tf.mul(logpAll, tf.oneHot(targets, vocab).toFloat()), -1) as tf.Tensor2D;
-  const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logpAll), logpAll), -1)) as tf.Tensor2D;
+  // [B, T−1, 2]: log-prob of each next token and the entropy of its distribution.
+  const stats = tokenLogpAndEntropy(tf.slice(logits, [0, 0, 0], [batch, width - 1, vocab]), targets);
+  const [logp, entropy] = tf.unstack(stats, -1) as [tf.Tensor2D, tf.Tensor2D];
   const mask = tf.tensor2d(valid.map((row) => row.slice(1).map(Number)), [batch, width - 1]);
   return { logp, entropy, mask };
 }
