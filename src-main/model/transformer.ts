@@ -170,7 +170,8 @@ export class Transformer {
     });
 
     let final = layerNorm(x, weights.finalGain as tf.Tensor1D, weights.finalBias as tf.Tensor1D, config.layerNormEps);
-    if (input.logitsAt === 'last') {
+    // With one new token per sequence its row is already the last one.
+    if (input.logitsAt === 'last' && length > 1) {
       const rows = valid.map((row, b) => b * length + Math.max(0, row.lastIndexOf(true)));
       final = tf.gather(final, tf.tensor1d(rows, 'int32'));
     }
