@@ -42,11 +42,10 @@ export function pickToken(logits: Float32Array, params: SamplingParams, rng: Rng
   const t = greedy ? 1 : temperature;
   const probs = new Float64Array(logits.length);
   const logZ = softmaxInto(logits, t, probs);
-  let entropy = 0;
-  for (let i = 0; i < probs.length; i++) {
-    const p = probs[i]!;
-    if (p > 0) entropy -= p * Math.log(p);
-  }
+  // H = −Σ p·log p with log p = z/T − log Z, i.e. log Z − Σ p·z/T: no logarithm per id.
+  let expected = 0;
+  for (let i = 0; i < probs.length; i++) expected += probs[i]! * logits[i]!;
+  const entropy = logZ - expected / t;
   const logpOf = (id: number) => logits[id]! / t - logZ;
 
   if (greedy) {

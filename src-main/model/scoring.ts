@@ -26,7 +26,7 @@ export function scoreTokens(model: Transformer, sequences: number[][]): ScoredTo
   const ids = sequences.map((s) => Array.from({ length: width }, (_, i) => s[i] ?? 0));
   const valid = sequences.map((s) => Array.from({ length: width }, (_, i) => i < s.length));
   const positions = sequences.map(() => Array.from({ length: width }, (_, i) => i));
-  const { logits } = model.forward({ ids, positions, valid, logitsAt: 'all' });
+  const logits = model.forward({ ids, positions, valid, logitsAt: 'all' });
   const batch = sequences.length;
   const vocab = model.config.vocabSize;
   const targets = tf.tensor2d(ids.map((row) => row.slice(1)), [batch, width - 1], 'int32');

@@ -1,9 +1,9 @@
 /**
  * The policy: a decoder-only transformer in raw tf ops (GPT-2 layout: token + position embeddings, pre-LayerNorm
  * blocks of causal multi-head attention and a GELU MLP, a final LayerNorm, and an output head tied to the token
- * embedding). One forward serves training (no cache, all positions) and sampling (a KV cache, new tokens only).
+ * embedding). This forward runs whole sequences (training, scoring); decoder.ts runs new tokens against a KV cache.
  *
- * Shapes: B sequences, L new tokens each, S cached slots, d = dModel, H heads of dh = d / H, V vocabulary.
+ * Shapes: B sequences of L tokens, d = dModel, H heads of dh = d / H, V vocabulary.
  */
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type ModelConfig } from './config';
@@ -33,14 +33,6 @@ export interface TransformerWeights {
   finalBias: tf.Variable;
 }
 
-/** Keys and values of every layer for the tokens seen so far, [B·H, S, dh] each, and which slots are real. */
-export interface KvCache {
-  keys: tf.Tensor3D[];
-  values: tf.Tensor3D[];
-  /** slotValid[b][s] is false for padding (a sequence that sat out a chunk another sequence used). */
-  slotValid: boolean[][];
-}
-
 export interface ForwardInput {
   /** [B][L] token ids. */
   ids: number[][];
@@ -48,33 +40,23 @@ export interface ForwardInput {
   positions: number[][];
   /** [B][L] false where a token is padding; defaults to all real. */
   valid?: boolean[][];
-  cache?: KvCache;
-  /** `all`: logits [B, L, V] (training, scoring); `last`: [B, V] at each sequence's last real new token (sampling). */
+  /** `all`: logits [B, L, V] (training, scoring); `last`: [B, V] at each sequence's last real token. */
   logitsAt: 'all' | 'last';
-}
-
-export interface ForwardOutput {
-  logits: tf.Tensor;
-  /** The cache extended by this chunk (only when a cache was given). */
-  cache?: KvCache;
 }
 
 const MASKED = -1e9;
 let nextModelId = 0;
 
-/** Additive attention mask [B, 1, L, S + L]: old slots where real, new slots causally where real. */
-function attentionMask(oldValid: boolean[][], newValid: boolean[][], slots: number, length: number): tf.Tensor4D {
-  const batch = newValid.length;
-  const width = slots + length;
-  const mask = new Float32Array(batch * length * width).fill(MASKED);
+/** Additive attention mask [B, 1, L, L]: each token sees the real tokens up to itself. */
+function attentionMask(valid: boolean[][], length: number): tf.Tensor4D {
+  const batch = valid.length;
+  const mask = new Float32Array(batch * length * length).fill(MASKED);
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < length; i++) {
-      const row = (b * length + i) * width;
-      for (let s = 0; s < slots; s++) if (oldValid[b]![s]) mask[row + s] = 0;
-      for (let j = 0; j <= i; j++) if (newValid[b]![j]) mask[row + slots + j] = 0;
+      for (let j = 0; j <= i; j++) if (valid[b]![j]) mask[(b * length + i) * length + j] = 0;
     }
   }
-  return tf.tensor4d(mask, [batch, 1, length, width]);
+  return tf.tensor4d(mask, [batch, 1, length, length]);
 }
 
 export class Transformer {
@@ -123,8 +105,11 @@ export class Transformer {
     for (const v of this.variables()) v.dispose();
   }
 
-  /** Runs the new tokens through the model. Call inside tf.tidy; the returned tensors are the caller's. */
-  forward(input: ForwardInput): ForwardOutput {
+  /**
+   * Runs whole sequences through the model (training, scoring). Call inside tf.tidy or tf.variableGrads.
+   * Sampling uses the Decoder, which keeps a KV cache.
+   */
+  forward(input: ForwardInput): tf.Tensor {
     const { config, weights } = this;
     const batch = input.ids.length;
     const length = input.ids[0]?.length ?? 0;
@@ -132,7 +117,6 @@ export class Transformer {
     for (const row of input.positions) {
       for (const p of row) if (p >= config.contextLength) throw new Error(`position ${p} is past the context of ${config.contextLength} tokens`);
     }
-    const slots = input.cache?.slotValid[0]?.length ?? 0;
     const dh = headDim(config);
     const heads = config.heads;
 
@@ -142,26 +126,16 @@ export class Transformer {
       embeddingLookup(weights.tokenEmbedding as tf.Tensor2D, ids),
       embeddingLookup(weights.positionEmbedding as tf.Tensor2D, positions),
     ) as tf.Tensor2D; // [B·L, d]
-    const mask = attentionMask(input.cache?.slotValid ?? valid.map(() => []), valid, slots, length);
-    const keys: tf.Tensor3D[] = [];
-    const values: tf.Tensor3D[] = [];
+    const mask = attentionMask(valid, length);
     // [B·L, d] → [B·H, L, dh]: one (sequence, head) pair per leading index.
     const toHeads = (t: tf.Tensor2D) =>
       tf.reshape(tf.transpose(tf.reshape(t, [batch, length, heads, dh]), [0, 2, 1, 3]), [batch * heads, length, dh]) as tf.Tensor3D;
 
-    weights.layers.forEach((layer, l) => {
+    weights.layers.forEach((layer) => {
       const h = layerNorm(x, layer.ln1Gain as tf.Tensor1D, layer.ln1Bias as tf.Tensor1D, config.layerNormEps);
       const qkv = linear(h, layer.qkv as tf.Tensor2D, layer.qkvBias as tf.Tensor1D); // [B·L, 3d]
       const [q, k, v] = tf.split(qkv, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      let kh = toHeads(k);
-      let vh = toHeads(v);
-      if (input.cache) {
-        kh = tf.concat([input.cache.keys[l]!, kh], 1);
-        vh = tf.concat([input.cache.values[l]!, vh], 1);
-      }
-      keys.push(kh);
-      values.push(vh);
-      const attended = tf.reshape(attention(toHeads(q), kh, vh, mask, heads), [batch, heads, length, dh]);
+      const attended = tf.reshape(attention(toHeads(q), toHeads(k), toHeads(v), mask, heads), [batch, heads, length, dh]);
       const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [batch * length, config.dModel]) as tf.Tensor2D;
       x = tf.add(x, linear(merged, layer.out as tf.Tensor2D, layer.outBias as tf.Tensor1D));
       const h2 = layerNorm(x, layer.ln2Gain as tf.Tensor1D, layer.ln2Bias as tf.Tensor1D, config.layerNormEps);
@@ -177,24 +151,6 @@ export class Transformer {
     }
     // Tied head: logits = x · Eᵀ, with the transpose explicit so the matMul stays on the fast path.
     const logits2d = matMul2d(final, tf.transpose(weights.tokenEmbedding) as tf.Tensor2D);
-    const logits = input.logitsAt === 'all' ? tf.reshape(logits2d, [batch, length, config.vocabSize]) : logits2d;
-    if (!input.cache) return { logits };
-    const slotValid = input.cache.slotValid.map((row, b) => [...row, ...valid[b]!]);
-    return { logits, cache: { keys, values, slotValid } };
+    return input.logitsAt === 'all' ? tf.reshape(logits2d, [batch, length, config.vocabSize]) : logits2d;
   }
-}
-
-/** An empty cache for B sequences, to start sampling from. */
-export function emptyCache(model: Transformer, batch: number): KvCache {
-  const dh = headDim(model.config);
-  const empty = () => tf.zeros([batch * model.config.heads, 0, dh]) as tf.Tensor3D;
-  return {
-    keys: model.weights.layers.map(empty),
-    values: model.weights.layers.map(empty),
-    slotValid: Array.from({ length: batch }, () => []),
-  };
-}
-
-export function disposeCache(cache: KvCache): void {
-  for (const t of [...cache.keys, ...cache.values]) t.dispose();
 }

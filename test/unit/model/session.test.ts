@@ -20,7 +20,7 @@ function greedyByRecompute(prompt: number[], steps: number): { id: number; logp:
   const out: { id: number; logp: number }[] = [];
   for (let s = 0; s < steps; s++) {
     const row = tf.tidy(() => {
-      const { logits } = model.forward({ ids: [seq], positions: [seq.map((_, i) => i)], logitsAt: 'last' });
+      const logits = model.forward({ ids: [seq], positions: [seq.map((_, i) => i)], logitsAt: 'last' });
       return tf.logSoftmax(logits).dataSync() as Float32Array;
     });
     let best = 0;

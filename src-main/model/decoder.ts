@@ -1,0 +1,219 @@
+/**
+ * Inference-only forward pass for sampling, with a per-sequence KV cache kept in plain Float32Arrays.
+ *
+ * Why a second path next to Transformer.forward: decoding moves one token per sequence, so each tensor op works on
+ * a few thousand values and the cost is per-op overhead, cache concatenation and wasm's slow batched matMul. Here the
+ * weight matMuls (with the MLP's GELU) and the output head stay on the tensor backend (XNNPACK), and everything
+ * small (LayerNorm, attention over the cache, residuals) is plain JS over typed arrays, writing keys and values in
+ * place. Every sequence has its own cache, so ragged batches need no padding. The tests hold this path to
+ * Transformer.forward (same tokens under greedy decoding, log-probs within 1e-4).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { headDim, type ModelConfig } from './config';
+import type { LayerWeights, Transformer } from './transformer';
+
+interface LayerArrays {
+  ln1Gain: Float32Array; ln1Bias: Float32Array; qkvBias: Float32Array; outBias: Float32Array;
+  ln2Gain: Float32Array; ln2Bias: Float32Array;
+}
+
+const read = (v: tf.Variable) => v.dataSync() as Float32Array;
+const GELU_C = 2 * Math.sqrt(2 / Math.PI);
+
+/** One new token: which sequence it extends, the token id, and its position in that sequence. */
+export interface DecodeRow {
+  sequence: number;
+  token: number;
+  position: number;
+}
+
+export class Decoder {
+  private readonly config: ModelConfig;
+  private readonly layers: LayerArrays[];
+  private readonly tokenEmbedding: Float32Array;
+  private readonly positionEmbedding: Float32Array;
+  private readonly finalGain: Float32Array;
+  private readonly finalBias: Float32Array;
+  /** Eᵀ [d, V] for the tied head, made once so each step's head is a plain matMul. */
+  private readonly headWeights: tf.Tensor2D;
+  private readonly matrices: LayerWeights[];
+  /** keys[layer][sequence] and values[layer][sequence]: [contextLength, d], row p for position p. */
+  private readonly keys: Float32Array[][];
+  private readonly values: Float32Array[][];
+  /** Scratch for one row's attention weights. */
+  private readonly scores: Float64Array;
+  /** Scratch for one head's weighted sum of values. */
+  private readonly accumulator: Float64Array;
+
+  constructor(model: Transformer, batch: number) {
+    const { config, weights } = model;
+    this.config = config;
+    this.matrices = weights.layers;
+    this.layers = weights.layers.map((l) => ({
+      ln1Gain: read(l.ln1Gain), ln1Bias: read(l.ln1Bias), qkvBias: read(l.qkvBias), outBias: read(l.outBias),
+      ln2Gain: read(l.ln2Gain), ln2Bias: read(l.ln2Bias),
+    }));
+    this.tokenEmbedding = read(weights.tokenEmbedding);
+    this.positionEmbedding = read(weights.positionEmbedding);
+    this.finalGain = read(weights.finalGain);
+    this.finalBias = read(weights.finalBias);
+    this.headWeights = tf.transpose(weights.tokenEmbedding) as tf.Tensor2D;
+    const slots = config.contextLength * config.dModel;
+    const caches = () => weights.layers.map(() => Array.from({ length: batch }, () => new Float32Array(slots)));
+    this.keys = caches();
+    this.values = caches();
+    this.scores = new Float64Array(config.contextLength);
+    this.accumulator = new Float64Array(headDim(config));
+  }
+
+  /**
+   * Runs the rows through the model (rows of one sequence in position order), storing their keys and values, and
+   * returns the logits [V] after the rows listed in `logitsFor` (indices into rows).
+   */
+  step(rows: readonly DecodeRow[], logitsFor: readonly number[]): Float32Array[] {
+    const { dModel: d, contextLength } = this.config;
+    const n = rows.length;
+    const x = new Float32Array(n * d);
+    rows.forEach((row, r) => {
+      if (row.position >= contextLength) throw new Error(`position ${row.position} is past the context of ${contextLength} tokens`);
+      const tok = row.token * d;
+      const pos = row.position * d;
+      for (let j = 0; j < d; j++) x[r * d + j] = this.tokenEmbedding[tok + j]! + this.positionEmbedding[pos + j]!;
+    });
+    this.layers.forEach((layer, l) => {
+      const w = this.matrices[l]!;
+      const qkv = project(layerNorm(x, n, d, layer.ln1Gain, layer.ln1Bias, this.config.layerNormEps), n, w.qkv, layer.qkvBias);
+      const attended = this.attend(l, rows, qkv);
+      addInto(x, project(attended, n, w.out, layer.outBias));
+      const normed = layerNorm(x, n, d, layer.ln2Gain, layer.ln2Bias, this.config.layerNormEps);
+      addInto(x, mlp(normed, n, w));
+    });
+    if (logitsFor.length === 0) return [];
+    const picked = new Float32Array(logitsFor.length * d);
+    logitsFor.forEach((r, i) => picked.set(x.subarray(r * d, (r + 1) * d), i * d));
+    const normed = layerNorm(picked, logitsFor.length, d, this.finalGain, this.finalBias, this.config.layerNormEps);
+    const logits = readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(normed, [logitsFor.length, d]), this.headWeights)));
+    const vocab = this.config.vocabSize;
+    return logitsFor.map((_, i) => logits.slice(i * vocab, (i + 1) * vocab));
+  }
+
+  /** Writes each row's key and value, then attends each row to its own sequence's positions up to its own. */
+  private attend(layer: number, rows: readonly DecodeRow[], qkv: Float32Array): Float32Array {
+    const d = this.config.dModel;
+    const out = new Float32Array(rows.length * d);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      this.keys[layer]![row.sequence]!.set(qkv.subarray(r * 3 * d + d, r * 3 * d + 2 * d), row.position * d);
+      this.values[layer]![row.sequence]!.set(qkv.subarray(r * 3 * d + 2 * d, r * 3 * d + 3 * d), row.position * d);
+    }
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      attendRow(qkv, r * 3 * d, this.keys[layer]![row.sequence]!, this.values[layer]![row.sequence]!, row.position, out, r * d, this.config.heads, headDim(this.config), this.scores, this.accumulator);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.headWeights.dispose();
+  }
+}
+
+/**
+ * softmax(q·kᵀ/√dh)·v for one query row over positions 0..last of one sequence, head by head. A free function with
+ * flat loops over typed arrays, which V8 compiles to tight machine code.
+ */
+function attendRow(
+  qkv: Float32Array, qAt: number, keys: Float32Array, values: Float32Array, last: number,
+  out: Float32Array, outAt: number, heads: number, dh: number, scores: Float64Array, acc: Float64Array,
+): void {
+  const d = heads * dh;
+  const scale = 1 / Math.sqrt(dh);
+  for (let h = 0; h < heads; h++) {
+    const q = qAt + h * dh;
+    let max = -Infinity;
+    for (let p = 0; p <= last; p++) {
+      const k = p * d + h * dh;
+      // Four partial sums: independent chains the CPU can overlap (dh is a multiple of 4 in every preset).
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let j = 0; j < dh; j += 4) {
+        s0 += qkv[q + j]! * keys[k + j]!;
+        s1 += qkv[q + j + 1]! * keys[k + j + 1]!;
+        s2 += qkv[q + j + 2]! * keys[k + j + 2]!;
+        s3 += qkv[q + j + 3]! * keys[k + j + 3]!;
+      }
+      const score = (s0 + s1 + s2 + s3) * scale;
+      scores[p] = score;
+      if (score > max) max = score;
+    }
+    let sum = 0;
+    for (let p = 0; p <= last; p++) {
+      const e = Math.exp(scores[p]! - max);
+      scores[p] = e;
+      sum += e;
+    }
+    acc.fill(0, 0, dh);
+    const inverse = 1 / sum;
+    for (let p = 0; p <= last; p++) {
+      const w = scores[p]! * inverse;
+      const v = p * d + h * dh;
+      for (let j = 0; j < dh; j += 4) {
+        acc[j] = acc[j]! + w * values[v + j]!;
+        acc[j + 1] = acc[j + 1]! + w * values[v + j + 1]!;
+        acc[j + 2] = acc[j + 2]! + w * values[v + j + 2]!;
+        acc[j + 3] = acc[j + 3]! + w * values[v + j + 3]!;
+      }
+    }
+    out.set(acc.subarray(0, dh), outAt + h * dh);
+  }
+}
+
+/** The values of a tensor, which is then freed. (Reading inside tf.tidy would make tidy walk every number.) */
+function readAndDispose(t: tf.Tensor): Float32Array {
+  const values = t.dataSync() as Float32Array;
+  t.dispose();
+  return values;
+}
+
+/**
+ * The MLP in one trip to the tensor backend: GELU over n × dMlp values is cheaper there (one sigmoid kernel) than
+ * as Math.exp calls in JS, and the hidden layer never has to be read back.
+ */
+function mlp(input: Float32Array, n: number, w: LayerWeights): Float32Array {
+  return readAndDispose(
+    tf.tidy(() => {
+      const pre = tf.add(tf.matMul(tf.tensor2d(input, [n, w.fc.shape[0]!]), w.fc as tf.Tensor2D), w.fcBias);
+      const inner = tf.mul(tf.add(pre, tf.mul(0.044715, tf.mul(tf.mul(pre, pre), pre))), GELU_C);
+      return tf.add(tf.matMul(tf.mul(pre, tf.sigmoid(inner)) as tf.Tensor2D, w.proj as tf.Tensor2D), w.projBias);
+    }),
+  );
+}
+
+/** input [n, k] · w [k, m] + bias, on the tensor backend's fast 2-D matMul. */
+function project(input: Float32Array, n: number, w: tf.Variable, bias: Float32Array): Float32Array {
+  const [k, m] = w.shape as [number, number];
+  const out = readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(input, [n, k]), w as tf.Tensor2D)));
+  for (let r = 0; r < n; r++) {
+    const base = r * m;
+    for (let j = 0; j < m; j++) out[base + j]! += bias[j]!;
+  }
+  return out;
+}
+
+function layerNorm(x: Float32Array, n: number, d: number, gain: Float32Array, bias: Float32Array, eps: number): Float32Array {
+  const out = new Float32Array(n * d);
+  for (let r = 0; r < n; r++) {
+    const base = r * d;
+    let mean = 0;
+    for (let j = 0; j < d; j++) mean += x[base + j]!;
+    mean /= d;
+    let variance = 0;
+    for (let j = 0; j < d; j++) variance += (x[base + j]! - mean) ** 2;
+    const rstd = 1 / Math.sqrt(variance / d + eps);
+    for (let j = 0; j < d; j++) out[base + j] = (x[base + j]! - mean) * rstd * gain[j]! + bias[j]!;
+  }
+  return out;
+}
+
+function addInto(target: Float32Array, add: Float32Array): void {
+  for (let i = 0; i < target.length; i++) target[i]! += add[i]!;
+}
