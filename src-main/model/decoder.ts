@@ -1,15 +1,17 @@
 /**
- * Inference-only forward pass for sampling, with a per-sequence KV cache kept in plain Float32Arrays.
+ * Inference-only forward pass for sampling, with a per-sequence KV cache.
  *
  * Why a second path next to Transformer.forward: decoding moves one token per sequence, so each tensor op works on
  * a few thousand values and the cost is per-op overhead, cache concatenation and wasm's slow batched matMul. Here the
  * weight matMuls (with the MLP's GELU) and the output head stay on the tensor backend (XNNPACK), and everything
- * small (LayerNorm, attention over the cache, residuals) is plain JS over typed arrays, writing keys and values in
- * place. Every sequence has its own cache, so ragged batches need no padding. The tests hold this path to
- * Transformer.forward (same tokens under greedy decoding, log-probs within 1e-4).
+ * small (LayerNorm, residuals) is plain JS over typed arrays; attention over the cache runs in a small WebAssembly
+ * SIMD kernel whose memory holds the cache, so keys and values are written in place. Every sequence has its own
+ * cache, so ragged batches need no padding. The tests hold this path to Transformer.forward (same tokens under
+ * greedy decoding, log-probs within 1e-4).
  */
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type ModelConfig } from './config';
+import { AttentionKernel } from './kernels/attention-kernel';
 import type { LayerWeights, Transformer } from './transformer';
 
 interface LayerArrays {
@@ -37,13 +39,17 @@ export class Decoder {
   /** Eᵀ [d, V] for the tied head, made once so each step's head is a plain matMul. */
   private readonly headWeights: tf.Tensor2D;
   private readonly matrices: LayerWeights[];
-  /** keys[layer][sequence] and values[layer][sequence]: [contextLength, d], row p for position p. */
-  private readonly keys: Float32Array[][];
-  private readonly values: Float32Array[][];
-  /** Scratch for one row's attention weights. */
-  private readonly scores: Float64Array;
-  /** Scratch for one head's weighted sum of values. */
-  private readonly accumulator: Float64Array;
+  private readonly kernel: AttentionKernel;
+  /**
+   * keys[layer][sequence] and values[layer][sequence]: where that cache starts in the kernel's memory (float index);
+   * each is [contextLength, d], row p for position p.
+   */
+  private readonly keys: number[][];
+  private readonly values: number[][];
+  /** Scratch in kernel memory: one query row, one row of attention weights, one head's output. */
+  private readonly query: number;
+  private readonly scores: number;
+  private readonly headOut: number;
 
   constructor(model: Transformer, batch: number) {
     const { config, weights } = model;
@@ -59,11 +65,13 @@ export class Decoder {
     this.finalBias = read(weights.finalBias);
     this.headWeights = tf.transpose(weights.tokenEmbedding) as tf.Tensor2D;
     const slots = config.contextLength * config.dModel;
-    const caches = () => weights.layers.map(() => Array.from({ length: batch }, () => new Float32Array(slots)));
+    this.kernel = new AttentionKernel(2 * config.layers * batch * slots + config.dModel + config.contextLength + 64);
+    const caches = () => weights.layers.map(() => Array.from({ length: batch }, () => this.kernel.alloc(slots)));
     this.keys = caches();
     this.values = caches();
-    this.scores = new Float64Array(config.contextLength);
-    this.accumulator = new Float64Array(headDim(config));
+    this.query = this.kernel.alloc(config.dModel);
+    this.scores = this.kernel.alloc(config.contextLength);
+    this.headOut = this.kernel.alloc(headDim(config));
   }
 
   /**
@@ -99,71 +107,38 @@ export class Decoder {
 
   /** Writes each row's key and value, then attends each row to its own sequence's positions up to its own. */
   private attend(layer: number, rows: readonly DecodeRow[], qkv: Float32Array): Float32Array {
-    const d = this.config.dModel;
+    const { dModel: d, heads } = this.config;
+    const dh = headDim(this.config);
+    const scale = 1 / Math.sqrt(dh);
+    const { f32, exports } = this.kernel;
     const out = new Float32Array(rows.length * d);
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      this.keys[layer]![row.sequence]!.set(qkv.subarray(r * 3 * d + d, r * 3 * d + 2 * d), row.position * d);
-      this.values[layer]![row.sequence]!.set(qkv.subarray(r * 3 * d + 2 * d, r * 3 * d + 3 * d), row.position * d);
-    }
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      attendRow(qkv, r * 3 * d, this.keys[layer]![row.sequence]!, this.values[layer]![row.sequence]!, row.position, out, r * d, this.config.heads, headDim(this.config), this.scores, this.accumulator);
-    }
+    rows.forEach((row, r) => {
+      f32.set(qkv.subarray(r * 3 * d + d, r * 3 * d + 2 * d), this.keys[layer]![row.sequence]! + row.position * d);
+      f32.set(qkv.subarray(r * 3 * d + 2 * d, r * 3 * d + 3 * d), this.values[layer]![row.sequence]! + row.position * d);
+    });
+    rows.forEach((row, r) => {
+      f32.set(qkv.subarray(r * 3 * d, r * 3 * d + d), this.query);
+      for (let h = 0; h < heads; h++) {
+        const keys = this.keys[layer]![row.sequence]! + h * dh;
+        const values = this.values[layer]![row.sequence]! + h * dh;
+        const max = exports.scores((this.query + h * dh) * 4, keys * 4, row.position, d * 4, dh, scale, this.scores * 4);
+        // Softmax in JS: wasm has no exp instruction.
+        let sum = 0;
+        for (let p = this.scores; p <= this.scores + row.position; p++) {
+          const e = Math.exp(f32[p]! - max);
+          f32[p] = e;
+          sum += e;
+        }
+        for (let p = this.scores; p <= this.scores + row.position; p++) f32[p]! /= sum;
+        exports.weighted(this.scores * 4, values * 4, row.position, d * 4, dh, this.headOut * 4);
+        out.set(f32.subarray(this.headOut, this.headOut + dh), r * d + h * dh);
+      }
+    });
     return out;
   }
 
   dispose(): void {
     this.headWeights.dispose();
-  }
-}
-
-/**
- * softmax(q·kᵀ/√dh)·v for one query row over positions 0..last of one sequence, head by head. A free function with
- * flat loops over typed arrays, which V8 compiles to tight machine code.
- */
-function attendRow(
-  qkv: Float32Array, qAt: number, keys: Float32Array, values: Float32Array, last: number,
-  out: Float32Array, outAt: number, heads: number, dh: number, scores: Float64Array, acc: Float64Array,
-): void {
-  const d = heads * dh;
-  const scale = 1 / Math.sqrt(dh);
-  for (let h = 0; h < heads; h++) {
-    const q = qAt + h * dh;
-    let max = -Infinity;
-    for (let p = 0; p <= last; p++) {
-      const k = p * d + h * dh;
-      // Four partial sums: independent chains the CPU can overlap (dh is a multiple of 4 in every preset).
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let j = 0; j < dh; j += 4) {
-        s0 += qkv[q + j]! * keys[k + j]!;
-        s1 += qkv[q + j + 1]! * keys[k + j + 1]!;
-        s2 += qkv[q + j + 2]! * keys[k + j + 2]!;
-        s3 += qkv[q + j + 3]! * keys[k + j + 3]!;
-      }
-      const score = (s0 + s1 + s2 + s3) * scale;
-      scores[p] = score;
-      if (score > max) max = score;
-    }
-    let sum = 0;
-    for (let p = 0; p <= last; p++) {
-      const e = Math.exp(scores[p]! - max);
-      scores[p] = e;
-      sum += e;
-    }
-    acc.fill(0, 0, dh);
-    const inverse = 1 / sum;
-    for (let p = 0; p <= last; p++) {
-      const w = scores[p]! * inverse;
-      const v = p * d + h * dh;
-      for (let j = 0; j < dh; j += 4) {
-        acc[j] = acc[j]! + w * values[v + j]!;
-        acc[j + 1] = acc[j + 1]! + w * values[v + j + 1]!;
-        acc[j + 2] = acc[j + 2]! + w * values[v + j + 2]!;
-        acc[j + 3] = acc[j + 3]! + w * values[v + j + 3]!;
-      }
-    }
-    out.set(acc.subarray(0, dh), outAt + h * dh);
   }
 }
 
