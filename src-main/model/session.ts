@@ -12,13 +12,17 @@ export interface GenerateOptions extends SamplingParams {
   maxTokens: number;
   /** Generation stops after any of these ids (closing tool tags, EOS); the stop token is kept. */
   stopIds?: readonly number[];
+  /** Generation also stops once this call's text ends with one of these strings (needs `decode`). */
+  stopStrings?: readonly string[];
+  /** Token ids → text, for stopStrings (the tokenizer's decode). */
+  decode?: (ids: number[]) => string;
   /** Seed of this call's draws; the same seed, prompt and model give the same tokens. */
   seed?: number;
 }
 
 export interface Generation {
   tokens: PickedToken[];
-  /** `stop`: a stop id was generated; `length`: maxTokens; `context`: the context window is full. */
+  /** `stop`: a stop id or string was generated; `length`: maxTokens; `context`: the context window is full. */
   reason: 'stop' | 'length' | 'context';
 }
 
@@ -67,6 +71,13 @@ export class SamplingSession {
   generate(which: readonly number[], options: GenerateOptions): Generation[] {
     const rng = new Rng(options.seed ?? 0);
     const stopIds = new Set(options.stopIds ?? []);
+    const stopStrings = options.stopStrings ?? [];
+    if (stopStrings.length > 0 && !options.decode) throw new Error('stopStrings need a decode function');
+    const endsWithStop = (tokens: PickedToken[]) => {
+      if (stopStrings.length === 0) return false;
+      const text = options.decode!(tokens.map((t) => t.id));
+      return stopStrings.some((stop) => text.endsWith(stop));
+    };
     const context = this.model.config.contextLength;
     const results = which.map(() => ({ tokens: [] as PickedToken[], reason: 'length' as Generation['reason'] }));
     for (const i of which) if (!this.nextLogits[i]) throw new Error(`sequence ${i} has no prompt yet; extend it first`);
@@ -79,7 +90,7 @@ export class SamplingSession {
         const picked = pickToken(this.nextLogits[i]!, options, rng);
         results[k]!.tokens.push(picked);
         const length = this.sequences[i]!.length;
-        if (stopIds.has(picked.id)) results[k]!.reason = 'stop';
+        if (stopIds.has(picked.id) || endsWithStop(results[k]!.tokens)) results[k]!.reason = 'stop';
         else if (length + 1 >= context) results[k]!.reason = 'context';
         else if (results[k]!.tokens.length < options.maxTokens) still.push(k);
         // The sampled token joins the cache so that what comes next (a tool result) attends to it.

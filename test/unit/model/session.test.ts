@@ -75,6 +75,22 @@ describe('KV-cache sampling', () => {
     for (const s of [session, again, full]) s.dispose();
   });
 
+  it('stops when the text ends with a stop string', () => {
+    const decode = (ids: number[]) => ids.map((id) => String.fromCharCode(97 + (id % 26))).join('');
+    const probe = new SamplingSession(model, 1);
+    probe.extend([[1, 2, 3]]);
+    const ids = probe.generate([0], { maxTokens: 6, temperature: 0 })[0]!.tokens.map((t) => t.id);
+    const stop = decode(ids.slice(2, 4));
+    const session = new SamplingSession(model, 1);
+    session.extend([[1, 2, 3]]);
+    const [stopped] = session.generate([0], { maxTokens: 20, temperature: 0, stopStrings: [stop], decode });
+    expect(stopped!.reason).toBe('stop');
+    expect(decode(stopped!.tokens.map((t) => t.id)).endsWith(stop)).toBe(true);
+    expect(stopped!.tokens.length).toBeLessThanOrEqual(4);
+    expect(() => session.generate([0], { maxTokens: 2, stopStrings: ['x'] })).toThrow(/need a decode function/);
+    for (const s of [probe, session]) s.dispose();
+  });
+
   it('is reproducible with a seed and varies without it', () => {
     const run = (seed: number) => {
       const session = new SamplingSession(model, 2);
