@@ -7,9 +7,9 @@ import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from './backend';
 import { parameterCount, presetConfig, type ModelConfig, type ModelPreset } from './config';
-import { AdamW, trainStep } from './optimizer';
+import { AdamW, policyStep } from './optimizer';
 import { Rng } from './rng';
-import { maskedMean, scoreTokens } from './scoring';
+import { maskedMean, scoreTokens, type ScoredTokens } from './scoring';
 import { SamplingSession } from './session';
 import { Transformer } from './transformer';
 
@@ -79,21 +79,19 @@ export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmar
   const advantage = tf.tensor2d(advantages);
 
   // PPO-clip surrogate with an entropy bonus and a k3 KL term: the op mix every policy loss here uses.
-  const ppoLoss = () =>
-    tf.tidy(() => {
-      const { logp, entropy, mask } = scoreTokens(model, sequences);
-      const logRatio = tf.sub(logp, oldLogp);
-      const ratio = tf.exp(logRatio);
-      const surrogate = tf.minimum(tf.mul(ratio, advantage), tf.mul(tf.clipByValue(ratio, 0.8, 1.28), advantage));
-      const kl = tf.sub(tf.sub(tf.exp(tf.neg(logRatio)), 1), tf.neg(logRatio));
-      return maskedMean(tf.add(tf.neg(surrogate), tf.sub(tf.mul(kl, 0.001), tf.mul(entropy, 0.001))), mask);
-    });
+  const ppoLoss = ({ logp, entropy, mask }: ScoredTokens) => {
+    const logRatio = tf.sub(logp, oldLogp);
+    const ratio = tf.exp(logRatio);
+    const surrogate = tf.minimum(tf.mul(ratio, advantage), tf.mul(tf.clipByValue(ratio, 0.8, 1.28), advantage));
+    const kl = tf.sub(tf.sub(tf.exp(tf.neg(logRatio)), 1), tf.neg(logRatio));
+    return maskedMean(tf.add(tf.neg(surrogate), tf.sub(tf.mul(kl, 0.001), tf.mul(entropy, 0.001))), mask);
+  };
 
   const steps = Math.max(5, options.trainSteps ?? 5);
   const times: number[] = [];
   for (let i = 0; i < steps + 2; i++) {
     const start = performance.now();
-    trainStep(model.variables(), optimizer, ppoLoss);
+    policyStep(model, optimizer, sequences, ppoLoss);
     const ms = performance.now() - start;
     if (i >= 2) times.push(ms);
     log(`train step ${i + 1}/${steps + 2}${i < 2 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`);

@@ -3,6 +3,8 @@
  * released AEPO code (lr 1e-6, weight decay 0.01, clip 1.0). Decay applies to matrices only, not to gains and biases.
  */
 import * as tf from '@tensorflow/tfjs';
+import { scoreTokens, type ScoredTokens } from './scoring';
+import type { Transformer } from './transformer';
 
 export interface AdamWOptions {
   learningRate: number;
@@ -103,4 +105,17 @@ export function trainStep(variables: tf.Variable[], optimizer: AdamW, loss: () =
     value.dispose();
     for (const g of Object.values(grads)) g.dispose();
   }
+}
+
+/**
+ * One policy update from scored sequences: `loss` receives the per-token log-probs, entropies and padding mask of
+ * `sequences` under the current weights (what every policy loss consumes) and returns the scalar to minimise.
+ */
+export function policyStep(
+  model: Transformer,
+  optimizer: AdamW,
+  sequences: number[][],
+  loss: (scored: ScoredTokens) => tf.Scalar,
+): StepResult {
+  return trainStep(model.variables(), optimizer, () => tf.tidy(() => loss(scoreTokens(model, sequences))));
 }

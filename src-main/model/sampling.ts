@@ -36,11 +36,15 @@ function softmaxInto(logits: Float32Array, temperature: number, out: Float64Arra
   return max / temperature + Math.log(sum);
 }
 
+/** Reused across calls: sampling runs once per token, and a fresh array each time is pure garbage-collector work. */
+let scratch = new Float64Array(0);
+
 export function pickToken(logits: Float32Array, params: SamplingParams, rng: Rng): PickedToken {
   const temperature = params.temperature ?? 1;
   const greedy = temperature <= 0;
   const t = greedy ? 1 : temperature;
-  const probs = new Float64Array(logits.length);
+  if (scratch.length !== logits.length) scratch = new Float64Array(logits.length);
+  const probs = scratch;
   const logZ = softmaxInto(logits, t, probs);
   // H = −Σ p·log p with log p = z/T − log Z, i.e. log Z − Σ p·z/T: no logarithm per id.
   let expected = 0;
