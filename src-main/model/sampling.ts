@@ -71,13 +71,22 @@ export function pickToken(logits: Float32Array, params: SamplingParams, rng: Rng
       candidates = candidates.slice(0, Math.max(1, keep));
     }
   }
-  const ids = candidates ?? Array.from(probs.keys());
-  const total = ids.reduce((sum, id) => sum + probs[id]!, 0);
+  if (!candidates) {
+    // The whole distribution: walk the probabilities in place (they sum to 1).
+    let u = rng.next();
+    for (let id = 0; id < probs.length; id++) {
+      u -= probs[id]!;
+      if (u <= 0) return { id, logp: logpOf(id), entropy };
+    }
+    const last = probs.length - 1;
+    return { id: last, logp: logpOf(last), entropy };
+  }
+  const total = candidates.reduce((sum, id) => sum + probs[id]!, 0);
   let u = rng.next() * total;
-  for (const id of ids) {
+  for (const id of candidates) {
     u -= probs[id]!;
     if (u <= 0) return { id, logp: logpOf(id), entropy };
   }
-  const last = ids[ids.length - 1]!;
+  const last = candidates[candidates.length - 1]!;
   return { id: last, logp: logpOf(last), entropy };
 }
