@@ -98,7 +98,7 @@ export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmar
   }
   const trainMs = median(times);
 
-  const rounds = options.sampleRounds ?? 3;
+  const rounds = options.sampleRounds ?? 5;
   const rates: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const session = new SamplingSession(model, 16);
