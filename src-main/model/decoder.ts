@@ -12,7 +12,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type ModelConfig } from './config';
 import { AttentionKernel } from './kernels/attention-kernel';
-import type { LayerWeights, Transformer } from './transformer';
+import type { Transformer } from './transformer';
+
+/** A layer's matrices (and the MLP's biases) as tensors copied at the start of the session. */
+interface LayerMatrices {
+  qkv: tf.Tensor2D; out: tf.Tensor2D; fc: tf.Tensor2D; proj: tf.Tensor2D; fcBias: tf.Tensor1D; projBias: tf.Tensor1D;
+}
 
 interface LayerArrays {
   ln1Gain: Float32Array; ln1Bias: Float32Array; qkvBias: Float32Array; outBias: Float32Array;
@@ -38,7 +43,7 @@ export class Decoder {
   private readonly finalBias: Float32Array;
   /** Eᵀ [d, V] for the tied head, made once so each step's head is a plain matMul. */
   private readonly headWeights: tf.Tensor2D;
-  private readonly matrices: LayerWeights[];
+  private readonly matrices: LayerMatrices[];
   private readonly kernel: AttentionKernel;
   /**
    * keys[layer][sequence] and values[layer][sequence]: where that cache starts in the kernel's memory (float index);
@@ -54,7 +59,11 @@ export class Decoder {
   constructor(model: Transformer, batch: number) {
     const { config, weights } = model;
     this.config = config;
-    this.matrices = weights.layers;
+    // Copies, like the arrays below: a session samples from the weights it started with, whatever the learner does.
+    const copy = <T extends tf.Tensor>(v: tf.Variable) => tf.clone(v) as unknown as T;
+    this.matrices = weights.layers.map((l) => ({
+      qkv: copy(l.qkv), out: copy(l.out), fc: copy(l.fc), proj: copy(l.proj), fcBias: copy(l.fcBias), projBias: copy(l.projBias),
+    }));
     this.layers = weights.layers.map((l) => ({
       ln1Gain: read(l.ln1Gain), ln1Bias: read(l.ln1Bias), qkvBias: read(l.qkvBias), outBias: read(l.outBias),
       ln2Gain: read(l.ln2Gain), ln2Bias: read(l.ln2Bias),
@@ -139,6 +148,7 @@ export class Decoder {
 
   dispose(): void {
     this.headWeights.dispose();
+    for (const m of this.matrices) for (const t of Object.values(m)) t.dispose();
   }
 }
 
@@ -153,20 +163,20 @@ function readAndDispose(t: tf.Tensor): Float32Array {
  * The MLP in one trip to the tensor backend: GELU over n × dMlp values is cheaper there (one sigmoid kernel) than
  * as Math.exp calls in JS, and the hidden layer never has to be read back.
  */
-function mlp(input: Float32Array, n: number, w: LayerWeights): Float32Array {
+function mlp(input: Float32Array, n: number, w: LayerMatrices): Float32Array {
   return readAndDispose(
     tf.tidy(() => {
-      const pre = tf.add(tf.matMul(tf.tensor2d(input, [n, w.fc.shape[0]!]), w.fc as tf.Tensor2D), w.fcBias);
+      const pre = tf.add(tf.matMul(tf.tensor2d(input, [n, w.fc.shape[0]]), w.fc), w.fcBias);
       const inner = tf.mul(tf.add(pre, tf.mul(0.044715, tf.mul(tf.mul(pre, pre), pre))), GELU_C);
-      return tf.add(tf.matMul(tf.mul(pre, tf.sigmoid(inner)) as tf.Tensor2D, w.proj as tf.Tensor2D), w.projBias);
+      return tf.add(tf.matMul(tf.mul(pre, tf.sigmoid(inner)) as tf.Tensor2D, w.proj), w.projBias);
     }),
   );
 }
 
 /** input [n, k] · w [k, m] + bias, on the tensor backend's fast 2-D matMul. */
-function project(input: Float32Array, n: number, w: tf.Variable, bias: Float32Array): Float32Array {
-  const [k, m] = w.shape as [number, number];
-  const out = readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(input, [n, k]), w as tf.Tensor2D)));
+function project(input: Float32Array, n: number, w: tf.Tensor2D, bias: Float32Array): Float32Array {
+  const [k, m] = w.shape;
+  const out = readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(input, [n, k]), w)));
   for (let r = 0; r < n; r++) {
     const base = r * m;
     for (let j = 0; j < m; j++) out[base + j]! += bias[j]!;

@@ -57,7 +57,7 @@ export class SamplerThread {
     return answer.backend!;
   }
 
-  /** Sends the learner's current weights; sessions opened afterwards (and their next steps) sample from them. */
+  /** Sends the learner's current weights; sessions opened afterwards sample from them (open ones keep theirs). */
   async syncWeights(model: Transformer): Promise<number> {
     this.weightsVersion++;
     await this.call({ type: 'weights', version: this.weightsVersion, weights: weightSnapshot(model) });

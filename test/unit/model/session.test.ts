@@ -119,6 +119,22 @@ describe('KV-cache sampling', () => {
     session.dispose();
   });
 
+  it('keeps sampling from the weights it started with while the learner updates', () => {
+    const run = (change: boolean) => {
+      const session = new SamplingSession(model, 1);
+      session.extend([[2, 4, 6]]);
+      const first = session.generate([0], { maxTokens: 3, temperature: 0 })[0]!.tokens.map((t) => t.id);
+      const saved = model.variables().map((v) => tf.clone(v));
+      if (change) tf.tidy(() => model.variables().forEach((v) => v.assign(tf.neg(v))));
+      const rest = session.generate([0], { maxTokens: 5, temperature: 0 })[0]!.tokens.map((t) => t.id);
+      model.variables().forEach((v, i) => v.assign(saved[i]!));
+      saved.forEach((t) => t.dispose());
+      session.dispose();
+      return [...first, ...rest];
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+
   it('frees its tensors', () => {
     const before = tf.memory().numTensors;
     const session = new SamplingSession(model, 2);
