@@ -1,0 +1,34 @@
+/**
+ * GPPO — Gradient-Preserving clipping Policy Optimization (Klear-Reasoner, Su et al., 2025).
+ *
+ * PPO's clip makes a clipped token's gradient vanish. GPPO writes both bounds with a stop-gradient,
+ *   clip(ρ, (1 − ε_l)·ρ/sg(ρ), (1 + ε_h)·ρ/sg(ρ)),
+ * so the forward value is unchanged (clip-higher PPO) but a clipped token keeps a bounded gradient: coefficient
+ * (1 + ε_h) when ρ > 1 + ε_h with Â > 0, (1 − ε_l) when ρ < 1 − ε_l with Â < 0, and ρ otherwise. No token ever has a
+ * zero gradient. Token-mean loss, ε_h = 0.28 in their math setting.
+ */
+import { BASE_SETTINGS } from '../defaults';
+import { ratioLoss, type TokenTerm } from '../losses';
+import type { AlgorithmPreset, LossConfig, PolicyLoss } from '../types';
+
+function gppoTerm(ratio: number, advantage: number, config: LossConfig): TokenTerm {
+  const low = 1 - config.clipLow;
+  const high = 1 + config.clipHigh;
+  const bound = ratio > high ? high : ratio < low ? low : null;
+  // max(−Â·ρ, −Â·bound): when the bound wins, its value is −Â·bound and its gradient −Â·bound (ρ/sg(ρ) → 1).
+  if (bound === null || -advantage * ratio >= -advantage * bound) return { s: -advantage, c: 0, clipped: null };
+  return { s: (-advantage * bound) / ratio, c: 0, clipped: bound === high ? 'upper' : 'lower' };
+}
+
+export const gppoLoss: PolicyLoss = (batch, config) => ratioLoss(batch, config, (ratio, advantage) => gppoTerm(ratio, advantage, config));
+
+export const gppo: AlgorithmPreset = {
+  id: 'gppo',
+  label: 'GPPO',
+  fullName: 'Gradient-Preserving Clipping Policy Optimization',
+  citation: { title: 'Klear-Reasoner: Advancing Reasoning Capability via Gradient-Preserving Clipping Policy Optimization', authors: 'Su et al.', arxiv: '2508.07629', year: 2025 },
+  advantage: 'grpo',
+  loss: 'gppo',
+  rollout: 'independent',
+  defaults: { ...BASE_SETTINGS, clipHigh: 0.28 },
+};

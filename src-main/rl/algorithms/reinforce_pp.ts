@@ -1,0 +1,33 @@
+/**
+ * REINFORCE++ (Hu, 2025): critic-free like GRPO but without the group baseline.
+ *
+ * Each token's return is the outcome reward received at the last token (minus per-token KL shaping when a KL
+ * coefficient is set; none by default), and the returns are whitened over **all loss tokens of the batch**:
+ * A = (G − mean) / √(var_unbiased + 1e-8). The update is PPO-clip. (verl: `reinforce_plus_plus`.)
+ * Spec note: the seventh AEPO baseline is most likely REINFORCE++, but no source names it for AEPO.
+ */
+import { broadcast, mean } from '../advantages';
+import { BASE_SETTINGS } from '../defaults';
+import type { AdvantageEstimator, AlgorithmPreset } from '../types';
+
+const WHITEN_EPS = 1e-8;
+
+export const reinforcePlusPlusAdvantage: AdvantageEstimator = (input) => {
+  const returns = broadcast(input.rewards, input.mask);
+  const values = returns.flatMap((row, b) => row.filter((_, t) => input.mask[b]![t]));
+  const m = mean(values);
+  const variance = values.length < 2 ? 0 : values.reduce((s, x) => s + (x - m) ** 2, 0) / (values.length - 1);
+  const scale = 1 / Math.sqrt(variance + WHITEN_EPS);
+  return returns.map((row, b) => row.map((x, t) => (input.mask[b]![t] ? (x - m) * scale : 0)));
+};
+
+export const reinforcePP: AlgorithmPreset = {
+  id: 'reinforce_pp',
+  label: 'REINFORCE++',
+  fullName: 'REINFORCE++',
+  citation: { title: 'REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models', authors: 'Hu', arxiv: '2501.03262', year: 2025 },
+  advantage: 'reinforce_pp',
+  loss: 'ppo_clip',
+  rollout: 'independent',
+  defaults: BASE_SETTINGS,
+};

@@ -1,0 +1,25 @@
+import type { AlgorithmSettings } from './types';
+
+/**
+ * The settings every preset starts from: the released code's GRPO-style values (symmetric clip 0.2, verl's dual-clip
+ * c = 3, token-mean, no KL), scaled to a laptop (k = 8 trajectories per question, 4 from the root), and 4 updates per
+ * rollout batch so that clipping can act at all (spec §13). Each algorithm file lists only what it changes.
+ */
+export const BASE_SETTINGS: AlgorithmSettings = {
+  clipLow: 0.2,
+  clipHigh: 0.2,
+  dualClipC: 3,
+  lossAgg: 'token-mean',
+  klCoef: 0,
+  groupSize: 8,
+  initialRollouts: 8,
+  dynamicRollouts: false,
+  premonitorBeta: 0.5,
+  beamSize: 2,
+  branch: { tau: 0.5, gamma: 0.2, penalty: 0.05 },
+  entropyAdvCoef: 0,
+  stepAdvWeight: 1,
+  dynamicSampling: false,
+  overlongShaping: null,
+  updatesPerBatch: 4,
+};

@@ -1,0 +1,133 @@
+/**
+ * The shapes every algorithm plugs into. A policy loss turns a batch of per-token log-probs (differentiable) and
+ * constants (old log-probs, advantages, mask) into the scalar to minimise plus its diagnostics; an advantage estimator
+ * turns rewards (and, for some, entropies or trajectory structure) into per-token advantages.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+export type LossAggregation = 'token-mean' | 'seq-mean-token-mean' | 'seq-mean-token-sum';
+
+export interface LossConfig {
+  /** ε_l: the ratio's lower clip bound is 1 − clipLow. */
+  clipLow: number;
+  /** ε_h: the upper clip bound is 1 + clipHigh. */
+  clipHigh: number;
+  /** Dual-clip constant c for negative advantages (PPO dual-clip); null turns it off. */
+  dualClipC: number | null;
+  lossAgg: LossAggregation;
+  /** Coefficient of the k3 KL penalty against the reference policy; 0 turns it off. */
+  klCoef: number;
+}
+
+/** One micro-batch: B sequences of T tokens, right-padded. Everything but `logp` is a constant. */
+export interface LossBatch {
+  /** [B, T] log π_θ of the sampled tokens: the only differentiable input. */
+  logp: tf.Tensor2D;
+  oldLogp: number[][];
+  /** Final per-token advantages (already shaped by the estimator). */
+  advantages: number[][];
+  /** 1 on model-written tokens, 0 on prompt, tool results and padding. */
+  mask: number[][];
+  refLogp?: number[][];
+}
+
+export interface LossOutput {
+  loss: tf.Scalar;
+  /** Shares of loss tokens whose ratio was clipped above / below (the clip was the active branch). */
+  clipFracUpper: number;
+  clipFracLower: number;
+  /** k3 estimate of KL(π_old ‖ π_θ) over loss tokens. */
+  approxKl: number;
+}
+
+export type PolicyLoss = (batch: LossBatch, config: LossConfig) => LossOutput;
+
+export interface AdvantageInput {
+  /** Outcome reward per sequence. */
+  rewards: number[];
+  /** Question id per sequence: the GRPO group. */
+  groups: (string | number)[];
+  mask: number[][];
+  /** Per-token policy entropy in nats (current policy, detached). */
+  entropy: number[][];
+  /**
+   * For step-level estimators (GiGPO): per token, the step it belongs to (−1 outside any step), and per sequence and
+   * step, the anchor-state key (identical question and tool history ⇒ same key).
+   */
+  stepOfToken?: number[][];
+  anchorKeys?: string[][];
+}
+
+export interface AdvantageOptions {
+  /** AEPO's a: weight of the z-scored token entropy in Ã = Â·(1 + a·z(h)). */
+  entropyAdvCoef: number;
+  /** GiGPO's ω: weight of the step-level advantage. */
+  stepAdvWeight: number;
+}
+
+export type AdvantageEstimator = (input: AdvantageInput, options: AdvantageOptions) => number[][];
+
+export const POLICY_LOSS_IDS = ['ppo_clip', 'gppo', 'cispo', 'aepo_clip'] as const;
+export type PolicyLossId = (typeof POLICY_LOSS_IDS)[number];
+export const ADVANTAGE_IDS = ['grpo', 'reinforce_pp', 'gigpo', 'grpo_entropy_aware'] as const;
+export type AdvantageId = (typeof ADVANTAGE_IDS)[number];
+export const ROLLOUT_IDS = ['independent', 'arpo_tree', 'aepo_tree'] as const;
+export type RolloutId = (typeof ROLLOUT_IDS)[number];
+
+export const ALGORITHM_IDS = [
+  'grpo', 'dapo', 'reinforce_pp', 'gppo', 'cispo', 'gigpo', 'arpo', 'aepo', 'aepo_rollout_only', 'aepo_update_only',
+] as const;
+export type AlgorithmId = (typeof ALGORITHM_IDS)[number];
+
+/** DAPO's overlong reward shaping: a linear penalty over the last `buffer` tokens before `maxLength`. */
+export interface OverlongShaping {
+  maxLength: number;
+  buffer: number;
+  /** Penalty at maxLength (DAPO: 1). */
+  penalty: number;
+}
+
+/** Every knob an algorithm preset sets; a run's config overrides any of them. */
+export interface AlgorithmSettings extends LossConfig {
+  /** k: trajectories per question. */
+  groupSize: number;
+  /** m: samples started from the root when pre-monitoring is off (or for ARPO). */
+  initialRollouts: number;
+  /** AEPO's entropy pre-monitoring (§2.2); off means m = initialRollouts. */
+  dynamicRollouts: boolean;
+  /** β of the pre-monitoring sigmoid. */
+  premonitorBeta: number;
+  /** Paths a fork splits into (Z = beamSize − 1 new ones). */
+  beamSize: number;
+  branch: { tau: number; gamma: number; penalty: number };
+  /** AEPO's a in Ã = Â·(1 + a·z(h)); 0 turns the entropy-aware advantage off (the released runs' behaviour). */
+  entropyAdvCoef: number;
+  /** GiGPO's ω. */
+  stepAdvWeight: number;
+  /** DAPO: drop (and resample) groups whose rewards are all equal. */
+  dynamicSampling: boolean;
+  overlongShaping: OverlongShaping | null;
+  /** Optimiser updates per rollout batch (mini-batches). With 1 the ratio stays 1 and no clip can ever act (§13). */
+  updatesPerBatch: number;
+}
+
+export interface Citation {
+  title: string;
+  authors: string;
+  arxiv: string;
+  year: number;
+}
+
+/** An algorithm: one estimator, one loss and one rollout strategy, by name, plus its defaults and provenance. */
+export interface AlgorithmPreset {
+  id: AlgorithmId;
+  /** Short label, e.g. "AEPO". */
+  label: string;
+  /** The full name, shown everywhere the short label could be ambiguous (two unrelated papers are called AEPO). */
+  fullName: string;
+  citation: Citation;
+  advantage: AdvantageId;
+  loss: PolicyLossId;
+  rollout: RolloutId;
+  defaults: AlgorithmSettings;
+}
