@@ -4,8 +4,8 @@ import { startUntilUrl } from '../support/processes';
 import { tempDir } from '../support/temp';
 
 /** The installed command as a user runs it: bin/aepo-lab.js loading the built bundle. */
-function aepoLab(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, ['bin/aepo-lab.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+function aepoLab(args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
+  const result = spawnSync(process.execPath, ['bin/aepo-lab.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, input });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -25,6 +25,25 @@ describe('aepo-lab command (built)', () => {
     const bad = aepoLab(['frobnicate']);
     expect(bad.code).toBe(2);
     expect(bad.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('conformance answers an array of contract cases in order, and a JSON error with exit 2 for bad input', () => {
+    const cases = [
+      { kind: 'premonitor', k: 12, h_root: 1, h_tool: [1], beta: 0.5 },
+      { kind: 'branch_probability', algorithm: 'arpo', delta_h: 1, consecutive: 3, config: { tau: 0.5, gamma: 0.2, penalty: 0.05 } },
+      { kind: 'loss', algorithm: 'grpo', config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean' }, batch: { rewards: [1, 0], group: [0, 0], logp: [[-1], [-1]], old_logp: [[-1], [-1]], mask: [[1], [1]], entropy: [[1], [1]] } },
+    ];
+    const ok = aepoLab(['conformance'], {}, JSON.stringify(cases));
+    expect(ok.code).toBe(0);
+    const answers = JSON.parse(ok.out) as [{ m: number }, { p: number }, { loss: number; grad_logp: number[][] }];
+    expect(answers[0]).toEqual({ m: 7 });
+    expect(answers[1].p).toBeCloseTo(0.7, 10);
+    expect(answers[2].loss).toBeCloseTo(0, 6);
+    expect(answers[2].grad_logp[0]![0]).toBeCloseTo(-1 / Math.SQRT2 / 2, 5);
+    const bad = aepoLab(['conformance'], {}, '{"kind":"loss","algorithm":"grpo","config":{"clip_low":"x"}}');
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.out)).toEqual({ error: { field: 'config.clip_low', message: expect.any(String) } });
+    expect(bad.err).toBe('');
   });
 
   it('bench --json ends with one JSON object of the model timings', () => {
