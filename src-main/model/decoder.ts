@@ -146,6 +146,15 @@ export class Decoder {
     return out;
   }
 
+  /** Copies the first `length` cached positions of sequence `source` into sequence `target` (a branch point). */
+  copyCache(source: number, target: number, length: number): void {
+    const d = this.config.dModel;
+    const { f32 } = this.kernel;
+    for (const caches of [this.keys, this.values]) {
+      for (const layer of caches) f32.copyWithin(layer[target]!, layer[source]!, layer[source]! + length * d);
+    }
+  }
+
   dispose(): void {
     this.headWeights.dispose();
     for (const m of this.matrices) for (const t of Object.values(m)) t.dispose();

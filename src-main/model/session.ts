@@ -46,6 +46,18 @@ export class SamplingSession {
     return this.sequences[i]!;
   }
 
+  /**
+   * Makes sequence `target` a copy of `source` (its tokens, its cache and its next-token distribution), so the two
+   * continue independently from here: a branch of a rollout tree. `target` must be empty.
+   */
+  fork(source: number, target: number): void {
+    if (this.sequences[target]!.length > 0) throw new Error(`sequence ${target} is in use; fork into an empty one`);
+    const tokens = this.sequences[source]!;
+    this.decoder.copyCache(source, target, tokens.length);
+    this.sequences[target] = [...tokens];
+    this.nextLogits[target] = this.nextLogits[source] ?? null;
+  }
+
   /** Appends tokens to some sequences (null or [] leaves one as it is); only the new tokens are computed. */
   extend(chunks: readonly (readonly number[] | null)[]): void {
     if (chunks.length !== this.batchSize) throw new Error(`extend takes ${this.batchSize} chunks, got ${chunks.length}`);

@@ -75,6 +75,19 @@ describe('KV-cache sampling', () => {
     for (const s of [session, again, full]) s.dispose();
   });
 
+  it('forks a sequence: the copy continues exactly as the original would', () => {
+    const session = new SamplingSession(model, 3);
+    session.extend([[5, 6, 7], null, null]);
+    session.generate([0], { maxTokens: 4, temperature: 0 });
+    session.fork(0, 2);
+    expect(session.tokens(2)).toEqual(session.tokens(0));
+    const [original, copy] = session.generate([0, 2], { maxTokens: 6, temperature: 0 });
+    expect(copy!.tokens.map((t) => t.id)).toEqual(original!.tokens.map((t) => t.id));
+    expect(copy!.tokens.map((t) => t.id)).toEqual(greedyByRecompute([...session.tokens(2)].slice(0, 7), 6).map((t) => t.id));
+    expect(() => session.fork(0, 2)).toThrow(/in use/);
+    session.dispose();
+  });
+
   it('stops when the text ends with a stop string', () => {
     const decode = (ids: number[]) => ids.map((id) => String.fromCharCode(97 + (id % 26))).join('');
     const probe = new SamplingSession(model, 1);
