@@ -153,7 +153,7 @@ export function loadCheckpoint(file: string): Checkpoint {
       model.dispose();
       throw new Error(`${file}: weight ${i} is ${entry.name} [${entry.shape}], expected ${stripPrefix(variable.name)} [${variable.shape}]`);
     }
-    variable.assign(tf.tensor(tensorOf(entry), entry.shape));
+    tf.tidy(() => variable.assign(tf.tensor(tensorOf(entry), entry.shape)));
   });
   const optimizerState = header.optimizer
     ? { step: header.optimizer.step, moments: header.optimizer.moments.map(({ m, v }) => ({ m: tensorOf(m), v: tensorOf(v) })) }

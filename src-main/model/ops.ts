@@ -165,3 +165,13 @@ export const tokenLogpAndEntropy = tf.customGrad((logits, targets, save) => {
     },
   };
 }) as (logits: tf.Tensor, targets: tf.Tensor) => tf.Tensor;
+
+/**
+ * A variable holding `initial`'s values, with `initial` itself freed: tf.variable keeps the tensor it was given
+ * alive as a separate tensor, which would otherwise leak once per variable.
+ */
+export function variableFrom(initial: tf.Tensor, trainable: boolean, name?: string): tf.Variable {
+  const variable = tf.variable(initial, trainable, name);
+  initial.dispose();
+  return variable;
+}

@@ -3,6 +3,7 @@
  * released AEPO code (lr 1e-6, weight decay 0.01, clip 1.0). Decay applies to matrices only, not to gains and biases.
  */
 import * as tf from '@tensorflow/tfjs';
+import { variableFrom } from './ops';
 import { scoreTokens, type ScoredTokens } from './scoring';
 import type { Transformer } from './transformer';
 
@@ -33,8 +34,8 @@ export class AdamW {
     options: AdamWOptions,
   ) {
     this.options = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, maxGradNorm: 1.0, ...options };
-    this.m = variables.map((v) => tf.variable(tf.zerosLike(v), false));
-    this.v = variables.map((v) => tf.variable(tf.zerosLike(v), false));
+    this.m = variables.map((v) => variableFrom(tf.zerosLike(v), false));
+    this.v = variables.map((v) => variableFrom(tf.zerosLike(v), false));
   }
 
   /** Applies one update from gradients in variable order; returns the global gradient norm before clipping. */
@@ -71,10 +72,13 @@ export class AdamW {
   load(state: AdamWState): void {
     if (state.moments.length !== this.m.length) throw new Error(`optimizer state has ${state.moments.length} tensors, the model ${this.m.length}`);
     this.step = state.step;
-    state.moments.forEach(({ m, v }, i) => {
-      this.m[i]!.assign(tf.tensor(m, this.m[i]!.shape));
-      this.v[i]!.assign(tf.tensor(v, this.v[i]!.shape));
-    });
+    // Inside tidy: assign keeps the values, tidy frees the temporary tensors that carried them.
+    tf.tidy(() =>
+      state.moments.forEach(({ m, v }, i) => {
+        this.m[i]!.assign(tf.tensor(m, this.m[i]!.shape));
+        this.v[i]!.assign(tf.tensor(v, this.v[i]!.shape));
+      }),
+    );
   }
 
   dispose(): void {

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type ModelConfig } from './config';
 import { attention } from './attention';
-import { embeddingLookup, gelu, layerNorm, linear, matMul2d } from './ops';
+import { embeddingLookup, gelu, layerNorm, linear, matMul2d, variableFrom } from './ops';
 import { Rng } from './rng';
 
 export interface LayerWeights {
@@ -73,9 +73,9 @@ export class Transformer {
     const normal = (shape: number[], std: number, name: string) => {
       const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
       for (let i = 0; i < values.length; i++) values[i] = rng.normal() * std;
-      return tf.variable(tf.tensor(values, shape), true, prefix + name);
+      return variableFrom(tf.tensor(values, shape), true, prefix + name);
     };
-    const fill = (shape: number[], value: number, name: string) => tf.variable(tf.fill(shape, value), true, prefix + name);
+    const fill = (shape: number[], value: number, name: string) => variableFrom(tf.fill(shape, value), true, prefix + name);
     const { dModel: d, dMlp, vocabSize, contextLength, layers } = config;
     const residualStd = 0.02 / Math.sqrt(2 * layers);
     return new Transformer(config, {

@@ -47,6 +47,16 @@ describe('transformer', () => {
     model.dispose();
   });
 
+  it('frees everything it created once model and optimizer are disposed', () => {
+    const before = tf.memory().numTensors;
+    const model = Transformer.create(presetConfig('tiny', 24), 9);
+    const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });
+    trainStep(model.variables(), optimizer, () => tf.tidy(() => tf.neg(maskedMean(scoreTokens(model, [[1, 2, 3]]).logp, tf.ones([1, 2])))));
+    model.dispose();
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('does not leak tensors across training steps', () => {
     const model = Transformer.create(presetConfig('tiny', 24), 2);
     const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });

@@ -1,0 +1,57 @@
+/** The rollout tree: which trajectory forked from which, and where; expanded to flat sequences for the loss. */
+import type { ToolName } from '../../tools/types';
+
+export interface RolloutQuestion {
+  id: string;
+  prompt: string;
+  /** Gold answers (aliases). */
+  answers: string[];
+}
+
+/** A stretch the model wrote between two tool interactions; `score` is its segment entropy Ĥ. */
+export interface Segment {
+  start: number;
+  end: number;
+  score: number;
+}
+
+export type StopReason = 'eos' | 'length' | 'context' | 'tool_limit' | 'empty_tool';
+
+export interface Trajectory {
+  /** Index within its tree. */
+  id: number;
+  /** The sampling-session sequence it occupies. */
+  slot: number;
+  parent: number | null;
+  /** Response length when it forked from its parent, and the rollout iteration. */
+  forkedAtToken: number | null;
+  forkedAtIteration: number | null;
+  /** Response tokens (after the prompt), with per-token loss mask (0 on tool results), log-prob and entropy. */
+  tokens: number[];
+  mask: number[];
+  logp: number[];
+  entropy: number[];
+  /** Per response token, how many tool results came before it (GiGPO's step index). */
+  stepOfToken: number[];
+  /** Per step, the anchor state: question id plus every tool call and result so far. */
+  anchorKeys: string[];
+  segments: Segment[];
+  /** H_init: Ĥ of the first segment this trajectory wrote (after its fork, for a branch). */
+  initialScore: number | null;
+  toolCalls: number;
+  toolsUsed: ToolName[];
+  /** Rollout iterations at which a branch was forked from this trajectory. */
+  branchIterations: number[];
+  done: boolean;
+  stopReason: StopReason | null;
+}
+
+export interface RolloutTree {
+  question: RolloutQuestion;
+  promptTokens: number[];
+  trajectories: Trajectory[];
+  /** m: trajectories started from the root at the beginning (before any budget fill). */
+  globalSamples: number;
+  /** Fresh root trajectories added because the budget was not used by branching. */
+  fills: number;
+}

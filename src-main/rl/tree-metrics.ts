@@ -1,0 +1,51 @@
+/**
+ * Diagnostics of rollout trees, the numbers behind the paper's motivation: how concentrated branching is (93.4 % of
+ * ARPO's branches landed on 1–3 trajectories of a question) and how often a trajectory branches at consecutive tool
+ * steps (56.5 %), plus rollout diversity.
+ */
+import type { RolloutTree } from './rollout/types';
+
+export interface TreeMetrics {
+  /** Mean m (trajectories started from the root) per question. */
+  globalSamples: number;
+  /** Mean branches (forked trajectories) per question. */
+  branchesPerQuestion: number;
+  /** Of all branches, the share whose source is among the 3 most-branched trajectories of its question. */
+  branchConcentration: number;
+  /** Of all branch events, the share where the same trajectory also branched at its previous tool step. */
+  consecutiveBranchShare: number;
+  /** Mean number of distinct final answers per question. */
+  distinctAnswers: number;
+}
+
+export function treeMetrics(trees: RolloutTree[], finalAnswer: (tree: RolloutTree, trajectory: number) => string | null): TreeMetrics {
+  let branches = 0;
+  let onTop3 = 0;
+  let events = 0;
+  let consecutiveEvents = 0;
+  let distinct = 0;
+  for (const tree of trees) {
+    const perSource = tree.trajectories.map((t) => t.branchIterations.length).sort((a, b) => b - a);
+    const total = perSource.reduce((a, b) => a + b, 0);
+    branches += total;
+    onTop3 += perSource.slice(0, 3).reduce((a, b) => a + b, 0);
+    for (const t of tree.trajectories) {
+      // A branch event at a tool step is "consecutive" when the trajectory also branched at the tool step before it.
+      const steps = t.branchIterations;
+      events += steps.length;
+      steps.forEach((iteration, i) => {
+        if (i > 0 && steps[i - 1] === iteration - 1) consecutiveEvents++;
+      });
+    }
+    const answers = new Set(tree.trajectories.map((_, i) => finalAnswer(tree, i) ?? '∅'));
+    distinct += answers.size;
+  }
+  const questions = Math.max(1, trees.length);
+  return {
+    globalSamples: trees.reduce((n, t) => n + t.globalSamples, 0) / questions,
+    branchesPerQuestion: branches / questions,
+    branchConcentration: branches === 0 ? 0 : onTop3 / branches,
+    consecutiveBranchShare: events === 0 ? 0 : consecutiveEvents / events,
+    distinctAnswers: distinct / questions,
+  };
+}

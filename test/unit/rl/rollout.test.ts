@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src-main/model/backend';
+import { Rng } from '../../../src-main/model/rng';
+import { SamplingSession } from '../../../src-main/model/session';
+import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';
+import { DEFAULT_ROLLOUT_OPTIONS, runRollouts, type RolloutContext } from '../../../src-main/rl/rollout/engine';
+import { ROLLOUT_STRATEGIES } from '../../../src-main/rl/rollout/strategies';
+import type { RolloutTree } from '../../../src-main/rl/rollout/types';
+import { arithmeticQuestions, toyTools, coldStartToyAgent, type AgentFixture } from '../../../src-main/experiments/toy-task';
+
+let agent: AgentFixture;
+beforeAll(async () => {
+  await selectBackend();
+  agent = coldStartToyAgent();
+});
+afterAll(() => agent.model.dispose());
+
+function context(algorithm: 'grpo' | 'arpo' | 'aepo', seed: number, overrides: Partial<RolloutContext['settings']> = {}): RolloutContext {
+  const preset = ALGORITHMS[algorithm];
+  const rng = new Rng(seed);
+  return {
+    openSession: (n) => new SamplingSession(agent.model, n),
+    tokenizer: agent.tokenizer,
+    tools: toyTools(),
+    strategy: ROLLOUT_STRATEGIES[preset.rollout],
+    settings: { ...preset.defaults, groupSize: 6, initialRollouts: 2, ...overrides },
+    options: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 80, toolCallLimit: 3 },
+    random: () => rng.next(),
+    contextLength: agent.model.config.contextLength,
+  };
+}
+
+const summary = (trees: RolloutTree[]) => trees.map((tree) => tree.trajectories.map((t) => [t.parent, t.tokens.join(',')]));
+
+describe('rollout engine', () => {
+  it('runs multi-turn tool calls: results are appended, out of the loss, and the tool really answered', async () => {
+    const trees = await runRollouts(context('grpo', 1), arithmeticQuestions(3, 1));
+    const trajectories = trees.flatMap((t) => t.trajectories);
+    const withTools = trajectories.filter((t) => t.toolCalls > 0);
+    expect(withTools.length).toBeGreaterThan(0);
+    const close = agent.tokenizer.idOf('</result>');
+    const toolTags = ['</search>', '</python>', '</browse>'].map((tag) => agent.tokenizer.encode(tag)[0]!);
+    for (const t of trajectories) {
+      // What the engine appended after a tool call (up to </result>) is in the context but never in the loss.
+      t.tokens.forEach((token, i) => {
+        if (!toolTags.includes(token) || t.mask[i] !== 1) return;
+        for (let j = i + 1; j < t.tokens.length; j++) {
+          expect(t.mask[j], 'tool-result tokens never carry gradient').toBe(0);
+          if (t.tokens[j] === close) break;
+        }
+      });
+      expect(t.tokens.length).toBeLessThanOrEqual(80);
+      expect(t.toolCalls).toBeLessThanOrEqual(3);
+    }
+    const text = agent.tokenizer.decode(withTools[0]!.tokens);
+    expect(text).toMatch(/<python>[^<]*<\/python> <result>\n-?\d+\n<\/result>|<result>\nError/);
+  });
+
+  it('is reproducible for a seed', async () => {
+    const questions = arithmeticQuestions(2, 4);
+    expect(summary(await runRollouts(context('aepo', 9), questions))).toEqual(summary(await runRollouts(context('aepo', 9), questions)));
+    expect(summary(await runRollouts(context('aepo', 9), questions))).not.toEqual(summary(await runRollouts(context('aepo', 10), questions)));
+  });
+
+  it('never exceeds k per question, and root, branched and fill samples add up to k', async () => {
+    for (const algorithm of ['arpo', 'aepo'] as const) {
+      const trees = await runRollouts(context(algorithm, 3, { dynamicRollouts: false }), arithmeticQuestions(4, 2));
+      for (const tree of trees) {
+        const branched = tree.trajectories.filter((t) => t.parent !== null).length;
+        expect(tree.trajectories.length, algorithm).toBe(6);
+        expect(tree.globalSamples).toBe(2);
+        expect(tree.globalSamples + branched + tree.fills).toBe(tree.trajectories.length);
+        for (const t of tree.trajectories.filter((x) => x.parent !== null)) {
+          const parent = tree.trajectories[t.parent!]!;
+          expect(t.tokens.slice(0, t.forkedAtToken!)).toEqual(parent.tokens.slice(0, t.forkedAtToken!));
+          expect(agent.tokenizer.tokenText(t.tokens[t.forkedAtToken! - 1]!)).toBe('</result>'); // forked after a tool result
+        }
+      }
+    }
+  });
+
+  it("AEPO's pre-monitoring sets m per question from the probe and the pilot", async () => {
+    const trees = await runRollouts(context('aepo', 5, { dynamicRollouts: true }), arithmeticQuestions(3, 8));
+    for (const tree of trees) {
+      expect(tree.globalSamples).toBeGreaterThanOrEqual(1);
+      expect(tree.globalSamples).toBeLessThanOrEqual(6);
+      expect(tree.trajectories).toHaveLength(6);
+    }
+  });
+});
