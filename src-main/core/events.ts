@@ -4,7 +4,7 @@ export interface LabEvents {
   'store.changed': { tables: StoreTable[] };
 }
 
-export type StoreTable = 'experiments' | 'runs' | 'metrics' | 'benchmark_items' | 'settings';
+export type StoreTable = 'experiments' | 'runs' | 'metrics' | 'rollouts' | 'benchmark_items' | 'settings';
 export type LabEventName = keyof LabEvents;
 
 export const LAB_EVENT_NAMES = ['store.changed'] as const satisfies readonly LabEventName[];

@@ -34,6 +34,8 @@ export interface RlStepContext {
 export interface RlStepResult {
   metrics: Record<string, number>;
   trees: RolloutTree[];
+  /** rewards[tree][trajectory], after any shaping. */
+  rewards: number[][];
 }
 
 interface Sample {
@@ -102,6 +104,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
   });
   return {
     trees,
+    rewards: trees.map((tree) => tree.trajectories.map((t) => all.find((s) => s.trajectory === t)!.reward.reward)),
     metrics: {
       'reward/mean': rewardMean,
       'reward/std': Math.sqrt(meanOf(rewards.map((r) => (r - rewardMean) ** 2))),

@@ -3,6 +3,7 @@ import type { Db } from '../store/database';
 import { createBenchmarkItemsRepo } from '../store/benchmark-items-repo';
 import { createExperimentsRepo } from '../store/experiments-repo';
 import { createMetricsRepo } from '../store/metrics-repo';
+import { createRolloutsRepo } from '../store/rollouts-repo';
 import { createRunsRepo } from '../store/runs-repo';
 import { createSettingsRepo } from '../store/settings-repo';
 import { createBenchmarksService } from './benchmarks';
@@ -18,6 +19,7 @@ export function createServices(db: Db, bus: EventBus, appVersion: string) {
     experiments: createExperimentsService(experimentsRepo, bus),
     runs,
     metrics: createMetricsService(createMetricsRepo(db), runs.get, bus),
+    rollouts: createRolloutsRepo(db),
     benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db)),
     settings: createSettingsService(createSettingsRepo(db), bus),
   };

@@ -1,0 +1,55 @@
+import type { Db } from './database';
+import type { JsonValue } from './records';
+
+export interface RolloutRecord {
+  id: number;
+  runId: number;
+  step: number;
+  question: string;
+  tree: JsonValue;
+  /** Mean reward of the question's trajectories. */
+  reward: number;
+  toolCalls: number;
+  createdAt: number;
+}
+
+interface RolloutRow {
+  id: number;
+  run_id: number;
+  step: number;
+  question: string;
+  tree: string;
+  reward: number;
+  tool_calls: number;
+  created_at: number;
+}
+
+export function createRolloutsRepo(db: Db) {
+  const insert = db.prepare(
+    'INSERT INTO rollouts (run_id, step, question, tree, reward, tool_calls, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const byRunStep = db.prepare('SELECT * FROM rollouts WHERE run_id = ? AND (? IS NULL OR step = ?) ORDER BY step, id');
+  const insertAll = db.transaction((rows: Omit<RolloutRecord, 'id' | 'createdAt'>[], now: number) => {
+    for (const r of rows) insert.run(r.runId, r.step, r.question, JSON.stringify(r.tree), r.reward, r.toolCalls, now);
+  });
+  return {
+    /** One transaction per step: all of a step's trees land, or none. */
+    insertMany(rows: Omit<RolloutRecord, 'id' | 'createdAt'>[], now = Date.now()): void {
+      insertAll(rows, now);
+    },
+    list(runId: number, step?: number): RolloutRecord[] {
+      return (byRunStep.all(runId, step ?? null, step ?? null) as RolloutRow[]).map((row) => ({
+        id: row.id,
+        runId: row.run_id,
+        step: row.step,
+        question: row.question,
+        tree: JSON.parse(row.tree) as JsonValue,
+        reward: row.reward,
+        toolCalls: row.tool_calls,
+        createdAt: row.created_at,
+      }));
+    },
+  };
+}
+
+export type RolloutsRepo = ReturnType<typeof createRolloutsRepo>;
