@@ -86,6 +86,12 @@ describe('policy losses, hand-worked', () => {
     expect(loss('token-mean')).toBeCloseTo((-3 * A + A) / 4, 5);
     expect(loss('seq-mean-token-mean')).toBeCloseTo((-A + A) / 2, 5);
     expect(loss('seq-mean-token-sum')).toBeCloseTo((-3 * A + A) / 2, 5);
+    // Tokens outside the loss mask (tool results, prompt, padding) get no gradient, whatever the algorithm.
+    for (const algorithm of ['grpo', 'dapo', 'reinforce_pp', 'gppo', 'cispo', 'arpo', 'aepo']) {
+      const r = runConformance({ kind: 'loss', algorithm, config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean' }, batch }) as LossResult;
+      expect([r.grad_logp[1]![1], r.grad_logp[1]![2]], algorithm).toEqual([0, 0]);
+      expect(r.grad_logp[0]![0], algorithm).not.toBe(0);
+    }
   });
 
   it('adds the k3 KL term when kl_coef is set', () => {
