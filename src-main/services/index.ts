@@ -20,7 +20,7 @@ export function createServices(db: Db, bus: EventBus, appVersion: string) {
     runs,
     metrics: createMetricsService(createMetricsRepo(db), runs.get, bus),
     rollouts: createRolloutsRepo(db),
-    benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db)),
+    benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db), bus),
     settings: createSettingsService(createSettingsRepo(db), bus),
   };
 }

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { LoadError, loadBenchmarkFile } from '../../benchmarks/loaders';
+import { benchmark, BENCHMARKS } from '../../benchmarks/registry';
+import { parsePredictions, scorePredictions } from '../../benchmarks/score';
+import { jsonOption, UsageError, type Command, type CommandContext } from '../command';
+import { formatTable } from '../format';
+
+const splitOption = { split: { type: 'string' as const, label: '--split S', description: 'which split (default test)' } };
+
+function readInput(path: string | undefined, what: string): string {
+  if (!path) throw new UsageError(`${what} needs a file`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function knownBenchmark(id: string | undefined) {
+  if (!id) throw new UsageError('needs a benchmark id');
+  try {
+    return benchmark(id);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A bad line in a user's file: named by file, line and field; exit 2, nothing written. */
+function badFile(context: CommandContext, file: string, error: LoadError): number {
+  const message = `${basename(file)}: ${error.message}`;
+  if (context.options.json) context.io.out(JSON.stringify({ error: { file, line: error.line, field: error.field, message: error.message } }));
+  else context.io.err(`aepo-lab: ${message}; nothing was imported`);
+  return 2;
+}
+
+export const benchmarksImport: Command = {
+  path: ['benchmarks', 'import'],
+  args: ['ID', 'FILE'],
+  summary: "import a benchmark file in the authors' format (all lines checked; any bad line imports nothing)",
+  options: { ...jsonOption, ...splitOption },
+  async run(context) {
+    const [id, file] = context.args;
+    const info = knownBenchmark(id);
+    const content = readInput(file, 'benchmarks import');
+    let items;
+    try {
+      items = loadBenchmarkFile(content, info.format);
+    } catch (error) {
+      if (error instanceof LoadError) return badFile(context, file!, error);
+      throw error;
+    }
+    const split = String(context.options.split ?? 'test');
+    const counts = context.lab().services.benchmarks.importItems(info.id, split, basename(file!), items);
+    const report = { benchmark: info.id, split, imported: items.length, ...counts };
+    context.io.out(
+      context.options.json
+        ? JSON.stringify(report)
+        : `${info.name} (${split}): ${items.length} items; ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.removed} removed`,
+    );
+    return 0;
+  },
+};
+
+export const benchmarksList: Command = {
+  path: ['benchmarks', 'list'],
+  summary: 'the benchmark registry with imported item counts',
+  options: jsonOption,
+  async run(context) {
+    const counts = context.lab().services.benchmarks.itemCounts();
+    const rows = BENCHMARKS.map((b) => ({
+      ...b,
+      items: Object.fromEntries(counts.filter((c) => c.benchmark === b.id).map((c) => [c.split, c.items])),
+    }));
+    if (context.options.json) context.io.out(JSON.stringify(rows, null, 2));
+    else {
+      context.io.out(
+        formatTable(
+          ['ID', 'NAME', 'DOMAIN', 'METRIC', 'TOOLS', 'ITEMS'],
+          rows.map((r) => [r.id, r.name, r.domain, r.metric, r.tools.join(','), Object.entries(r.items).map(([s, n]) => `${s} ${n}`).join(', ') || '—']),
+        ),
+      );
+    }
+    return 0;
+  },
+};
+
+export const score: Command = {
+  path: ['score'],
+  args: ['ID'],
+  summary: 'score a JSONL of {"index": i, "prediction": "..."} (or "id") against the imported gold answers',
+  options: {
+    ...jsonOption,
+    ...splitOption,
+    predictions: { type: 'string', label: '--predictions FILE', description: 'the predictions to score' },
+  },
+  async run(context) {
+    const info = knownBenchmark(context.args[0]);
+    const file = context.options.predictions as string | undefined;
+    const content = readInput(file, 'score --predictions');
+    const split = String(context.options.split ?? 'test');
+    const items = context.lab().services.benchmarks.items(info.id, split);
+    if (items.length === 0) throw new UsageError(`no ${info.id} (${split}) items imported yet; run aepo-lab benchmarks import ${info.id} FILE first`);
+    let report;
+    try {
+      report = scorePredictions(info, items, parsePredictions(content));
+    } catch (error) {
+      if (error instanceof LoadError) return badFile(context, file!, error);
+      throw error;
+    }
+    context.io.out(context.options.json ? JSON.stringify(report) : `${info.name}: ${report.score} % (${report.metric}) over ${report.n} predictions; ${report.missing} items without one`);
+    return 0;
+  },
+};
