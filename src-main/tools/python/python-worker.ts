@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { loadPyodide, type PyodideInterface } from 'pyodide';
+import type { PyProxy } from 'pyodide/ffi';
 
 export interface PythonRequest {
   id: number;
@@ -95,7 +96,7 @@ parentPort?.on('message', async (request: PythonRequest) => {
   py.setStderr({ write: (bytes: Uint8Array) => (stderr.write(new TextDecoder().decode(bytes)), bytes.length) });
   let answer: PythonAnswer;
   try {
-    const globals = py.toPy({}) as import('pyodide/ffi').PyProxy;
+    const globals = py.toPy({}) as PyProxy;
     const result: unknown = await py.runPythonAsync(request.code, { globals });
     const value = result === undefined || result === null ? null : String(result);
     globals.destroy();
