@@ -29,6 +29,8 @@ export interface CommandContext {
   lab(): Lab;
   io: CliIo;
   rendererDir: string;
+  /** Folder of the built worker scripts (python-worker.js, sampler-worker.js). */
+  workerDir: string;
   /** The checkout's bench/ folder (reference scripts); may not exist in a packaged app. */
   benchDir: string;
   /** Resolves when the user asks a long-running command to stop (Ctrl+C, SIGTERM). */

@@ -5,6 +5,7 @@ import { runCli } from './main';
 // Built as out/main/cli.js next to out/renderer/, which serve mode hands to the browser.
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 const benchDir = fileURLToPath(new URL('../../bench', import.meta.url));
+const workerDir = fileURLToPath(new URL('.', import.meta.url));
 
 const stopSignal = new Promise<void>((resolve) => {
   process.once('SIGINT', () => resolve());
@@ -16,5 +17,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   io: { out: (text) => console.log(text), err: (text) => console.error(text) },
   rendererDir,
   benchDir,
+  workerDir,
   stopSignal,
 });

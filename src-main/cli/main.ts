@@ -9,8 +9,9 @@ import { benchmarksImport, benchmarksList, score } from './commands/benchmarks';
 import { conformance } from './commands/conformance';
 import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
+import { tool, toolCacheImport } from './commands/tools';
 
-export const COMMANDS: Command[] = [serve, runsList, runsShow, benchmarksImport, benchmarksList, score, bench, conformance];
+export const COMMANDS: Command[] = [serve, runsList, runsShow, benchmarksImport, benchmarksList, score, tool, toolCacheImport, bench, conformance];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'data-dir': {
@@ -60,6 +61,7 @@ export interface CliEnvironment {
   io: CliIo;
   rendererDir: string;
   benchDir: string;
+  workerDir: string;
   stopSignal: Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function runCli(argv: string[], environment: CliEnvironment): Promi
       io,
       rendererDir: environment.rendererDir,
       benchDir: environment.benchDir,
+      workerDir: environment.workerDir,
       stopSignal: environment.stopSignal,
     });
   } catch (error) {

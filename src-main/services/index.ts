@@ -6,6 +6,7 @@ import { createMetricsRepo } from '../store/metrics-repo';
 import { createRolloutsRepo } from '../store/rollouts-repo';
 import { createRunsRepo } from '../store/runs-repo';
 import { createSettingsRepo } from '../store/settings-repo';
+import { createToolCacheRepo } from '../store/tool-cache-repo';
 import { createBenchmarksService } from './benchmarks';
 import { createExperimentsService } from './experiments';
 import { createMetricsService } from './metrics';
@@ -20,6 +21,7 @@ export function createServices(db: Db, bus: EventBus, appVersion: string) {
     runs,
     metrics: createMetricsService(createMetricsRepo(db), runs.get, bus),
     rollouts: createRolloutsRepo(db),
+    toolCache: createToolCacheRepo(db),
     benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db), bus),
     settings: createSettingsService(createSettingsRepo(db), bus),
   };

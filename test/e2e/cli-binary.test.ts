@@ -46,6 +46,16 @@ describe('aepo-lab command (built)', () => {
     expect(bad.err).toBe('');
   });
 
+  it('tool runs one call by hand: python in its worker thread, JSON result; a bad tool name exits 2', () => {
+    const dataDir = tempDir();
+    const result = aepoLab(['--data-dir', dataDir, 'tool', 'python', 'print(sum(range(10)))', '--json']);
+    expect(result.code, result.err).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({ ok: true, output: '45\n' });
+    const looping = aepoLab(['--data-dir', dataDir, 'tool', 'search', '']);
+    expect(looping.code).toBe(1);
+    expect(aepoLab(['tool', 'shell', 'ls']).code).toBe(2);
+  });
+
   it('bench --json ends with one JSON object of the model timings', () => {
     const result = aepoLab(['bench', '--json', '--preset', 'tiny', '--no-reference']);
     expect(result.code).toBe(0);

@@ -11,7 +11,7 @@ const SHARED = join(process.cwd(), '..', 'shared', 'benchmarks');
 async function cli(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { env: {}, io: { out: (t) => out.push(t), err: (t) => err.push(t) }, rendererDir: '', benchDir: '', stopSignal: Promise.resolve() });
+  const code = await runCli(argv, { env: {}, io: { out: (t) => out.push(t), err: (t) => err.push(t) }, rendererDir: '', benchDir: '', workerDir: '', stopSignal: Promise.resolve() });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

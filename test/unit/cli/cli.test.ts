@@ -11,6 +11,7 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
     io: { out: (t) => out.push(t), err: (t) => err.push(t) },
     rendererDir: '/nonexistent',
     benchDir: '/nonexistent',
+    workerDir: '/nonexistent',
     stopSignal: Promise.resolve(),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };

@@ -1,0 +1,48 @@
+/**
+ * The app's tool set: search (tool_cache first, then the local index), python (Pyodide worker) and browse (local
+ * site bundles), behind the one ToolSet interface the rollout engine and `aepo-lab tool` call.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import type { Lab } from './open-lab';
+import { BrowseTool } from '../tools/browse/browse-tool';
+import { PythonTool } from '../tools/python/python-tool';
+import { LocalIndex, SearchTool, type SearchDocument } from '../tools/search/search-tool';
+import type { ToolName, ToolResult, ToolSet } from '../tools/types';
+
+export interface AppToolsOptions {
+  /** The built python-worker.js. */
+  pythonWorker: string | URL;
+  pythonWorkerData?: unknown;
+  /** Documents for the local search index (the mini suites' encyclopedias). */
+  documents?: SearchDocument[];
+  timeoutMs?: number;
+}
+
+export class AppTools implements ToolSet {
+  readonly search: SearchTool;
+  readonly python: PythonTool;
+  readonly browse: BrowseTool;
+
+  constructor(lab: Lab, options: AppToolsOptions) {
+    const cache = { get: (q: string) => lab.services.toolCache.get('search', q), set: (q: string, r: string) => lab.services.toolCache.set('search', q, r) };
+    this.search = new SearchTool([new LocalIndex(options.documents ?? [])], cache);
+    this.python = new PythonTool({ script: options.pythonWorker, workerData: options.pythonWorkerData, timeoutMs: options.timeoutMs });
+    // Site bundles live under <data dir>/sites/<host>/<path>.html; nothing outside that folder can be read.
+    const sites = join(lab.dataDir, 'sites');
+    this.browse = new BrowseTool((url) => {
+      const match = /^https?:\/\/([^/]+)(\/[^?#]*)?/.exec(url);
+      if (!match) return undefined;
+      const file = normalize(join(sites, match[1]!, (match[2] ?? '/').replace(/\/$/, '/index') + '.html'));
+      return file.startsWith(sites) && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    });
+  }
+
+  call(tool: ToolName, input: string): Promise<ToolResult> {
+    return this[tool].run(input);
+  }
+
+  async stop(): Promise<void> {
+    await this.python.stop();
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppTools } from '../../../src-main/app/tools';
+import { openLab } from '../../../src-main/app/open-lab';
+import { aroundGoal, BrowseTool, readableText } from '../../../src-main/tools/browse/browse-tool';
+import { LocalIndex, SearchTool } from '../../../src-main/tools/search/search-tool';
+import { runCli } from '../../../src-main/cli/main';
+import { tempDir, tempLab } from '../../support/temp';
+
+const documents = Array.from({ length: 15 }, (_, i) => ({ id: `d${i}`, title: `River ${i}`, text: `The river number ${i} flows past Halden. ${'Long text. '.repeat(200)}` }));
+
+describe('search tool', () => {
+  it('answers from the local index as the authors format it: at most 10 "Page i:" lines of at most 1,000 characters', async () => {
+    const result = await new SearchTool([new LocalIndex(documents)]).run('river Halden');
+    const lines = result.output.split('\n');
+    expect(result.ok).toBe(true);
+    expect(lines).toHaveLength(10);
+    lines.forEach((line, i) => {
+      expect(line.startsWith(`Page ${i + 1}: `)).toBe(true);
+      expect(line.length).toBeLessThanOrEqual(`Page ${i + 1}: `.length + 1000);
+    });
+  });
+
+  it('serves and fills its cache, and survives a 2,000-character query', async () => {
+    const store = new Map<string, string>([['cached question', 'Page 1: from the cache']]);
+    const tool = new SearchTool([new LocalIndex(documents)], { get: (q) => store.get(q), set: (q, r) => void store.set(q, r) });
+    expect((await tool.run('  cached   question ')).output).toBe('Page 1: from the cache');
+    await tool.run('river 3');
+    expect(store.has('river 3')).toBe(true);
+    const long = await tool.run('x'.repeat(2000));
+    expect(long.ok).toBe(true);
+    expect(long.ms).toBeLessThan(2000);
+    expect((await tool.run('river 4')).output).toMatch(/^Page 1: /);
+  });
+
+  it("imports the authors' 1,000-query cache and answers its queries from it", async () => {
+    const file = join(process.cwd(), '..', 'shared', 'benchmarks', 'search_cache.json');
+    const cache = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    const dataDir = tempDir();
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: () => {} };
+    const env = { env: {}, io, rendererDir: '', benchDir: '', workerDir: '', stopSignal: Promise.resolve() };
+    expect(await runCli(['--data-dir', dataDir, 'tool-cache', 'import', file, '--json'], env)).toBe(0);
+    expect(JSON.parse(out[0]!)).toMatchObject({ imported: Object.keys(cache).length, added: Object.keys(cache).length });
+    const lab = openLab({ dataDir, mode: 'cli' });
+    const tools = new AppTools(lab, { pythonWorker: '' });
+    const [query, expected] = Object.entries(cache)[123]!;
+    expect((await tools.call('search', query)).output).toBe(expected);
+    lab.close();
+  });
+});
+
+describe('browse tool', () => {
+  it('turns HTML into readable text and cuts it around the goal', () => {
+    expect(readableText('<html><style>x{}</style><h1>Title</h1><p>One &amp; two</p><script>evil()</script></html>')).toBe('Title\nOne & two');
+    const text = [...Array.from({ length: 100 }, (_, i) => `filler paragraph ${i}`), 'the opening hours are nine to five', ...Array.from({ length: 100 }, () => 'more filler')].join('\n');
+    const window = aroundGoal(text, 'opening hours', 300);
+    expect(window).toContain('the opening hours are nine to five');
+    expect(window.length).toBeLessThanOrEqual(310);
+  });
+
+  it('reads only the local site bundles, never a path outside them', async () => {
+    const lab = tempLab();
+    const site = join(lab.dataDir, 'sites', 'museum.example', 'visit');
+    mkdirSync(site, { recursive: true });
+    writeFileSync(join(site, 'index.html'), '<p>Open daily from 9 to 17.</p>');
+    const tools = new AppTools(lab, { pythonWorker: '' });
+    expect((await tools.call('browse', 'https://museum.example/visit/ opening hours')).output).toBe('Open daily from 9 to 17.');
+    expect(await tools.call('browse', 'https://museum.example/../../../../etc/passwd')).toMatchObject({ ok: false });
+    expect(await new BrowseTool(() => undefined).run('')).toMatchObject({ ok: false, output: 'Error: browse needs a URL' });
+  });
+});
