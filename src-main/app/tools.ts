@@ -14,8 +14,8 @@ export interface AppToolsOptions {
   /** The built python-worker.js. */
   pythonWorker: string | URL;
   pythonWorkerData?: unknown;
-  /** Documents for the local search index (the mini suites' encyclopedias). */
-  documents?: SearchDocument[];
+  /** A local search corpus (a mini suite's encyclopedia: see readCorpus); its results are cached apart. */
+  corpus?: { id: string; documents: SearchDocument[] };
   timeoutMs?: number;
 }
 
@@ -25,8 +25,11 @@ export class AppTools implements ToolSet {
   readonly browse: BrowseTool;
 
   constructor(lab: Lab, options: AppToolsOptions) {
-    const cache = { get: (q: string) => lab.services.toolCache.get('search', q), set: (q: string, r: string) => lab.services.toolCache.set('search', q, r) };
-    this.search = new SearchTool([new LocalIndex(options.documents ?? [])], cache);
+    // Results from a suite's own corpus must not answer queries on another corpus (or the web), so each corpus has
+    // its own cache namespace; the plain "search" namespace holds web results, e.g. the authors' imported cache.
+    const namespace = options.corpus ? `search@${options.corpus.id}` : 'search';
+    const cache = { get: (q: string) => lab.services.toolCache.get(namespace, q), set: (q: string, r: string) => lab.services.toolCache.set(namespace, q, r) };
+    this.search = new SearchTool([new LocalIndex(options.corpus?.documents ?? [])], cache);
     this.python = new PythonTool({ script: options.pythonWorker, workerData: options.pythonWorkerData, timeoutMs: options.timeoutMs });
     // Site bundles live under <data dir>/sites/<host>/<path>.html; nothing outside that folder can be read.
     const sites = join(lab.dataDir, 'sites');

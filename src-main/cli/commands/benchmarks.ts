@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LoadError, loadBenchmarkFile } from '../../benchmarks/loaders';
+import { generateMiniSuite, MINI_SUITES } from '../../benchmarks/mini/suites';
 import { benchmark, BENCHMARKS } from '../../benchmarks/registry';
+import { storeMiniSuite } from '../../app/mini-suites';
 import { parsePredictions, scorePredictions } from '../../benchmarks/score';
 import { jsonOption, UsageError, type Command, type CommandContext } from '../command';
 import { formatTable } from '../format';
@@ -20,6 +22,8 @@ function readInput(path: string | undefined, what: string): string {
 function knownBenchmark(id: string | undefined) {
   if (!id) throw new UsageError('needs a benchmark id');
   try {
+    // A mini suite is scored like the benchmark it mirrors.
+    if (id.startsWith('mini-') && id in MINI_SUITES) return { ...benchmark(id.slice('mini-'.length)), id };
     return benchmark(id);
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -109,6 +113,32 @@ export const score: Command = {
       throw error;
     }
     context.io.out(context.options.json ? JSON.stringify(report) : `${info.name}: ${report.score} % (${report.metric}) over ${report.n} predictions; ${report.missing} items without one`);
+    return 0;
+  },
+};
+
+export const benchmarksGenerate: Command = {
+  path: ['benchmarks', 'generate'],
+  args: ['SUITE'],
+  summary: `generate a mini suite (${Object.keys(MINI_SUITES).slice(0, 3).join(', ')}, ...): train/test items with demonstrations, its corpus and sites`,
+  options: {
+    ...jsonOption,
+    seed: { type: 'string', label: '--seed N', description: 'generator seed (default 0)' },
+    train: { type: 'string', label: '--train N', description: 'training items (default 200)' },
+    test: { type: 'string', label: '--test N', description: 'test items (default 50)' },
+  },
+  async run(context) {
+    const [id] = context.args;
+    if (!id || !(id in MINI_SUITES)) throw new UsageError(`generate takes one of ${Object.keys(MINI_SUITES).join(', ')}`);
+    const number = (name: string, fallback: number) => {
+      const value = Number(context.options[name] ?? fallback);
+      if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${name} takes a whole number, not "${String(context.options[name])}"`);
+      return value;
+    };
+    const suite = generateMiniSuite(id, { seed: number('seed', 0), train: number('train', 200), test: number('test', 50) });
+    const counts = storeMiniSuite(context.lab(), suite);
+    const report = { suite: id, train: suite.train.length, test: suite.test.length, documents: suite.documents.length, pages: Object.keys(suite.pages).length, knobs: suite.knobs, counts };
+    context.io.out(context.options.json ? JSON.stringify(report) : `${id}: ${report.train} train and ${report.test} test items, ${report.documents} documents, ${report.pages} pages`);
     return 0;
   },
 };

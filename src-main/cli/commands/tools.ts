@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCorpus } from '../../app/mini-suites';
 import { AppTools } from '../../app/tools';
 import { TOOL_NAMES, type ToolName } from '../../tools/types';
 import { jsonOption, UsageError, type Command } from '../command';
@@ -8,12 +9,15 @@ export const tool: Command = {
   path: ['tool'],
   args: ['NAME', 'INPUT'],
   summary: 'run one tool call by hand (search, python or browse) and print its result',
-  options: jsonOption,
+  options: { ...jsonOption, suite: { type: 'string', label: '--suite S', description: "search this mini suite's corpus (e.g. mini-hotpotqa)" } },
   async run(context) {
     const [name, input] = context.args;
     if (!name || !TOOL_NAMES.includes(name as ToolName)) throw new UsageError(`tool takes one of ${TOOL_NAMES.join(', ')}, not "${name ?? ''}"`);
     if (input === undefined) throw new UsageError(`tool ${name} needs an INPUT (quote it)`);
-    const tools = new AppTools(context.lab(), { pythonWorker: join(context.workerDir, 'python-worker.js') });
+    const lab = context.lab();
+    const suite = context.options.suite === undefined ? undefined : String(context.options.suite);
+    const corpus = suite === undefined ? undefined : { id: suite, documents: readCorpus(lab, suite) };
+    const tools = new AppTools(lab, { pythonWorker: join(context.workerDir, 'python-worker.js'), corpus });
     try {
       const result = await tools.call(name as ToolName, input);
       context.io.out(context.options.json ? JSON.stringify(result) : result.output);

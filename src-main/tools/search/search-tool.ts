@@ -26,7 +26,7 @@ export interface SearchProvider {
 
 const MAX_QUERY = 500;
 const MAX_SNIPPET = 1000;
-const TOP_K = 10;
+export const TOP_K = 10;
 
 export class LocalIndex implements SearchProvider {
   readonly name = 'local';
@@ -37,6 +37,10 @@ export class LocalIndex implements SearchProvider {
   }
 
   async search(query: string, topK: number) {
+    return this.searchSync(query, topK);
+  }
+
+  searchSync(query: string, topK: number): { title: string; snippet: string }[] {
     return this.index.search(query).slice(0, topK).map((hit) => ({ title: String(hit.title), snippet: String(hit.text) }));
   }
 }
