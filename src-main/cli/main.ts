@@ -5,13 +5,13 @@ import { APP_VERSION } from '../app/version';
 import { DatabaseStateError } from '../core/errors';
 import { UsageError, type CliIo, type Command, type OptionSpec } from './command';
 import { bench } from './commands/bench';
-import { benchmarksGenerate, benchmarksImport, benchmarksList, score } from './commands/benchmarks';
+import { benchmarksGenerate, benchmarksImport, benchmarksList, evaluate, score } from './commands/benchmarks';
 import { conformance } from './commands/conformance';
 import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
 import { tool, toolCacheImport } from './commands/tools';
 
-export const COMMANDS: Command[] = [serve, runsList, runsShow, benchmarksImport, benchmarksGenerate, benchmarksList, score, tool, toolCacheImport, bench, conformance];
+export const COMMANDS: Command[] = [serve, runsList, runsShow, benchmarksImport, benchmarksGenerate, benchmarksList, score, evaluate, tool, toolCacheImport, bench, conformance];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'data-dir': {

@@ -4,6 +4,7 @@ import { HTTP_STATUS, type ApiResult } from '../api/result';
 import type { Dispatch } from '../api/dispatch';
 import { LAB_EVENT_NAMES, type EventBus } from '../core/events';
 import { newAccessToken, tokenMatches, tokenOf } from './auth';
+import { chatRequest, completeChat, type EmbeddedPolicy } from './chat-completions';
 import { serveStatic } from './static-files';
 
 export interface ServeOptions {
@@ -16,6 +17,8 @@ export interface ServeOptions {
   port?: number;
   /** Fixed token for tests; a random one otherwise. */
   token?: string;
+  /** A loaded checkpoint to answer /v1/chat/completions with (the access token is its API key). */
+  chat?: EmbeddedPolicy;
 }
 
 export interface RunningServer {
@@ -63,6 +66,29 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? newAccessToken();
   const host = options.host ?? '127.0.0.1';
   const closeStreams = new Set<() => void>();
+
+  async function handleOpenAi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const fail = (status: number, message: string) => sendJson(response, status, { error: { message, type: 'invalid_request_error' } });
+    if (!tokenMatches(tokenOf(request, url), token)) return fail(401, 'missing or wrong API key: use the access token `aepo-lab serve` printed');
+    if (!options.chat) return fail(404, 'no model is loaded: start `aepo-lab serve --checkpoint FILE`');
+    if (url.pathname === '/v1/models' && request.method === 'GET') {
+      return sendJson(response, 200, { object: 'list', data: [{ id: options.chat.name, object: 'model', owned_by: 'aepo-lab' }] });
+    }
+    if (url.pathname !== '/v1/chat/completions' || request.method !== 'POST') return fail(404, `no route ${request.method} ${url.pathname}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(request));
+    } catch (error) {
+      return fail(400, `body is not JSON: ${(error as Error).message}`);
+    }
+    const parsed = chatRequest.safeParse(body);
+    if (!parsed.success) return fail(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    try {
+      sendJson(response, 200, completeChat(options.chat, parsed.data));
+    } catch (error) {
+      fail(400, (error as Error).message);
+    }
+  }
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     if (!tokenMatches(tokenOf(request, url), token)) {
@@ -113,7 +139,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = new URL(request.url ?? '/', 'http://localhost');
     const work = url.pathname.startsWith('/api/')
       ? handleApi(request, response, url)
-      : request.method === 'GET' || request.method === 'HEAD'
+      : url.pathname.startsWith('/v1/')
+        ? handleOpenAi(request, response, url)
+        : request.method === 'GET' || request.method === 'HEAD'
         ? serveStatic(options.rendererDir, url.pathname, response)
         : Promise.resolve(void response.writeHead(405).end());
     work.catch((error: unknown) => {

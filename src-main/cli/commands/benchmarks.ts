@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { LoadError, loadBenchmarkFile } from '../../benchmarks/loaders';
 import { generateMiniSuite, MINI_SUITES } from '../../benchmarks/mini/suites';
 import { benchmark, BENCHMARKS } from '../../benchmarks/registry';
-import { storeMiniSuite } from '../../app/mini-suites';
+import { readCorpus, storeMiniSuite } from '../../app/mini-suites';
+import { AppTools } from '../../app/tools';
+import { evaluateEndpoint } from '../../benchmarks/evaluate';
 import { parsePredictions, scorePredictions } from '../../benchmarks/score';
 import { jsonOption, UsageError, type Command, type CommandContext } from '../command';
 import { formatTable } from '../format';
@@ -140,5 +142,45 @@ export const benchmarksGenerate: Command = {
     const report = { suite: id, train: suite.train.length, test: suite.test.length, documents: suite.documents.length, pages: Object.keys(suite.pages).length, knobs: suite.knobs, counts };
     context.io.out(context.options.json ? JSON.stringify(report) : `${id}: ${report.train} train and ${report.test} test items, ${report.documents} documents, ${report.pages} pages`);
     return 0;
+  },
+};
+
+export const evaluate: Command = {
+  path: ['evaluate'],
+  args: ['ID'],
+  summary: 'evaluate a model behind an OpenAI-compatible chat endpoint on imported items, with the real tools',
+  options: {
+    ...jsonOption,
+    ...splitOption,
+    endpoint: { type: 'string', label: '--endpoint URL', description: 'base URL up to /v1, e.g. http://127.0.0.1:8000/v1' },
+    model: { type: 'string', label: '--model M', description: 'model name to send (default "default")' },
+    'api-key': { type: 'string', label: '--api-key K', description: 'bearer key for the endpoint' },
+    limit: { type: 'string', label: '--limit N', description: 'only the first N items' },
+    'no-system-prompt': { type: 'boolean', label: '--no-system-prompt', description: 'send no system message (for a policy trained without one)' },
+  },
+  async run(context) {
+    const info = knownBenchmark(context.args[0]);
+    const baseUrl = context.options.endpoint;
+    if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) throw new UsageError('evaluate needs --endpoint http(s)://host:port/v1');
+    const split = String(context.options.split ?? 'test');
+    const lab = context.lab();
+    const limit = context.options.limit === undefined ? Infinity : Number(context.options.limit);
+    const items = lab.services.benchmarks.items(info.id, split).slice(0, limit);
+    if (items.length === 0) throw new UsageError(`no ${info.id} (${split}) items imported yet`);
+    const corpus = info.id.startsWith('mini-') ? { id: info.id, documents: readCorpus(lab, info.id) } : undefined;
+    const tools = new AppTools(lab, { pythonWorker: join(context.workerDir, 'python-worker.js'), corpus });
+    try {
+      const result = await evaluateEndpoint(
+        { baseUrl, model: String(context.options.model ?? 'default'), apiKey: context.options['api-key'] as string | undefined },
+        info,
+        items,
+        tools,
+        { onItem: (done, total) => context.io.err(`evaluated ${done}/${total}`), systemPrompt: context.options['no-system-prompt'] ? null : undefined },
+      );
+      context.io.out(context.options.json ? JSON.stringify({ ...result, transcripts: undefined }) : `${info.id}: ${result.score} % (${result.metric}) over ${result.n} items, ${result.toolCalls} tool calls`);
+      return 0;
+    } finally {
+      await tools.stop();
+    }
   },
 };

@@ -1,4 +1,7 @@
 import { isIP } from 'node:net';
+import { basename } from 'node:path';
+import { selectBackend } from '../../model/backend';
+import { loadCheckpoint } from '../../model/checkpoint';
 import { startServer } from '../../serve/server';
 import { UsageError, type Command } from '../command';
 
@@ -10,6 +13,7 @@ export const serve: Command = {
   options: {
     port: { type: 'string', label: '--port N', description: 'TCP port; 0 picks a free one (default 0)' },
     host: { type: 'string', label: '--host H', description: 'address to bind (default 127.0.0.1)' },
+    checkpoint: { type: 'string', label: '--checkpoint FILE', description: 'also answer /v1/chat/completions with this model' },
   },
   async run(context) {
     const port = Number(context.options.port ?? 0);
@@ -19,9 +23,17 @@ export const serve: Command = {
     const host = String(context.options.host ?? '127.0.0.1');
     if (host !== 'localhost' && !isIP(host)) throw new UsageError(`--host takes an IP address, not "${host}"`);
     const lab = context.lab();
-    const server = await startServer({ dispatch: lab.dispatch, bus: lab.bus, rendererDir: context.rendererDir, host, port });
+    let chat;
+    if (context.options.checkpoint) {
+      const file = String(context.options.checkpoint);
+      await selectBackend({ log: (line) => context.io.err(line) });
+      const loaded = loadCheckpoint(file);
+      chat = { model: loaded.model, tokenizer: loaded.tokenizer, name: basename(file) };
+    }
+    const server = await startServer({ dispatch: lab.dispatch, bus: lab.bus, rendererDir: context.rendererDir, host, port, chat });
     context.io.out(`AEPO Lab is serving at ${server.url}`);
     context.io.out(`  data: ${lab.databaseFile}`);
+    if (chat) context.io.out(`  model ${chat.name}: ${server.origin}/v1 (OpenAI-compatible; the token is the API key)`);
     if (!LOOPBACK.has(host)) {
       context.io.err(`warning: bound to ${host}; anyone who can reach this address and has the token can use the app`);
     }
