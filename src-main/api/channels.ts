@@ -4,7 +4,7 @@
  * client are all derived from it, so a channel exists everywhere or nowhere.
  */
 import { z } from 'zod';
-import { settingsPatchSchema, type Settings } from '../core/settings-schema';
+import { SECRET_NAMES, settingsPatchSchema, type SecretName, type Settings } from '../core/settings-schema';
 import {
   RUN_STATUSES,
   type BenchmarkItemCount,
@@ -94,6 +94,8 @@ export const channels = {
 
   'settings.get': channel<Settings>()(none),
   'settings.update': channel<Settings>()(settingsPatchSchema),
+  'settings.setSecret': channel<{ set: boolean }>()(z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096) }).strict()),
+  'settings.secretsSet': channel<Record<SecretName, boolean>>()(none),
 } as const;
 
 export type Channels = typeof channels;

@@ -24,5 +24,7 @@ export function createHandlers(services: Services, appInfo: () => AppInfo): Hand
 
     'settings.get': () => services.settings.get(),
     'settings.update': (patch) => services.settings.update(patch),
+    'settings.setSecret': ({ name, value }) => services.settings.setSecret(name, value),
+    'settings.secretsSet': () => services.settings.secretsSet(),
   } satisfies Handlers;
 }

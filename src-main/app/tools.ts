@@ -5,9 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Lab } from './open-lab';
-import { BrowseTool } from '../tools/browse/browse-tool';
+import { BrowseTool, fetchPage } from '../tools/browse/browse-tool';
 import { PythonTool } from '../tools/python/python-tool';
 import { LocalIndex, SearchTool, type SearchDocument } from '../tools/search/search-tool';
+import { webSearchProvider } from '../tools/search/web-providers';
 import type { ToolName, ToolResult, ToolSet } from '../tools/types';
 
 export interface AppToolsOptions {
@@ -29,16 +30,23 @@ export class AppTools implements ToolSet {
     // its own cache namespace; the plain "search" namespace holds web results, e.g. the authors' imported cache.
     const namespace = options.corpus ? `search@${options.corpus.id}` : 'search';
     const cache = { get: (q: string) => lab.services.toolCache.get(namespace, q), set: (q: string, r: string) => lab.services.toolCache.set(namespace, q, r) };
-    this.search = new SearchTool([new LocalIndex(options.corpus?.documents ?? [])], cache);
+    // Web search comes after the local corpus, and only once the user configured a provider.
+    const web = lab.services.settings.get().webSearch;
+    const providers = [
+      new LocalIndex(options.corpus?.documents ?? []),
+      ...(web ? [webSearchProvider({ ...web, apiKey: lab.services.settings.secret('webSearchApiKey') })] : []),
+    ];
+    this.search = new SearchTool(providers, cache);
     this.python = new PythonTool({ script: options.pythonWorker, workerData: options.pythonWorkerData, timeoutMs: options.timeoutMs });
     // Site bundles live under <data dir>/sites/<host>/<path>.html; nothing outside that folder can be read.
     const sites = join(lab.dataDir, 'sites');
-    this.browse = new BrowseTool((url) => {
+    const local = (url: string) => {
       const match = /^https?:\/\/([^/]+)(\/[^?#]*)?/.exec(url);
       if (!match) return undefined;
       const file = normalize(join(sites, match[1]!, (match[2] ?? '/').replace(/\/$/, '/index') + '.html'));
       return file.startsWith(sites) && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    });
+    };
+    this.browse = new BrowseTool(local, lab.services.settings.get().webBrowsing ? (url) => fetchPage(url) : undefined);
   }
 
   call(tool: ToolName, input: string): Promise<ToolResult> {

@@ -71,3 +71,23 @@ export function scorePredictions(info: BenchmarkInfo, items: GoldItem[], predict
     missing: items.length - seen.size,
   };
 }
+
+/** Like scorePredictions, but an LLM judge decides each item of an LLM-judged benchmark. */
+export async function scoreWithJudge(
+  info: BenchmarkInfo,
+  items: (GoldItem & { question: string })[],
+  predictions: Prediction[],
+  judge: (question: string, answers: string[], prediction: string) => Promise<number>,
+  judgeName: string,
+): Promise<ScoreReport> {
+  const base = scorePredictions(info, items, predictions); // validates every prediction first
+  if (info.metric !== 'llm_judge') return base;
+  const byIndex = new Map(items.map((item) => [item.index, item]));
+  const byId = new Map(items.map((item) => [String(item.meta.id ?? item.meta.task_id ?? ''), item]));
+  let total = 0;
+  for (const p of predictions) {
+    const item = (p.index !== undefined ? byIndex.get(p.index) : byId.get(String(p.id)))!;
+    total += await judge(item.question, item.answers, p.prediction);
+  }
+  return { ...base, score: predictions.length === 0 ? 0 : Math.round((10000 * total) / predictions.length) / 100, metric: `llm_judge (${judgeName})` };
+}

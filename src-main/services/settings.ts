@@ -1,5 +1,5 @@
 import type { EventBus } from '../core/events';
-import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '../core/settings-schema';
+import { DEFAULT_SETTINGS, SECRET_NAMES, settingsSchema, type SecretName, type Settings, type SettingsPatch } from '../core/settings-schema';
 import type { SettingsRepo } from '../store/settings-repo';
 
 export function createSettingsService(repo: SettingsRepo, bus: EventBus) {
@@ -21,6 +21,19 @@ export function createSettingsService(repo: SettingsRepo, bus: EventBus) {
       }
       bus.emit('store.changed', { tables: ['settings'] });
       return get();
+    },
+    /** A secret's value, for main-process code only (never through the API). */
+    secret(name: SecretName): string | undefined {
+      const value = repo.all()[`secret.${name}`];
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    },
+    setSecret(name: SecretName, value: string): { set: boolean } {
+      repo.set(`secret.${name}`, value);
+      return { set: value !== '' };
+    },
+    /** Which secrets are set, without their values. */
+    secretsSet(): Record<SecretName, boolean> {
+      return Object.fromEntries(SECRET_NAMES.map((name) => [name, this.secret(name) !== undefined])) as Record<SecretName, boolean>;
     },
   };
 }

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openLab } from '../../src-main/app/open-lab';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coldStartToyAgent } from '../../src-main/experiments/toy-task';
 import { selectBackend } from '../../src-main/model/backend';
@@ -46,6 +48,19 @@ describe('evaluating a model behind an OpenAI-compatible endpoint', () => {
     expect(report.score).toBeGreaterThanOrEqual(0);
     expect(report.score).toBeLessThanOrEqual(100);
     expect(result.stderr).toContain('evaluated 3/3');
+    // The LLM judge from Settings, here the same served model, scores an LLM-judged benchmark.
+    const qa = join(dataDir, 'qa.jsonl');
+    writeFileSync(qa, '{"question": "What is 2 + 2?", "answer": "4"}\n{"question": "What is 3 + 3?", "answer": "6"}\n');
+    expect(run(['benchmarks', 'import', 'webwalker', qa]).status).toBe(0);
+    const lab = openLab({ dataDir, mode: 'cli' });
+    lab.services.settings.update({ judge: { baseUrl: `${served.origin}/v1`, model: 'toy.ckpt' } });
+    lab.services.settings.setSecret('judgeApiKey', served.token);
+    lab.close();
+    const predictions = join(dataDir, 'p.jsonl');
+    writeFileSync(predictions, '{"index": 0, "prediction": "4"}\n{"index": 1, "prediction": "7"}\n');
+    const judged = run(['score', 'webwalker', '--predictions', predictions, '--judge', '--json']);
+    expect(judged.status, judged.stderr).toBe(0);
+    expect(JSON.parse(judged.stdout)).toMatchObject({ n: 2, metric: 'llm_judge (toy.ckpt)' });
     const unauthorised = run(['evaluate', 'mini-gsm8k', '--endpoint', `${served.origin}/v1`, '--limit', '1', '--no-system-prompt']);
     expect(unauthorised.status).toBe(1);
     expect(unauthorised.stderr).toMatch(/chat endpoint answered 401/);

@@ -6,7 +6,8 @@ import { benchmark, BENCHMARKS } from '../../benchmarks/registry';
 import { readCorpus, storeMiniSuite } from '../../app/mini-suites';
 import { AppTools } from '../../app/tools';
 import { evaluateEndpoint } from '../../benchmarks/evaluate';
-import { parsePredictions, scorePredictions } from '../../benchmarks/score';
+import { judgeAnswer } from '../../benchmarks/judge';
+import { parsePredictions, scorePredictions, scoreWithJudge } from '../../benchmarks/score';
 import { jsonOption, UsageError, type Command, type CommandContext } from '../command';
 import { formatTable } from '../format';
 
@@ -99,6 +100,7 @@ export const score: Command = {
     ...jsonOption,
     ...splitOption,
     predictions: { type: 'string', label: '--predictions FILE', description: 'the predictions to score' },
+    judge: { type: 'boolean', label: '--judge', description: 'let the LLM judge from Settings score LLM-judged benchmarks' },
   },
   async run(context) {
     const info = knownBenchmark(context.args[0]);
@@ -109,7 +111,14 @@ export const score: Command = {
     if (items.length === 0) throw new UsageError(`no ${info.id} (${split}) items imported yet; run aepo-lab benchmarks import ${info.id} FILE first`);
     let report;
     try {
-      report = scorePredictions(info, items, parsePredictions(content));
+      const predictions = parsePredictions(content);
+      if (context.options.judge) {
+        const settings = context.lab().services.settings;
+        const judge = settings.get().judge;
+        if (!judge) throw new UsageError('--judge needs a judge endpoint in Settings (judge: {baseUrl, model})');
+        const endpoint = { ...judge, apiKey: settings.secret('judgeApiKey') };
+        report = await scoreWithJudge(info, items, predictions, (q, answers, p) => judgeAnswer(endpoint, q, answers, p), judge.model);
+      } else report = scorePredictions(info, items, predictions);
     } catch (error) {
       if (error instanceof LoadError) return badFile(context, file!, error);
       throw error;

@@ -44,17 +44,38 @@ export function aroundGoal(text: string, goal: string, limit = MAX_OUTPUT): stri
   return `${start > 0 ? '… ' : ''}${text.slice(start, start + limit)}${start + limit < text.length ? ' …' : ''}`;
 }
 
+const MAX_PAGE_BYTES = 2 * 1024 * 1024;
+
+/** Fetches a page from the web (only when the user enabled web browsing): http(s) only, time- and size-limited. */
+export async function fetchPage(url: string, timeoutMs = 15_000): Promise<string | undefined> {
+  if (!/^https?:\/\//i.test(url)) return undefined;
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const text = await response.text();
+  return text.length > MAX_PAGE_BYTES ? text.slice(0, MAX_PAGE_BYTES) : text;
+}
+
 export class BrowseTool {
-  /** `pages`: URL → HTML, from the local site bundles. */
-  constructor(private readonly pages: (url: string) => string | undefined) {}
+  /** `pages`: URL → HTML, from the local site bundles; `web`: a fetcher used when a page is not there (off by default). */
+  constructor(
+    private readonly pages: (url: string) => string | undefined,
+    private readonly web?: (url: string) => Promise<string | undefined>,
+  ) {}
 
   async run(input: string): Promise<ToolResult> {
     const started = performance.now();
     const [url = '', ...goal] = input.trim().split(/\s+/);
     const done = (ok: boolean, output: string, error?: string): ToolResult => ({ ok, output, error, ms: performance.now() - started });
     if (!url) return done(false, 'Error: browse needs a URL', 'empty url');
-    const html = this.pages(url);
-    if (html === undefined) return done(false, `Error: no page at ${url} (web browsing is off)`, 'not found');
+    let html = this.pages(url);
+    if (html === undefined && this.web) {
+      try {
+        html = await this.web(url);
+      } catch (error) {
+        return done(false, `Error: could not fetch ${url}: ${(error as Error).message}`, (error as Error).message);
+      }
+    }
+    if (html === undefined) return done(false, `Error: no page at ${url}${this.web ? '' : ' (web browsing is off)'}`, 'not found');
     return done(true, aroundGoal(readableText(html), goal.join(' ')));
   }
 }

@@ -106,10 +106,19 @@ describe('metrics service', () => {
 describe('settings and benchmarks services', () => {
   it('answers defaults, stores updates, and falls back per key for a stale stored value', () => {
     const lab = tempLab();
-    expect(lab.services.settings.get()).toEqual({ theme: 'system', defaultSeeds: [0, 1, 2] });
-    expect(lab.services.settings.update({ theme: 'dark' })).toEqual({ theme: 'dark', defaultSeeds: [0, 1, 2] });
+    expect(lab.services.settings.get()).toEqual({ theme: 'system', defaultSeeds: [0, 1, 2], webSearch: null, webBrowsing: false, judge: null });
+    expect(lab.services.settings.update({ theme: 'dark' })).toMatchObject({ theme: 'dark', defaultSeeds: [0, 1, 2] });
     lab.db.prepare(`UPDATE settings SET value = '"purple"' WHERE key = 'theme'`).run();
     expect(lab.services.settings.get().theme).toBe('system');
+  });
+
+  it('keeps secrets write-only: usable by main, never in settings answers', async () => {
+    const lab = tempLab();
+    expect(await lab.dispatch('settings.setSecret', { name: 'judgeApiKey', value: 'sk-123' })).toEqual({ ok: true, data: { set: true } });
+    expect(JSON.stringify(await lab.dispatch('settings.get', {}))).not.toContain('sk-123');
+    expect(await lab.dispatch('settings.secretsSet', {})).toEqual({ ok: true, data: { webSearchApiKey: false, judgeApiKey: true } });
+    expect(lab.services.settings.secret('judgeApiKey')).toBe('sk-123');
+    expect(await lab.dispatch('settings.setSecret', { name: 'password', value: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
   it('counts benchmark items per benchmark and split', () => {

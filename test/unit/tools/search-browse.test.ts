@@ -1,4 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppTools } from '../../../src-main/app/tools';
@@ -69,5 +71,17 @@ describe('browse tool', () => {
     expect((await tools.call('browse', 'https://museum.example/visit/ opening hours')).output).toBe('Open daily from 9 to 17.');
     expect(await tools.call('browse', 'https://museum.example/../../../../etc/passwd')).toMatchObject({ ok: false });
     expect(await new BrowseTool(() => undefined).run('')).toMatchObject({ ok: false, output: 'Error: browse needs a URL' });
+    expect((await tools.call('browse', 'https://elsewhere.example/')).output).toMatch(/web browsing is off/);
+  });
+
+  it('fetches from the web only once the user enables it', async () => {
+    const server = createServer((_request, response) => response.end('<h1>Live page</h1><p>Fetched over HTTP.</p>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page`;
+    const lab = tempLab();
+    expect((await new AppTools(lab, { pythonWorker: '' }).call('browse', url)).ok).toBe(false);
+    lab.services.settings.update({ webBrowsing: true });
+    expect((await new AppTools(lab, { pythonWorker: '' }).call('browse', url)).output).toBe('Live page\nFetched over HTTP.');
+    server.close();
   });
 });
