@@ -107,6 +107,19 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await page.screenshot({ path: `${ARTIFACTS}/runs-dark.png`, fullPage: true });
   });
 
+  it('sets the LLM judge in Settings; its key is stored but never shown', async () => {
+    await page.click('[data-test="nav-settings"]');
+    await page.fill('[data-test="judge-url"]', 'http://127.0.0.1:9/v1');
+    await page.fill('[data-test="judge-model"]', 'judge-model');
+    await page.fill('[data-test="judge-key"]', 'sk-secret');
+    await page.click('[data-test="save-connections"]');
+    await page.waitForSelector('[data-test="connections"] >> text=Saved.');
+    expect(await call('settings.get', {})).toMatchObject({ judge: { baseUrl: 'http://127.0.0.1:9/v1', model: 'judge-model' } });
+    expect(await call('settings.secretsSet', {})).toMatchObject({ judgeApiKey: true });
+    expect(await page.inputValue('[data-test="judge-key"]')).toBe('');
+    expect(JSON.stringify(await call('settings.get', {}))).not.toContain('sk-secret');
+  });
+
   it('logged no console errors', () => {
     expect(consoleErrors).toEqual([]);
   });
