@@ -51,25 +51,32 @@ export function itemScore(info: BenchmarkInfo, prediction: string, answers: stri
   return tokenF1(prediction, answers);
 }
 
-export function scorePredictions(info: BenchmarkInfo, items: GoldItem[], predictions: Prediction[]): ScoreReport {
+/** Pairs each prediction with its gold item (by index, or by the item's own id); an unknown one names its line. */
+function matchPredictions<T extends GoldItem>(items: T[], predictions: Prediction[]): { item: T; prediction: string }[] {
   const byIndex = new Map(items.map((item) => [item.index, item]));
   const byId = new Map(items.map((item) => [String(item.meta.id ?? item.meta.task_id ?? ''), item]));
-  const seen = new Set<number>();
-  let total = 0;
-  predictions.forEach((p, i) => {
+  return predictions.map((p, i) => {
     const item = p.index !== undefined ? byIndex.get(p.index) : byId.get(String(p.id));
     if (!item) throw new LoadError(i + 1, p.index !== undefined ? 'index' : 'id', `no imported item ${p.index ?? p.id}`);
-    seen.add(item.index);
-    total += itemScore(info, p.prediction, item.answers);
+    return { item, prediction: p.prediction };
   });
-  const metric = info.metric === 'llm_judge' ? 'f1 (no LLM judge configured)' : info.metric;
+}
+
+function report(info: BenchmarkInfo, itemCount: number, scores: number[], matched: { item: GoldItem }[], metric: string): ScoreReport {
+  const total = scores.reduce((a, b) => a + b, 0);
   return {
     benchmark: info.id,
-    score: predictions.length === 0 ? 0 : Math.round((10000 * total) / predictions.length) / 100,
-    n: predictions.length,
+    score: scores.length === 0 ? 0 : Math.round((10000 * total) / scores.length) / 100,
+    n: scores.length,
     metric,
-    missing: items.length - seen.size,
+    missing: itemCount - new Set(matched.map((m) => m.item.index)).size,
   };
+}
+
+export function scorePredictions(info: BenchmarkInfo, items: GoldItem[], predictions: Prediction[]): ScoreReport {
+  const matched = matchPredictions(items, predictions);
+  const scores = matched.map(({ item, prediction }) => itemScore(info, prediction, item.answers));
+  return report(info, items.length, scores, matched, info.metric === 'llm_judge' ? 'f1 (no LLM judge configured)' : info.metric);
 }
 
 /** Like scorePredictions, but an LLM judge decides each item of an LLM-judged benchmark. */
@@ -80,14 +87,9 @@ export async function scoreWithJudge(
   judge: (question: string, answers: string[], prediction: string) => Promise<number>,
   judgeName: string,
 ): Promise<ScoreReport> {
-  const base = scorePredictions(info, items, predictions); // validates every prediction first
-  if (info.metric !== 'llm_judge') return base;
-  const byIndex = new Map(items.map((item) => [item.index, item]));
-  const byId = new Map(items.map((item) => [String(item.meta.id ?? item.meta.task_id ?? ''), item]));
-  let total = 0;
-  for (const p of predictions) {
-    const item = (p.index !== undefined ? byIndex.get(p.index) : byId.get(String(p.id)))!;
-    total += await judge(item.question, item.answers, p.prediction);
-  }
-  return { ...base, score: predictions.length === 0 ? 0 : Math.round((10000 * total) / predictions.length) / 100, metric: `llm_judge (${judgeName})` };
+  if (info.metric !== 'llm_judge') return scorePredictions(info, items, predictions);
+  const matched = matchPredictions(items, predictions);
+  const scores: number[] = [];
+  for (const { item, prediction } of matched) scores.push(await judge(item.question, item.answers, prediction));
+  return report(info, items.length, scores, matched, `llm_judge (${judgeName})`);
 }
