@@ -26,7 +26,7 @@ export function nameMaker(random: () => number): NameMaker {
   };
   return {
     person: () => unique(() => `${pick(FIRST)}${pick(SECOND)} ${pick(FIRST)}${pick(SECOND)}${pick(['', 'son', 'ley'])}`),
-    place: () => unique(() => `${pick(FIRST)}${pick(PLACE_END)}`),
+    place: () => unique(() => `${pick(FIRST)}${pick(SECOND)}${pick(PLACE_END)}`),
     firm: () => unique(() => `${pick(FIRST)}${pick(SECOND)} ${pick(FIRM_END)}`),
   };
 }

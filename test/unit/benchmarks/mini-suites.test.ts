@@ -16,6 +16,13 @@ describe('generated mini suites', () => {
     expect(Object.keys(MINI_SUITES).sort()).toEqual(BENCHMARKS.map((b) => `mini-${b.id}`).sort());
   });
 
+  it('generate at their default size (200 train, 50 test)', () => {
+    for (const id of Object.keys(MINI_SUITES)) {
+      const suite = generateMiniSuite(id);
+      expect([suite.train.length, suite.test.length], id).toEqual([200, 50]);
+    }
+  });
+
   it('are reproducible for a seed, and their splits do not overlap', () => {
     for (const id of Object.keys(MINI_SUITES)) {
       const a = generateMiniSuite(id, { seed: 4, train: 20, test: 10 });
