@@ -44,23 +44,27 @@ export interface MiniSuite {
   knobs: Record<string, number>;
 }
 
-/** Difficulty knobs per suite (documented in the suite list of the README). */
+/**
+ * Difficulty knobs per suite. math: `digits` per number, `operations` per expression, `algebraShare` of items that
+ * are linear equations instead; knowledge: `hops` (facts chained per question), `distractors` (unrelated entries per
+ * question in the corpus); deep search: `depth` (pages from a site's home to the fact).
+ */
 export const MINI_SUITES: Record<string, { family: 'math' | 'knowledge' | 'deep_search'; knobs: Record<string, number> }> = {
   'mini-gsm8k': { family: 'math', knobs: { digits: 2, operations: 2 } },
-  'mini-math500': { family: 'math', knobs: { digits: 2, operations: 3 } },
-  'mini-math': { family: 'math', knobs: { digits: 2, operations: 3 } },
-  'mini-aime24': { family: 'math', knobs: { digits: 3, operations: 4 } },
-  'mini-aime25': { family: 'math', knobs: { digits: 3, operations: 4 } },
+  'mini-math500': { family: 'math', knobs: { digits: 2, operations: 3, algebraShare: 0.5 } },
+  'mini-math': { family: 'math', knobs: { digits: 2, operations: 3, algebraShare: 0.5 } },
+  'mini-aime24': { family: 'math', knobs: { digits: 3, operations: 4, algebraShare: 0.5 } },
+  'mini-aime25': { family: 'math', knobs: { digits: 3, operations: 4, algebraShare: 0.5 } },
   'mini-hotpotqa': { family: 'knowledge', knobs: { hops: 2, distractors: 3 } },
   'mini-2wiki': { family: 'knowledge', knobs: { hops: 2, distractors: 2 } },
   'mini-bamboogle': { family: 'knowledge', knobs: { hops: 2, distractors: 1 } },
   'mini-musique': { family: 'knowledge', knobs: { hops: 3, distractors: 3 } },
-  'mini-gaia': { family: 'deep_search', knobs: { depth: 2, sites: 6 } },
-  'mini-hle': { family: 'deep_search', knobs: { depth: 2, sites: 8 } },
-  'mini-webwalker': { family: 'deep_search', knobs: { depth: 3, sites: 4 } },
-  'mini-xbench': { family: 'deep_search', knobs: { depth: 2, sites: 6 } },
-  'mini-frames': { family: 'deep_search', knobs: { depth: 2, sites: 6 } },
-  'mini-simpleqa': { family: 'deep_search', knobs: { depth: 1, sites: 6 } },
+  'mini-gaia': { family: 'deep_search', knobs: { depth: 2 } },
+  'mini-hle': { family: 'deep_search', knobs: { depth: 2 } },
+  'mini-webwalker': { family: 'deep_search', knobs: { depth: 3 } },
+  'mini-xbench': { family: 'deep_search', knobs: { depth: 2 } },
+  'mini-frames': { family: 'deep_search', knobs: { depth: 2 } },
+  'mini-simpleqa': { family: 'deep_search', knobs: { depth: 1 } },
 };
 
 /** The demonstration text, with each tool's output as the real tool returns it for this suite. */
@@ -71,6 +75,16 @@ function demonstration(plan: Plan, run: (step: Step) => string): string {
 
 function mathPlan(rng: Rng, knobs: Record<string, number>): Plan {
   const number = () => Math.floor(rng.next() * 10 ** knobs.digits!) + 1;
+  if (rng.next() < (knobs.algebraShare ?? 0)) {
+    // a·x + b = c with an integer solution; python solves it as (c − b) // a.
+    const [a, x, b] = [Math.floor(rng.next() * 9) + 2, number(), number()];
+    const c = a * x + b;
+    return {
+      question: `Solve for x: ${a} * x + ${b} = ${c}.`,
+      answer: String(x),
+      steps: [{ think: `Subtract ${b} from both sides and divide by ${a}.`, tool: 'python', input: `print((${c} - ${b}) // ${a})` }],
+    };
+  }
   let expression = String(number());
   for (let i = 1; i < knobs.operations!; i++) expression += ` ${['+', '-', '*'][Math.floor(rng.next() * 3)]} ${number()}`;
   return {
@@ -106,27 +120,34 @@ function knowledgeWorld(rng: Rng, knobs: Record<string, number>, count: number) 
   return { plans, documents };
 }
 
-/** Small websites: a home page links to a page that states the fact; search finds the site, browse reads the page. */
+/**
+ * Small websites: search finds a site's home page, and the fact sits `depth` pages further in, each page linking to
+ * the next, so the agent has to browse from page to page.
+ */
 function deepSearchWorld(rng: Rng, knobs: Record<string, number>, count: number) {
   const names = nameMaker(() => rng.next());
   const documents: MiniSuite['documents'] = [];
   const pages: Record<string, string> = {};
   const plans: Plan[] = [];
+  const sections = ['about', 'history', 'archive', 'records'];
   for (let i = 0; i < count; i++) {
     const firm = names.firm();
-    const host = `${firm.toLowerCase().replace(/\s+/g, '-')}.example`;
+    const host = `https://${firm.toLowerCase().replace(/\s+/g, '-')}.example`;
     const year = String(1800 + Math.floor(rng.next() * 200));
-    const path = knobs.depth! >= 2 ? '/about/history' : '/';
-    const url = `https://${host}${path}`;
-    pages[url] = `<html><h1>${firm}</h1><p>${firm} opened its first hall in ${year}.</p><p>Visitors are welcome on weekdays.</p></html>`;
-    if (path !== '/') pages[`https://${host}/`] = `<html><h1>${firm}</h1><p>See our history at ${url}.</p></html>`;
-    documents.push({ id: `site${i}`, title: firm, text: `Official site of ${firm}: ${url}` });
+    const urls = Array.from({ length: Math.max(1, knobs.depth!) }, (_, d) => (d === 0 ? `${host}/` : `${host}/${sections.slice(0, d).join('/')}`));
+    urls.forEach((url, d) => {
+      const next = urls[d + 1];
+      pages[url] = next
+        ? `<html><h1>${firm}</h1><p>More about us: ${next}</p><p>Visitors are welcome on weekdays.</p></html>`
+        : `<html><h1>${firm}</h1><p>${firm} opened its first hall in ${year}.</p><p>Visitors are welcome on weekdays.</p></html>`;
+    });
+    documents.push({ id: `site${i}`, title: firm, text: `Official site of ${firm}: ${urls[0]}` });
     plans.push({
       question: `In which year did ${firm} open its first hall?`,
       answer: year,
       steps: [
         { think: `I should find the site of ${firm}.`, tool: 'search', input: firm },
-        { think: 'I will read its history page.', tool: 'browse', input: `${url} first hall` },
+        ...urls.map((url, d) => ({ think: d === 0 ? 'I will open the site.' : 'I will follow the link.', tool: 'browse' as const, input: `${url} first hall` })),
       ],
     });
   }
