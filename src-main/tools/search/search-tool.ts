@@ -30,7 +30,7 @@ export const TOP_K = 10;
 
 export class LocalIndex implements SearchProvider {
   readonly name = 'local';
-  private readonly index = new MiniSearch<SearchDocument>({ fields: ['title', 'text'], storeFields: ['title', 'text'], searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.1 } });
+  private readonly index = new MiniSearch<SearchDocument>({ fields: ['title', 'text'], storeFields: ['title', 'text'], searchOptions: { boost: { title: 2 } } });
 
   constructor(documents: SearchDocument[] = []) {
     this.index.addAll(documents);
@@ -40,8 +40,14 @@ export class LocalIndex implements SearchProvider {
     return this.searchSync(query, topK);
   }
 
+  /**
+   * Documents holding every query word first; only when none does, any word. Exact words: prefix and fuzzy matching
+   * flooded multi-hop questions with look-alike names (generated names share syllables), pushing the right page out.
+   */
   searchSync(query: string, topK: number): { title: string; snippet: string }[] {
-    return this.index.search(query).slice(0, topK).map((hit) => ({ title: String(hit.title), snippet: String(hit.text) }));
+    const all = this.index.search(query, { combineWith: 'AND' });
+    const hits = all.length > 0 ? all : this.index.search(query);
+    return hits.slice(0, topK).map((hit) => ({ title: String(hit.title), snippet: String(hit.text) }));
   }
 }
 
