@@ -7,7 +7,7 @@ import type { ToolName, ToolSet } from '../tools/types';
 import { chat, type ChatEndpoint } from './chat-client';
 import { lastBoxed } from './metrics';
 import type { BenchmarkInfo } from './registry';
-import { itemScore, type GoldItem, type ScoreReport } from './score';
+import { itemScore, metricLabel, scoreReport, type GoldItem, type ScoreReport } from './score';
 
 /** The instructions of the agent format (our wording of the authors' system prompt). */
 export const AGENT_SYSTEM_PROMPT =
@@ -78,14 +78,6 @@ export async function evaluateEndpoint(
     transcripts.push({ index: item.index, transcript: solved.transcript, prediction: solved.prediction, score: itemScore(info, solved.prediction, item.answers) });
     options.onItem?.(i + 1, items.length);
   }
-  const total = transcripts.reduce((sum, t) => sum + t.score, 0);
-  return {
-    benchmark: info.id,
-    score: items.length === 0 ? 0 : Math.round((10000 * total) / items.length) / 100,
-    n: items.length,
-    metric: info.metric === 'llm_judge' ? 'f1 (no LLM judge configured)' : info.metric,
-    missing: 0,
-    toolCalls,
-    transcripts,
-  };
+  const scores = transcripts.map((t) => t.score);
+  return { ...scoreReport(info, items.length, scores, items.map((item) => ({ item })), metricLabel(info)), toolCalls, transcripts };
 }

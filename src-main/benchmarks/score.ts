@@ -62,21 +62,27 @@ function matchPredictions<T extends GoldItem>(items: T[], predictions: Predictio
   });
 }
 
-function report(info: BenchmarkInfo, itemCount: number, scores: number[], matched: { item: GoldItem }[], metric: string): ScoreReport {
+/** The metric as reports name it: LLM-judged benchmarks say when they fell back to F1. */
+export function metricLabel(info: BenchmarkInfo): string {
+  return info.metric === 'llm_judge' ? 'f1 (no LLM judge configured)' : info.metric;
+}
+
+/** Per-item scores (0..1) of the items in `scored` → the percentage report. */
+export function scoreReport(info: BenchmarkInfo, itemCount: number, scores: number[], scored: { item: GoldItem }[], metric: string): ScoreReport {
   const total = scores.reduce((a, b) => a + b, 0);
   return {
     benchmark: info.id,
     score: scores.length === 0 ? 0 : Math.round((10000 * total) / scores.length) / 100,
     n: scores.length,
     metric,
-    missing: itemCount - new Set(matched.map((m) => m.item.index)).size,
+    missing: itemCount - new Set(scored.map((m) => m.item.index)).size,
   };
 }
 
 export function scorePredictions(info: BenchmarkInfo, items: GoldItem[], predictions: Prediction[]): ScoreReport {
   const matched = matchPredictions(items, predictions);
   const scores = matched.map(({ item, prediction }) => itemScore(info, prediction, item.answers));
-  return report(info, items.length, scores, matched, info.metric === 'llm_judge' ? 'f1 (no LLM judge configured)' : info.metric);
+  return scoreReport(info, items.length, scores, matched, metricLabel(info));
 }
 
 /** Like scorePredictions, but an LLM judge decides each item of an LLM-judged benchmark. */
@@ -91,5 +97,5 @@ export async function scoreWithJudge(
   const matched = matchPredictions(items, predictions);
   const scores: number[] = [];
   for (const { item, prediction } of matched) scores.push(await judge(item.question, item.answers, prediction));
-  return report(info, items.length, scores, matched, `llm_judge (${judgeName})`);
+  return scoreReport(info, items.length, scores, matched, `llm_judge (${judgeName})`);
 }
