@@ -27,7 +27,8 @@ export default defineConfig({
           cli: resolve(root, 'src-main/cli/entry.ts'),
           // Worker threads load their own entry file; training and rollouts never run on the UI's event loop.
           'sampler-worker': resolve(root, 'src-main/model/sampler-worker.ts'),
-          'python-worker': resolve(root, 'src-main/tools/python/python-worker.ts'),
+          // The python sandbox's entry, run by Deno in its own process (imports nothing: it stays one file).
+          'python-sandbox': resolve(root, 'src-main/tools/python/sandbox-host.ts'),
         },
       },
     },

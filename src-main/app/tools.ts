@@ -1,23 +1,27 @@
 /**
- * The app's tool set: search (tool_cache first, then the local index), python (Pyodide worker) and browse (local
- * site bundles), behind the one ToolSet interface the rollout engine and `aepo-lab tool` call.
+ * The app's tool set: search (tool_cache first, then the local index), python (a pool of sandbox processes) and browse
+ * (local site bundles), behind the one ToolSet interface the rollout engine and `aepo-lab tool` call.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, normalize } from 'node:path';
+import { join } from 'node:path';
 import type { Lab } from './open-lab';
-import { BrowseTool, fetchPage } from '../tools/browse/browse-tool';
+import { BrowseTool } from '../tools/browse/browse-tool';
+import { readSitePage } from '../tools/browse/site-files';
+import { fetchPage } from '../tools/browse/web-fetch';
 import { PythonTool } from '../tools/python/python-tool';
 import { LocalIndex, SearchTool, type SearchDocument } from '../tools/search/search-tool';
 import { webSearchProvider } from '../tools/search/web-providers';
 import type { ToolName, ToolResult, ToolSet } from '../tools/types';
 
 export interface AppToolsOptions {
-  /** The built python-worker.js. */
-  pythonWorker: string | URL;
-  pythonWorkerData?: unknown;
+  /** The python sandbox's entry: the built out/main/python-sandbox.js (tests: its TypeScript source). */
+  pythonSandbox: string;
+  /** Sandbox processes for python; default: the `pythonProcesses` setting, else one per core. */
+  pythonProcesses?: number;
   /** A local search corpus (a mini suite's encyclopedia: see readCorpus); its results are cached apart. */
   corpus?: { id: string; documents: SearchDocument[] };
   timeoutMs?: number;
+  /** How browse fetches web pages once the user enabled it (tests widen the allowed addresses to their own server). */
+  fetchPage?: (url: string) => Promise<string>;
 }
 
 export class AppTools implements ToolSet {
@@ -37,16 +41,15 @@ export class AppTools implements ToolSet {
       ...(web ? [webSearchProvider({ ...web, apiKey: lab.services.settings.secret('webSearchApiKey') })] : []),
     ];
     this.search = new SearchTool(providers, cache);
-    this.python = new PythonTool({ script: options.pythonWorker, workerData: options.pythonWorkerData, timeoutMs: options.timeoutMs });
+    this.python = new PythonTool({
+      hostScript: options.pythonSandbox,
+      processes: options.pythonProcesses ?? lab.services.settings.get().pythonProcesses ?? undefined,
+      timeoutMs: options.timeoutMs,
+    });
     // Site bundles live under <data dir>/sites/<host>/<path>.html; nothing outside that folder can be read.
     const sites = join(lab.dataDir, 'sites');
-    const local = (url: string) => {
-      const match = /^https?:\/\/([^/]+)(\/[^?#]*)?/.exec(url);
-      if (!match) return undefined;
-      const file = normalize(join(sites, match[1]!, (match[2] ?? '/').replace(/\/$/, '/index') + '.html'));
-      return file.startsWith(sites) && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    };
-    this.browse = new BrowseTool(local, lab.services.settings.get().webBrowsing ? (url) => fetchPage(url) : undefined);
+    const fetchWebPage = options.fetchPage ?? fetchPage;
+    this.browse = new BrowseTool((url) => readSitePage(sites, url), lab.services.settings.get().webBrowsing ? (url) => fetchWebPage(url) : undefined);
   }
 
   call(tool: ToolName, input: string): Promise<ToolResult> {

@@ -29,7 +29,7 @@ export interface CommandContext {
   lab(): Lab;
   io: CliIo;
   rendererDir: string;
-  /** Folder of the built worker scripts (python-worker.js, sampler-worker.js). */
+  /** Folder of the built worker scripts (python-sandbox.js, sampler-worker.js). */
   workerDir: string;
   /** The checkout's bench/ folder (reference scripts); may not exist in a packaged app. */
   benchDir: string;

@@ -12,6 +12,8 @@ const settingsShape = {
   webBrowsing: z.boolean(),
   /** An OpenAI-compatible endpoint that judges answers of LLM-judged benchmarks; null scores them by token F1. */
   judge: z.object({ baseUrl: z.string().url(), model: z.string().min(1) }).nullable(),
+  /** Python sandbox processes kept warm for tool calls; null: one per core. */
+  pythonProcesses: z.number().int().min(1).max(64).nullable(),
 };
 
 /** Secrets are write-only through the API: stored, used by main, never sent to the renderer. */
@@ -21,7 +23,7 @@ export type SecretName = (typeof SECRET_NAMES)[number];
 export const settingsSchema = z.object(settingsShape).strict();
 export type Settings = z.output<typeof settingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { theme: 'system', defaultSeeds: [0, 1, 2], webSearch: null, webBrowsing: false, judge: null };
+export const DEFAULT_SETTINGS: Settings = { theme: 'system', defaultSeeds: [0, 1, 2], webSearch: null, webBrowsing: false, judge: null, pythonProcesses: null };
 
 export const settingsPatchSchema = settingsSchema.partial();
 export type SettingsPatch = z.output<typeof settingsPatchSchema>;

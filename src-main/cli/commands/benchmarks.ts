@@ -177,7 +177,7 @@ export const evaluate: Command = {
     const items = lab.services.benchmarks.items(info.id, split).slice(0, limit);
     if (items.length === 0) throw new UsageError(`no ${info.id} (${split}) items imported yet`);
     const corpus = info.id.startsWith('mini-') ? { id: info.id, documents: readCorpus(lab, info.id) } : undefined;
-    const tools = new AppTools(lab, { pythonWorker: join(context.workerDir, 'python-worker.js'), corpus });
+    const tools = new AppTools(lab, { pythonSandbox: join(context.workerDir, 'python-sandbox.js'), corpus });
     try {
       const result = await evaluateEndpoint(
         { baseUrl, model: String(context.options.model ?? 'default'), apiKey: context.options['api-key'] as string | undefined },

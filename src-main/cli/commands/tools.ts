@@ -17,7 +17,7 @@ export const tool: Command = {
     const lab = context.lab();
     const suite = context.options.suite === undefined ? undefined : String(context.options.suite);
     const corpus = suite === undefined ? undefined : { id: suite, documents: readCorpus(lab, suite) };
-    const tools = new AppTools(lab, { pythonWorker: join(context.workerDir, 'python-worker.js'), corpus });
+    const tools = new AppTools(lab, { pythonSandbox: join(context.workerDir, 'python-sandbox.js'), pythonProcesses: 1, corpus });
     try {
       const result = await tools.call(name as ToolName, input);
       context.io.out(context.options.json ? JSON.stringify(result) : result.output);

@@ -1,9 +1,10 @@
 /**
  * The browse tool: a page from the app's local site bundles (the generated websites of the mini suites), turned into
  * readable text and cut to a window around the paragraph that best matches the goal. Input: `URL` or `URL goal…`.
- * Pages from the web are off unless the user enables them (not wired here).
+ * Pages from the web are off unless the user enables them (web-fetch.ts; the app wires it in app/tools.ts).
  */
 import type { ToolResult } from '../types';
+import { shortUrl } from './web-fetch';
 
 const MAX_OUTPUT = 3000;
 
@@ -44,17 +45,6 @@ export function aroundGoal(text: string, goal: string, limit = MAX_OUTPUT): stri
   return `${start > 0 ? '… ' : ''}${text.slice(start, start + limit)}${start + limit < text.length ? ' …' : ''}`;
 }
 
-const MAX_PAGE_BYTES = 2 * 1024 * 1024;
-
-/** Fetches a page from the web (only when the user enabled web browsing): http(s) only, time- and size-limited. */
-export async function fetchPage(url: string, timeoutMs = 15_000): Promise<string | undefined> {
-  if (!/^https?:\/\//i.test(url)) return undefined;
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const text = await response.text();
-  return text.length > MAX_PAGE_BYTES ? text.slice(0, MAX_PAGE_BYTES) : text;
-}
-
 export class BrowseTool {
   /** `pages`: URL → HTML, from the local site bundles; `web`: a fetcher used when a page is not there (off by default). */
   constructor(
@@ -72,10 +62,10 @@ export class BrowseTool {
       try {
         html = await this.web(url);
       } catch (error) {
-        return done(false, `Error: could not fetch ${url}: ${(error as Error).message}`, (error as Error).message);
+        return done(false, `Error: could not fetch ${shortUrl(url)}: ${(error as Error).message}`, (error as Error).message);
       }
     }
-    if (html === undefined) return done(false, `Error: no page at ${url}${this.web ? '' : ' (web browsing is off)'}`, 'not found');
+    if (html === undefined) return done(false, `Error: no page at ${shortUrl(url)}${this.web ? '' : ' (web browsing is off)'}`, 'not found');
     return done(true, aroundGoal(readableText(html), goal.join(' ')));
   }
 }

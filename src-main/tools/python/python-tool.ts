@@ -1,83 +1,153 @@
 /**
- * The python tool: runs code in a Pyodide worker thread with a wall-clock timeout (the thread is killed and a fresh
- * one started for the next call), an output cap and a coarse memory cap (the process's resident memory is watched
- * while a call runs; past the cap the thread is killed). Output is formatted like the authors' tool: what the code
- * printed, then the value of a bare last expression.
+ * The python tool: model-written Python runs in a warm pool of separate sandbox processes (Deno + Pyodide; see
+ * sandbox-command.ts and docs/python-sandbox.md). One call at a time per process, so parallel trajectories don't
+ * queue behind one interpreter; every call starts from a fresh interpreter; a timeout or a process over its memory
+ * cap kills only that process, which is replaced. Output is formatted like the authors' tool (what the code printed,
+ * then the value of a bare last expression) and cut to the cap, whatever part of it is long.
  */
-import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import type { ToolResult } from '../types';
-import type { PythonAnswer, PythonRequest } from './python-worker';
+import { sandboxCommand, type SandboxCommand } from './sandbox-command';
+import { SandboxProcess, type CallOutcome } from './sandbox-process';
+import type { SandboxRequest } from './sandbox-protocol';
 
 export interface PythonToolOptions {
-  /** out/main/python-worker.js, or a loader script plus `workerData` in tests. */
-  script: string | URL;
-  workerData?: unknown;
+  /** The sandbox entry: out/main/python-sandbox.js (tests: src-main/tools/python/sandbox-host.ts). */
+  hostScript: string;
+  /** Sandbox processes kept warm; default one per core. */
+  processes?: number;
   timeoutMs?: number;
   /** Characters of output kept. */
   maxOutput?: number;
-  /** Growth of resident memory allowed during one call, in MiB. */
+  /** Absolute resident-memory cap of each sandbox process, MiB; a process over it is killed and replaced. */
   memoryMb?: number;
+  /** Fresh interpreters each process keeps restored ahead of calls (default 4), so a burst of calls doesn't wait. */
+  spareInterpreters?: number;
+  /** Tests only: let requests carry JavaScript (see SandboxConfig.javascriptRequests). */
+  javascriptRequests?: boolean;
+  startTimeoutMs?: number;
 }
 
+/**
+ * Resident memory of a sandbox process before user code runs (measured on Linux x64 with `npm run
+ * bench:python-sandbox`): about 280 MiB, plus about 55 MiB for each restored interpreter it holds.
+ */
+const baselineMb = (spares: number) => 300 + 60 * (spares + 1);
+
 export class PythonTool {
-  private worker: Worker | undefined;
-  private nextId = 1;
+  readonly size: number;
   private readonly timeoutMs: number;
   private readonly maxOutput: number;
-  private readonly memoryBytes: number;
+  private readonly memoryMb: number;
+  private readonly spares: number;
+  private command: SandboxCommand | undefined;
+  private readonly processes = new Set<SandboxProcess>();
+  private readonly idle: SandboxProcess[] = [];
+  private readonly waiting: ((process: SandboxProcess | Error) => void)[] = [];
+  private stopped = false;
 
   constructor(private readonly options: PythonToolOptions) {
+    this.size = Math.max(1, options.processes ?? availableParallelism());
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxOutput = options.maxOutput ?? 8_000;
-    this.memoryBytes = (options.memoryMb ?? 1024) * 1024 * 1024;
+    this.memoryMb = options.memoryMb ?? 1_536;
+    this.spares = options.spareInterpreters ?? 4;
   }
 
-  private thread(): Worker {
-    this.worker ??= new Worker(this.options.script, { workerData: this.options.workerData });
-    return this.worker;
-  }
-
-  /** Ends the thread; the next call starts a new one (about 1.5 s to load Python). */
-  async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
+  /** Starts the pool's processes now (a rollout calls this before sampling, so the first call finds them warm). */
+  warm(): void {
+    this.stopped = false;
+    while (this.processes.size < this.size) this.start();
   }
 
   async run(code: string): Promise<ToolResult> {
     const started = performance.now();
-    const done = (ok: boolean, output: string, error?: string): ToolResult => ({ ok, output, error, ms: performance.now() - started });
-    const worker = this.thread();
-    const id = this.nextId++;
-    const baseline = process.memoryUsage().rss;
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (result: ToolResult, kill: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        clearInterval(watch);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        if (kill) void this.stop();
-        resolve(result);
-      };
-      const timer = setTimeout(() => finish(done(false, `Error: timed out after ${this.timeoutMs / 1000} s`, 'timeout'), true), this.timeoutMs);
-      const watch = setInterval(() => {
-        if (process.memoryUsage().rss - baseline > this.memoryBytes) {
-          finish(done(false, `Error: memory limit of ${this.memoryBytes / 2 ** 20} MiB exceeded`, 'memory'), true);
-        }
-      }, 50);
-      const onMessage = (answer: PythonAnswer) => {
-        if (answer.id !== id) return;
-        const printed = [answer.stdout, answer.value ?? ''].filter(Boolean).join(answer.stdout.endsWith('\n') ? '' : '\n');
-        if (answer.ok) finish(done(true, printed || '(no output)'), false);
-        else finish(done(false, [answer.stdout, answer.stderr, `Error: ${answer.error}`].filter(Boolean).join('\n'), answer.error ?? 'error'), false);
-      };
-      const onError = (error: Error) => finish(done(false, `Error: the python thread crashed: ${error.message}`, error.message), true);
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.postMessage({ id, code, maxOutput: this.maxOutput } satisfies PythonRequest);
+    const done = (ok: boolean, output: string, error?: string): ToolResult => ({ ok, output: this.cut(output), error, ms: performance.now() - started });
+    let sandbox: SandboxProcess;
+    try {
+      sandbox = await this.acquire();
+    } catch (error) {
+      return done(false, `Error: ${(error as Error).message}`, 'unavailable');
+    }
+    const outcome = await sandbox.call({ code, maxOutput: this.maxOutput }, this.timeoutMs);
+    this.release(sandbox);
+    if (outcome.kind !== 'answer') return done(false, `Error: the python call ${outcome.detail}`, outcome.kind);
+    const { answer } = outcome;
+    const printed = [answer.stdout, answer.value ?? ''].filter(Boolean).join(answer.stdout.endsWith('\n') ? '' : '\n');
+    if (answer.ok) return done(true, printed || '(no output)');
+    return done(false, [answer.stdout, answer.stderr, `Error: ${answer.error ?? 'unknown'}`].filter(Boolean).join('\n'), answer.error ?? 'error');
+  }
+
+  /** Tests only: runs JavaScript inside a sandbox process, as an attacker who reached its JavaScript side would. */
+  async runJavaScript(javascript: string): Promise<CallOutcome> {
+    const sandbox = await this.acquire();
+    const outcome = await sandbox.call({ javascript, maxOutput: this.maxOutput } satisfies Omit<SandboxRequest, 'id'>, this.timeoutMs);
+    this.release(sandbox);
+    return outcome;
+  }
+
+  /** Process ids of the live sandboxes (for tests and diagnostics). */
+  pids(): number[] {
+    return [...this.processes].filter((process) => process.isAlive).map((process) => process.pid ?? -1);
+  }
+
+  /** Ends every sandbox process; a later call starts the pool again. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const process of this.processes) process.kill();
+    this.processes.clear();
+    this.idle.length = 0;
+    for (const waiter of this.waiting.splice(0)) waiter(new Error('the python tool was stopped'));
+  }
+
+  private cut(text: string): string {
+    return text.length > this.maxOutput ? `${text.slice(0, this.maxOutput)}\n... [${text.length - this.maxOutput} more characters cut]` : text;
+  }
+
+  private start(): SandboxProcess {
+    this.command ??= sandboxCommand({
+      hostScript: this.options.hostScript,
+      wasmHeapMb: Math.max(64, this.memoryMb - baselineMb(this.spares)),
+      jsHeapMb: this.memoryMb,
+      spareInterpreters: this.spares,
+      javascriptRequests: this.options.javascriptRequests,
     });
+    const process = new SandboxProcess(this.command, {
+      memoryBytes: this.memoryMb * 2 ** 20,
+      // An answer holds four fields of at most maxOutput characters each, JSON-escaped (up to 6 bytes a character).
+      maxLine: this.maxOutput * 4 * 6 + 4_096,
+      startTimeoutMs: this.options.startTimeoutMs ?? 60_000,
+    });
+    this.processes.add(process);
+    process.ready.then(
+      () => this.release(process),
+      (error: Error) => {
+        this.processes.delete(process);
+        // A process that can't start would fail again at once: tell the callers waiting rather than loop.
+        for (const waiter of this.waiting.splice(0)) waiter(error);
+      },
+    );
+    return process;
+  }
+
+  private acquire(): Promise<SandboxProcess> {
+    const ready = this.idle.pop();
+    if (ready) return Promise.resolve(ready);
+    this.warm();
+    return new Promise((resolve, reject) => this.waiting.push((process) => (process instanceof Error ? reject(process) : resolve(process))));
+  }
+
+  /** A process back from a call (or newly ready): to the next waiting call, or idle; a dead one is replaced. */
+  private release(process: SandboxProcess): void {
+    if (this.stopped) return;
+    if (!process.isAlive) {
+      this.processes.delete(process);
+      if (this.waiting.length > 0 || this.processes.size < this.size) this.start();
+      return;
+    }
+    if (process.busy) return;
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(process);
+    else this.idle.push(process);
   }
 }

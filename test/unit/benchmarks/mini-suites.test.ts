@@ -5,6 +5,7 @@ import { generateMiniSuite, MINI_SUITES } from '../../../src-main/benchmarks/min
 import { BENCHMARKS } from '../../../src-main/benchmarks/registry';
 import { hierarchicalReward } from '../../../src-main/rl/rewards';
 import { tempLab } from '../../support/temp';
+import { SANDBOX_HOST } from '../../support/python-sandbox';
 
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -50,8 +51,8 @@ describe('generated mini suites', () => {
       const suite = generateMiniSuite(id, { train: 3, test: 1 });
       storeMiniSuite(lab, suite);
       const tools = new AppTools(lab, {
-        pythonWorker: new URL('../../support/ts-worker.mjs', import.meta.url),
-        pythonWorkerData: { entry: new URL('../../../src-main/tools/python/python-worker.ts', import.meta.url).href },
+        pythonSandbox: SANDBOX_HOST,
+        pythonProcesses: 1,
         corpus: { id, documents: readCorpus(lab, id) },
       });
       stops.push(() => tools.stop());

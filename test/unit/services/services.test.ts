@@ -106,7 +106,7 @@ describe('metrics service', () => {
 describe('settings and benchmarks services', () => {
   it('answers defaults, stores updates, and falls back per key for a stale stored value', () => {
     const lab = tempLab();
-    expect(lab.services.settings.get()).toEqual({ theme: 'system', defaultSeeds: [0, 1, 2], webSearch: null, webBrowsing: false, judge: null });
+    expect(lab.services.settings.get()).toEqual({ theme: 'system', defaultSeeds: [0, 1, 2], webSearch: null, webBrowsing: false, judge: null, pythonProcesses: null });
     expect(lab.services.settings.update({ theme: 'dark' })).toMatchObject({ theme: 'dark', defaultSeeds: [0, 1, 2] });
     lab.db.prepare(`UPDATE settings SET value = '"purple"' WHERE key = 'theme'`).run();
     expect(lab.services.settings.get().theme).toBe('system');

@@ -1,17 +1,15 @@
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PythonTool } from '../../../src-main/tools/python/python-tool';
+import { SANDBOX_HOST } from '../../support/python-sandbox';
 
-// The worker runs from its TypeScript source through tsx (the app runs out/main/python-worker.js).
-const tool = new PythonTool({
-  script: new URL('../../support/ts-worker.mjs', import.meta.url),
-  workerData: { entry: new URL('../../../src-main/tools/python/python-worker.ts', import.meta.url).href },
-  timeoutMs: 4_000,
-  maxOutput: 2_000,
-});
+const tool = new PythonTool({ hostScript: SANDBOX_HOST, processes: 2, spareInterpreters: 1, timeoutMs: 4_000, maxOutput: 2_000, memoryMb: 800 });
 afterAll(() => tool.stop());
 
-describe('python tool (Pyodide in a worker thread)', () => {
+describe('python tool (Pyodide in a pool of sandbox processes)', () => {
   it('prints what the code prints and a bare last expression', async () => {
     expect(await tool.run('print(6 * 7)')).toMatchObject({ ok: true, output: '42\n' });
     expect((await tool.run('x = [i * i for i in range(5)]\nsum(x)')).output).toBe('30');
@@ -20,22 +18,55 @@ describe('python tool (Pyodide in a worker thread)', () => {
     expect(failed.output).toMatch(/ZeroDivisionError: division by zero$/);
   });
 
-  it('an infinite loop times out, the process stays up, and the next call works', async () => {
-    const looping = await tool.run('while True:\n    pass');
-    expect(looping).toMatchObject({ ok: false, error: 'timeout' });
-    expect(looping.ms).toBeLessThan(6_000);
+  it('a timeout kills only the process that ran it; calls beside and behind it are unaffected', async () => {
+    await Promise.all([tool.run('1'), tool.run('2')]); // both processes warm
+    const before = tool.pids();
+    expect(before).toHaveLength(2);
+    const looping = tool.run('while True:\n    pass');
+    const others = await Promise.all(Array.from({ length: 4 }, (_, i) => tool.run(`print(${i})`)));
+    expect(others.map((result) => result.output)).toEqual(['0\n', '1\n', '2\n', '3\n']);
+    expect(others.every((result) => result.ms < 3_000)).toBe(true);
+    const timedOut = await looping;
+    expect(timedOut).toMatchObject({ ok: false, error: 'timeout' });
+    expect(timedOut.ms).toBeLessThan(6_000);
+    const after = tool.pids();
+    expect(after.filter((pid) => before.includes(pid))).toHaveLength(1); // one survivor; the looping one is gone
     expect((await tool.run('print("alive")')).output).toBe('alive\n');
   });
 
-  it('a 50 MB print comes back cut to the output limit', async () => {
-    const big = await tool.run('print("x" * 50_000_000)');
-    expect(big.ok).toBe(true);
-    expect(big.output.length).toBeLessThan(2_100);
-    expect(big.output).toMatch(/\[\d+ more characters cut\]$/);
+  it('cuts everything that comes back: printed text, a bare last expression and an error message', async () => {
+    for (const code of ['print("x" * 50_000_000)', "'a' * 5_000_000", "raise ValueError('e' * 5_000_000)", 'import sys\nsys.stderr.write("w" * 5_000_000)\n1/0']) {
+      const result = await tool.run(code);
+      expect(result.output.length, code).toBeLessThan(2_100);
+      expect(result.output, code).toMatch(/\[\d+ more characters cut\]/);
+    }
   });
 
-  it('sees no host files, no sockets, no network and no JS bridge', async () => {
+  it('an allocation over the memory cap is a MemoryError, and the next call works', async () => {
+    const big = await tool.run('blocks = [bytearray(100 * 2**20) for _ in range(20)]');
+    expect(big.ok).toBe(false);
+    // The interpreter's heap ceiling answers first (MemoryError); the watch on the process is the backstop.
+    expect(big.output).toMatch(/MemoryError|memory limit of 800 MiB exceeded/);
+    expect((await tool.run('print("fine")')).output).toBe('fine\n');
+  });
+
+  it('every call starts from a fresh interpreter: files, builtins and modules changed by one are not seen by the next', async () => {
+    const dirty = await tool.run(
+      ['import builtins, json, os', 'open("/tmp/left-behind", "w").write("x")', 'builtins.len = lambda x: -1', 'json.dumps = None', 'os.sep = "X"', 'import sys', 'sys.modules["planted"] = json', 'print("dirty")'].join('\n'),
+    );
+    expect(dirty.output).toBe('dirty\n');
+    for (let i = 0; i < 3; i++) {
+      const clean = await tool.run('import os, json, sys\nprint(os.path.exists("/tmp/left-behind"), len([1, 2]), callable(json.dumps), os.sep, "planted" in sys.modules)');
+      expect(clean.output).toBe('False 2 True / False\n');
+    }
+  });
+
+  it('sees no host files, no processes, no sockets, no network and no JS bridge', async () => {
     expect((await tool.run('open("/etc/passwd").read()')).output).toMatch(/FileNotFoundError/);
+    const marker = join(mkdtempSync(join(tmpdir(), 'aepo-py-')), 'pwned');
+    expect((await tool.run(`import os\nos.system("id > ${marker}")`)).output).toMatch(/PermissionError: starting processes is not available/);
+    expect((await tool.run(`import subprocess\nsubprocess.run(["id"])`)).ok).toBe(false);
+    expect(existsSync(marker)).toBe(false);
     // A real listener on this machine: nothing from the python tool may reach it.
     let connections = 0;
     const server = createServer(() => connections++);
@@ -51,5 +82,13 @@ describe('python tool (Pyodide in a worker thread)', () => {
     expect((await tool.run('import pyodide_js\npyodide_js.runPython')).output).toMatch(/AttributeError/);
     expect((await tool.run('from pyodide.code import run_js\nrun_js("1")')).output).toMatch(/PermissionError: JavaScript is not available/);
     expect((await tool.run('print("still fine")')).output).toBe('still fine\n');
+  });
+
+  it('a sandbox that cannot start is a clear tool error, not a hang', async () => {
+    const broken = new PythonTool({ hostScript: join(tmpdir(), 'no-such-sandbox.js'), processes: 1, startTimeoutMs: 20_000 });
+    const result = await broken.run('print(1)');
+    await broken.stop();
+    expect(result).toMatchObject({ ok: false, error: 'unavailable' });
+    expect(result.output).toMatch(/python sandbox exited/);
   });
 });

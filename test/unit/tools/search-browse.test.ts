@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AppTools } from '../../../src-main/app/tools';
 import { openLab } from '../../../src-main/app/open-lab';
 import { aroundGoal, BrowseTool, readableText } from '../../../src-main/tools/browse/browse-tool';
+import { fetchPage } from '../../../src-main/tools/browse/web-fetch';
 import { LocalIndex, SearchTool } from '../../../src-main/tools/search/search-tool';
 import { runCli } from '../../../src-main/cli/main';
 import { tempDir, tempLab } from '../../support/temp';
@@ -46,7 +47,7 @@ describe('search tool', () => {
     expect(await runCli(['--data-dir', dataDir, 'tool-cache', 'import', file, '--json'], env)).toBe(0);
     expect(JSON.parse(out[0]!)).toMatchObject({ imported: Object.keys(cache).length, added: Object.keys(cache).length });
     const lab = openLab({ dataDir, mode: 'cli' });
-    const tools = new AppTools(lab, { pythonWorker: '' });
+    const tools = new AppTools(lab, { pythonSandbox: '' });
     const [query, expected] = Object.entries(cache)[123]!;
     expect((await tools.call('search', query)).output).toBe(expected);
     lab.close();
@@ -67,9 +68,21 @@ describe('browse tool', () => {
     const site = join(lab.dataDir, 'sites', 'museum.example', 'visit');
     mkdirSync(site, { recursive: true });
     writeFileSync(join(site, 'index.html'), '<p>Open daily from 9 to 17.</p>');
-    const tools = new AppTools(lab, { pythonWorker: '' });
+    const tools = new AppTools(lab, { pythonSandbox: '' });
     expect((await tools.call('browse', 'https://museum.example/visit/ opening hours')).output).toBe('Open daily from 9 to 17.');
     expect(await tools.call('browse', 'https://museum.example/../../../../etc/passwd')).toMatchObject({ ok: false });
+    // A sibling folder sharing the prefix, and a symlink inside sites/ pointing out, are refused too.
+    mkdirSync(join(lab.dataDir, 'sites-private', 'x'), { recursive: true });
+    writeFileSync(join(lab.dataDir, 'sites-private', 'x', 'secret.html'), '<p>private</p>');
+    expect(await tools.call('browse', 'http://example.com/../../sites-private/x/secret')).toMatchObject({ ok: false });
+    expect(await tools.call('browse', 'http://..%2Fsites-private/x/secret')).toMatchObject({ ok: false });
+    writeFileSync(join(lab.dataDir, 'outside.html'), '<p>outside</p>');
+    symlinkSync(join(lab.dataDir, 'outside.html'), join(site, 'link.html'));
+    symlinkSync(lab.dataDir, join(lab.dataDir, 'sites', 'linked.example'));
+    expect(await tools.call('browse', 'https://museum.example/visit/link')).toMatchObject({ ok: false });
+    expect(await tools.call('browse', 'https://linked.example/outside')).toMatchObject({ ok: false });
+    // A huge model-written URL is not echoed back in full.
+    expect((await tools.call('browse', `https://museum.example/${'a'.repeat(100_000)}`)).output.length).toBeLessThan(400);
     expect(await new BrowseTool(() => undefined).run('')).toMatchObject({ ok: false, output: 'Error: browse needs a URL' });
     expect((await tools.call('browse', 'https://elsewhere.example/')).output).toMatch(/web browsing is off/);
   });
@@ -79,9 +92,13 @@ describe('browse tool', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page`;
     const lab = tempLab();
-    expect((await new AppTools(lab, { pythonWorker: '' }).call('browse', url)).ok).toBe(false);
+    // The app never fetches from this machine; the test widens the allowed addresses to its own server only.
+    const fetchLocal = (target: string) => fetchPage(target, { allowAddress: (address) => address === '127.0.0.1' });
+    expect((await new AppTools(lab, { pythonSandbox: '', fetchPage: fetchLocal }).call('browse', url)).ok).toBe(false);
     lab.services.settings.update({ webBrowsing: true });
-    expect((await new AppTools(lab, { pythonWorker: '' }).call('browse', url)).output).toBe('Live page\nFetched over HTTP.');
+    expect((await new AppTools(lab, { pythonSandbox: '', fetchPage: fetchLocal }).call('browse', url)).output).toBe('Live page\nFetched over HTTP.');
+    // With the app's own fetcher the same loopback page is refused.
+    expect((await new AppTools(lab, { pythonSandbox: '' }).call('browse', url)).output).toMatch(/refused: 127\.0\.0\.1 is not a public address/);
     server.close();
   });
 });
