@@ -74,7 +74,7 @@ function overHttp(): LabApi {
   const token = accessToken();
   let source: EventSource | undefined;
   const on: Subscribe = <E extends LabEventName>(event: E, listener: (payload: LabEvents[E]) => void) => {
-    source ??= new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    source ??= new EventSource('/api/events');
     const handler = (message: MessageEvent<string>) => listener(JSON.parse(message.data) as LabEvents[E]);
     source.addEventListener(event, handler);
     return () => source?.removeEventListener(event, handler);

@@ -8,9 +8,13 @@ import { SamplingSession } from '../model/session';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
 
+/** Longest message accepted, in characters: far beyond any policy's context, short of what slows tokenising. */
+export const MAX_MESSAGE_CHARS = 64_000;
+
 export const chatRequest = z.object({
   model: z.string().optional(),
-  messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })).min(1),
+  // Bounded: the prompt is tokenised and sampled on this process, and a huge one only fails later and worse.
+  messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(MAX_MESSAGE_CHARS) })).min(1).max(256),
   max_tokens: z.number().int().min(1).max(8192).optional(),
   temperature: z.number().min(0).max(2).optional(),
   stop: z.union([z.string(), z.array(z.string())]).optional(),

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { HTTP_STATUS, type ApiResult } from '../api/result';
 import type { Dispatch } from '../api/dispatch';
 import { LAB_EVENT_NAMES, type EventBus } from '../core/events';
-import { newAccessToken, tokenMatches, tokenOf } from './auth';
+import { newAccessToken, tokenMatches } from './auth';
+import { allowedHosts, bearerToken, checkHostAndOrigin, checkJsonBody, cookieToken, SESSION_COOKIE, type Refusal } from './request-guards';
 import { chatRequest, completeChat, type EmbeddedPolicy } from './chat-completions';
 import { serveStatic } from './static-files';
 
@@ -43,20 +44,30 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
+class BodyTooLarge extends Error {}
+
+/** The body as text; over the limit, BodyTooLarge (answered 413), and the rest is not kept. */
 function readBody(request: IncomingMessage): Promise<string> {
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error(`request body over ${MAX_BODY_BYTES} bytes`));
-        request.destroy();
-      } else chunks.push(chunk);
+      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
+      else chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+const TOO_LARGE = `request body over ${MAX_BODY_BYTES / 2 ** 20} MiB`;
+
+/** Answers a refusal and closes the connection (the client may still be sending a body nobody will read). */
+function refuse(response: ServerResponse, refusal: Refusal): void {
+  response.setHeader('connection', 'close');
+  sendJson(response, refusal.status, apiError(refusal.code, refusal.message));
 }
 
 const apiError = (code: string, message: string) => ({ ok: false, error: { code, message } });
@@ -69,16 +80,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function handleOpenAi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const fail = (status: number, message: string) => sendJson(response, status, { error: { message, type: 'invalid_request_error' } });
-    if (!tokenMatches(tokenOf(request, url), token)) return fail(401, 'missing or wrong API key: use the access token `aepo-lab serve` printed');
+    if (!tokenMatches(bearerToken(request), token)) return fail(401, 'missing or wrong API key: use the access token `aepo-lab serve` printed');
     if (!options.chat) return fail(404, 'no model is loaded: start `aepo-lab serve --checkpoint FILE`');
     if (url.pathname === '/v1/models' && request.method === 'GET') {
       return sendJson(response, 200, { object: 'list', data: [{ id: options.chat.name, object: 'model', owned_by: 'aepo-lab' }] });
     }
-    if (url.pathname !== '/v1/chat/completions' || request.method !== 'POST') return fail(404, `no route ${request.method} ${url.pathname}`);
+    if (url.pathname !== '/v1/chat/completions' || request.method !== 'POST') return fail(404, `no route ${request.method} ${url.pathname.slice(0, 100)}`);
+    const notJson = checkJsonBody(request);
+    if (notJson) return fail(notJson.status, notJson.message);
     let body: unknown;
     try {
       body = JSON.parse(await readBody(request));
     } catch (error) {
+      if (error instanceof BodyTooLarge) return refuse(response, { status: 413, code: 'too_large', message: TOO_LARGE });
       return fail(400, `body is not JSON: ${(error as Error).message}`);
     }
     const parsed = chatRequest.safeParse(body);
@@ -91,22 +105,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    if (!tokenMatches(tokenOf(request, url), token)) {
-      sendJson(response, 401, apiError('unauthorized', 'missing or wrong access token: use the URL that `aepo-lab serve` printed'));
+    const channel = url.pathname.slice('/api/'.length);
+    // The event stream (read-only) also takes the page's session cookie, since EventSource can't send headers.
+    const given = channel === 'events' ? (bearerToken(request) ?? cookieToken(request)) : bearerToken(request);
+    if (!tokenMatches(given, token)) {
+      sendJson(response, 401, apiError('unauthorized', 'missing or wrong access token: send it as "Authorization: Bearer TOKEN" (the page gets it from the URL that `aepo-lab serve` printed)'));
       return;
     }
-    const channel = url.pathname.slice('/api/'.length);
     if (channel === 'events' && request.method === 'GET') return streamEvents(request, response);
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');
-      sendJson(response, 405, apiError('method_not_allowed', `use POST /api/${channel} with a JSON body`));
+      sendJson(response, 405, apiError('method_not_allowed', `use POST /api/${channel.slice(0, 100)} with a JSON body`));
       return;
     }
+    const notJson = checkJsonBody(request);
+    if (notJson) return refuse(response, notJson);
     let input: unknown;
     try {
       const text = await readBody(request);
       input = text.trim() === '' ? {} : JSON.parse(text);
     } catch (error) {
+      if (error instanceof BodyTooLarge) return refuse(response, { status: 413, code: 'too_large', message: TOO_LARGE });
       sendJson(response, 400, apiError('invalid_input', `body is not JSON: ${(error as Error).message}`));
       return;
     }
@@ -135,8 +154,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     request.on('close', close);
   }
 
+  let hosts: Set<string> | undefined;
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    const refusal = checkHostAndOrigin(request, hosts);
+    if (refusal) return refuse(response, refusal);
+    // Opening the page with its token gives it a session cookie for the event stream (never for API calls).
+    if (!url.pathname.startsWith('/api/') && tokenMatches(url.searchParams.get('token'), token)) {
+      response.setHeader('set-cookie', `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/api/events`);
+    }
     const work = url.pathname.startsWith('/api/')
       ? handleApi(request, response, url)
       : url.pathname.startsWith('/v1/')
@@ -155,6 +181,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  hosts = allowedHosts(host, port);
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url: `${origin}/?token=${token}`,

@@ -73,7 +73,7 @@ describe('aepo-lab command (built)', () => {
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
     const without = await fetch(`${served.origin}/api/runs.list`, { method: 'POST', body: '{}' });
     expect(without.status).toBe(401);
-    const withToken = await fetch(`${served.origin}/api/runs.list`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: '{}' });
+    const withToken = await fetch(`${served.origin}/api/runs.list`, { method: 'POST', headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' }, body: '{}' });
     expect(await withToken.json()).toEqual({ ok: true, data: [] });
   });
 

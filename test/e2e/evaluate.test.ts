@@ -33,8 +33,13 @@ describe('evaluating a model behind an OpenAI-compatible endpoint', () => {
     expect(response.status).toBe(200);
     expect(body.choices[0]!.message.content).toBeTypeOf('string');
     if (body.choices[0]!.stop_reason === '</python>') expect(body.choices[0]!.message.content.endsWith('</python>')).toBe(false);
-    const bad = await fetch(`${served.origin}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` }, body: '{"messages": []}' });
+    const json = { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' };
+    const bad = await fetch(`${served.origin}/v1/chat/completions`, { method: 'POST', headers: json, body: '{"messages": []}' });
     expect(bad.status).toBe(400);
+    // A 900 KB message is refused with a clear message, not a stack overflow.
+    const huge = await fetch(`${served.origin}/v1/chat/completions`, { method: 'POST', headers: json, body: JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(900_000) }] }) });
+    expect(huge.status).toBe(400);
+    expect(((await huge.json()) as { error: { message: string } }).error.message).toMatch(/messages\.0\.content: Too big/);
   });
 
   it('aepo-lab evaluate runs the multi-turn tool loop against it and scores the answers', () => {

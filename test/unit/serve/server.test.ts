@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
+import { get, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../src-main/serve/server';
@@ -38,11 +38,48 @@ describe('serve mode HTTP API', () => {
     expect((await post('runs.list', {}, { authorization: 'Bearer nope' })).status).toBe(401);
   });
 
-  it('accepts the token as a bearer header or a query parameter', async () => {
+  it('takes the token for API calls only from the Authorization header; ?token= only opens the page', async () => {
     const { server, post } = await serveTempLab();
     expect(await (await post('runs.list', {})).json()).toEqual({ ok: true, data: [] });
-    const viaQuery = await fetch(`${server.origin}/api/runs.list?token=${server.token}`, { method: 'POST', body: '' });
-    expect(viaQuery.status).toBe(200);
+    const viaQuery = await fetch(`${server.origin}/api/runs.list?token=${server.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(viaQuery.status).toBe(401);
+    const page = await fetch(server.url);
+    expect(page.status).toBe(200);
+    const cookie = page.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly; SameSite=Strict; Path=\/api\/events/);
+    // The page's cookie opens the event stream, and nothing else.
+    const session = cookie.split(';')[0]!;
+    const events = await fetch(`${server.origin}/api/events`, { headers: { cookie: session } });
+    expect(events.status).toBe(200);
+    await events.body?.cancel();
+    expect((await fetch(`${server.origin}/api/runs.list`, { method: 'POST', headers: { cookie: session, 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+  });
+
+  it('refuses a foreign Host (DNS rebinding), a foreign Origin, a non-JSON content type and an oversized body', async () => {
+    const { server, post } = await serveTempLab();
+    const port = new URL(server.origin).port;
+    const raw = (headers: Record<string, string>, body = '{}') =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/runs.list', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', ...headers } }, (response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        });
+        request.on('error', reject);
+        request.end(body);
+      });
+    expect((await raw({ host: `evil.example:${port}` })).status).toBe(403);
+    expect((await raw({ host: `localhost:${port}` })).status).toBe(200);
+    const bearer = { authorization: `Bearer ${server.token}` };
+    expect((await post('runs.list', {}, { ...bearer, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post('runs.list', {}, { ...bearer, origin: server.origin })).status).toBe(200);
+    expect((await post('runs.list', {}, { ...bearer, 'content-type': 'text/plain' })).status).toBe(415);
+    const big = await post('runs.list', { padding: 'x'.repeat(2 * 2 ** 20) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ ok: false, error: { code: 'too_large' } });
+    // A chunked body (no Content-Length) over the limit gets the same answer, not a reset connection.
+    const chunked = await raw({ 'transfer-encoding': 'chunked' }, JSON.stringify({ padding: 'y'.repeat(2 * 2 ** 20) }));
+    expect(chunked.status).toBe(413);
   });
 
   it('runs the same validating handlers and maps errors to HTTP statuses', async () => {
@@ -57,7 +94,7 @@ describe('serve mode HTTP API', () => {
 
   it('refuses a body that is not JSON, and non-POST calls', async () => {
     const { server } = await serveTempLab();
-    const headers = { authorization: `Bearer ${server.token}` };
+    const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
     const bad = await fetch(`${server.origin}/api/runs.list`, { method: 'POST', headers, body: '{oops' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^body is not JSON/);
@@ -67,7 +104,7 @@ describe('serve mode HTTP API', () => {
   it('streams store events over SSE', async () => {
     const { server, post } = await serveTempLab();
     const controller = new AbortController();
-    const response = await fetch(`${server.origin}/api/events?token=${server.token}`, { signal: controller.signal });
+    const response = await fetch(`${server.origin}/api/events`, { headers: { authorization: `Bearer ${server.token}` }, signal: controller.signal });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = response.body!.getReader();
     await reader.read(); // the retry preamble
