@@ -6,10 +6,17 @@ export interface IpcMainLike {
   handle(channel: string, listener: (event: unknown, input: unknown) => unknown): void;
 }
 
-/** Registers one IPC handler per channel of the map, all going through the validating dispatcher. */
-export function registerIpcHandlers(ipcMain: IpcMainLike, dispatch: Dispatch): void {
+/**
+ * Registers one IPC handler per channel of the map, all going through the validating dispatcher. `fromAppPage`
+ * decides whether a call's sender frame is the app's own page; any other frame (an iframe, a page navigated
+ * elsewhere) is refused before anything runs.
+ */
+export function registerIpcHandlers(ipcMain: IpcMainLike, dispatch: Dispatch, fromAppPage: (event: unknown) => boolean = () => true): void {
   for (const channel of CHANNEL_NAMES) {
-    ipcMain.handle(channel, (_event, input) => dispatch(channel, input));
+    ipcMain.handle(channel, (event, input) => {
+      if (!fromAppPage(event)) throw new Error(`refused: ${channel} was called from a frame that is not the app's page`);
+      return dispatch(channel, input);
+    });
   }
 }
 

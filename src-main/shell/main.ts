@@ -4,6 +4,7 @@
  */
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { eventChannel, registerIpcHandlers } from '../api/ipc';
 import { openLab, type Lab } from '../app/open-lab';
 import { resolveDataDir } from '../app/paths';
@@ -45,8 +46,25 @@ function createWindow(): BrowserWindow {
 
   const devServer = process.env.ELECTRON_RENDERER_URL;
   if (!app.isPackaged && devServer) void window.loadURL(devServer);
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  else void window.loadFile(rendererIndex());
   return window;
+}
+
+const rendererIndex = () => join(import.meta.dirname, '../renderer/index.html');
+
+/** True when an IPC call comes from the top frame of the app's own page (the built file, or the dev server). */
+function isAppPage(event: unknown): boolean {
+  const frame = (event as { senderFrame?: { url: string; parent: unknown } | null }).senderFrame;
+  if (!frame || frame.parent) return false;
+  let url: URL;
+  try {
+    url = new URL(frame.url);
+  } catch {
+    return false;
+  }
+  const devServer = process.env.ELECTRON_RENDERER_URL;
+  if (!app.isPackaged && devServer) return url.origin === new URL(devServer).origin;
+  return url.protocol === 'file:' && fileURLToPath(url) === rendererIndex();
 }
 
 function start(): void {
@@ -63,7 +81,10 @@ function start(): void {
     // AEPO_LAB_HOME lets the app share a data folder with the CLI; otherwise Electron's userData folder.
     const opened = openLab({ dataDir: resolveDataDir(process.env.AEPO_LAB_HOME || app.getPath('userData')), mode: 'electron' });
     lab = opened;
-    registerIpcHandlers(ipcMain, opened.dispatch);
+    registerIpcHandlers(ipcMain, opened.dispatch, isAppPage);
+    // The app needs no camera, microphone, notifications, geolocation or any other browser permission.
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
     for (const name of LAB_EVENT_NAMES) {
       opened.bus.on(name, (payload) => {
         for (const window of BrowserWindow.getAllWindows()) window.webContents.send(eventChannel(name), payload);

@@ -58,5 +58,10 @@ describe('built Electron main bundle (with a stand-in electron module)', () => {
     expect(report.openedExternal).toEqual(['https://arxiv.org/abs/2510.14545', 'https://example.org/']);
     expect(report.navigationPrevented).toBe(true);
     expect(report.cspHeader).toMatch(/^default-src 'self'; script-src 'self'/);
+    // IPC from anything but the app page's top frame is refused; every permission request is denied.
+    expect(report.refusals).toHaveLength(4);
+    for (const refusal of report.refusals) expect(refusal).toMatch(/^refused: runs\.list was called from a frame that is not the app's page/);
+    expect(report.permissions).toEqual([false, false]);
+    expect(report.permissionCheck).toBe(false);
   });
 });

@@ -86,6 +86,12 @@ export const shell = {
 
 export const session = {
   defaultSession: {
+    setPermissionRequestHandler(handler) {
+      state.permissionRequestHandler = handler;
+    },
+    setPermissionCheckHandler(handler) {
+      state.permissionCheckHandler = handler;
+    },
     webRequest: {
       onHeadersReceived(hook) {
         state.headersHook = hook;
