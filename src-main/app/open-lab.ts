@@ -6,6 +6,7 @@ import { EventBus } from '../core/events';
 import { createServices, type Services } from '../services';
 import { openDatabase, type Db } from '../store/database';
 import { readLedger, type Migration } from '../store/migrations';
+import { createSecretsFile, type SecretCipher } from '../store/secrets-file';
 import { DATABASE_FILE } from './paths';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -26,14 +27,18 @@ export interface OpenLabOptions {
   logError?: (error: unknown) => void;
   /** Defaults to the migrations bundled with the app. */
   migrations?: Migration[];
+  /** Encrypts stored API keys (the desktop app passes the OS keychain); elsewhere they rely on the file's mode 0600. */
+  secretCipher?: SecretCipher;
 }
 
 /** The composition root shared by the Electron shell, serve mode and the CLI. */
-export function openLab({ dataDir, mode, logError, migrations }: OpenLabOptions): Lab {
+export const SECRETS_FILE = 'secrets.json';
+
+export function openLab({ dataDir, mode, logError, migrations, secretCipher }: OpenLabOptions): Lab {
   const databaseFile = join(dataDir, DATABASE_FILE);
   const db = openDatabase(databaseFile, { appVersion: APP_VERSION, migrations });
   const bus = new EventBus();
-  const services = createServices(db, bus, APP_VERSION);
+  const services = createServices(db, bus, APP_VERSION, createSecretsFile(join(dataDir, SECRETS_FILE), secretCipher));
   const schemaVersion = readLedger(db).length;
   const appInfo = (): AppInfo => ({
     name: APP_NAME,

@@ -154,10 +154,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     request.on('close', close);
   }
 
-  let hosts: Set<string> | undefined;
+  const bound: { hosts?: Set<string> } = {};
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const refusal = checkHostAndOrigin(request, hosts);
+    const refusal = checkHostAndOrigin(request, bound.hosts);
     if (refusal) return refuse(response, refusal);
     // Opening the page with its token gives it a session cookie for the event stream (never for API calls).
     if (!url.pathname.startsWith('/api/') && tokenMatches(url.searchParams.get('token'), token)) {
@@ -181,7 +181,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  hosts = allowedHosts(host, port);
+  bound.hosts = allowedHosts(host, port);
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url: `${origin}/?token=${token}`,

@@ -5,6 +5,7 @@ import { createExperimentsRepo } from '../store/experiments-repo';
 import { createMetricsRepo } from '../store/metrics-repo';
 import { createRolloutsRepo } from '../store/rollouts-repo';
 import { createRunsRepo } from '../store/runs-repo';
+import type { SecretsFile } from '../store/secrets-file';
 import { createSettingsRepo } from '../store/settings-repo';
 import { createToolCacheRepo } from '../store/tool-cache-repo';
 import { createBenchmarksService } from './benchmarks';
@@ -13,7 +14,7 @@ import { createMetricsService } from './metrics';
 import { createRunsService } from './runs';
 import { createSettingsService } from './settings';
 
-export function createServices(db: Db, bus: EventBus, appVersion: string) {
+export function createServices(db: Db, bus: EventBus, appVersion: string, secrets: SecretsFile) {
   const experimentsRepo = createExperimentsRepo(db);
   const runs = createRunsService(createRunsRepo(db), experimentsRepo, bus, appVersion);
   return {
@@ -23,7 +24,7 @@ export function createServices(db: Db, bus: EventBus, appVersion: string) {
     rollouts: createRolloutsRepo(db),
     toolCache: createToolCacheRepo(db),
     benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db), bus),
-    settings: createSettingsService(createSettingsRepo(db), bus),
+    settings: createSettingsService(createSettingsRepo(db), bus, secrets),
   };
 }
 

@@ -2,7 +2,7 @@
  * The Electron shell: the only code that imports `electron`. It owns the window and app lifecycle and hands every
  * UI request to the same validating dispatcher that serve mode and the CLI use.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventChannel, registerIpcHandlers } from '../api/ipc';
@@ -79,7 +79,11 @@ function start(): void {
 
   void app.whenReady().then(() => {
     // AEPO_LAB_HOME lets the app share a data folder with the CLI; otherwise Electron's userData folder.
-    const opened = openLab({ dataDir: resolveDataDir(process.env.AEPO_LAB_HOME || app.getPath('userData')), mode: 'electron' });
+    // API keys are encrypted with the OS keychain where it is available (on Linux, only with a secret service).
+    const secretCipher = safeStorage.isEncryptionAvailable()
+      ? { encrypt: (plain: string) => safeStorage.encryptString(plain).toString('base64'), decrypt: (stored: string) => safeStorage.decryptString(Buffer.from(stored, 'base64')) }
+      : undefined;
+    const opened = openLab({ dataDir: resolveDataDir(process.env.AEPO_LAB_HOME || app.getPath('userData')), mode: 'electron', secretCipher });
     lab = opened;
     registerIpcHandlers(ipcMain, opened.dispatch, isAppPage);
     // The app needs no camera, microphone, notifications, geolocation or any other browser permission.

@@ -4,6 +4,9 @@ import { CHANNEL_NAMES } from '../../src-main/api/channels';
 import { tempDir } from '../support/temp';
 
 interface MainReport {
+  refusals: string[];
+  permissions: boolean[];
+  permissionCheck: boolean;
   singleInstanceLocks: number;
   appEvents: string[];
   ipcChannels: string[];

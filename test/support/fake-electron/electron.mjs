@@ -100,4 +100,8 @@ export const session = {
   },
 };
 
-export default { app, ipcMain, BrowserWindow, shell, session };
+export const safeStorage = {
+  isEncryptionAvailable: () => false,
+};
+
+export default { app, ipcMain, BrowserWindow, shell, session, safeStorage };

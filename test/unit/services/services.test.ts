@@ -1,6 +1,10 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabError, NotFoundError } from '../../../src-main/core/errors';
 import type { MetricSample } from '../../../src-main/store/metrics-repo';
+import { createSettingsRepo } from '../../../src-main/store/settings-repo';
+import { openLab } from '../../../src-main/app/open-lab';
 import { tempLab } from '../../support/temp';
 
 describe('runs service', () => {
@@ -119,6 +123,39 @@ describe('settings and benchmarks services', () => {
     expect(await lab.dispatch('settings.secretsSet', {})).toEqual({ ok: true, data: { webSearchApiKey: false, judgeApiKey: true } });
     expect(lab.services.settings.secret('judgeApiKey')).toBe('sk-123');
     expect(await lab.dispatch('settings.setSecret', { name: 'password', value: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
+  it('binds a key to the endpoint it was set for and keeps it outside the database, readable only by the user', () => {
+    const lab = tempLab();
+    lab.services.settings.update({ judge: { baseUrl: 'https://judge.example/v1', model: 'm' } });
+    lab.services.settings.setSecret('judgeApiKey', 'sk-bound');
+    expect(lab.services.settings.secret('judgeApiKey')).toBe('sk-bound');
+    const file = join(lab.dataDir, 'secrets.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    lab.db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(readFileSync(lab.databaseFile).includes('sk-bound')).toBe(false);
+    // Pointing the judge elsewhere forgets the key: it is never sent to the new URL.
+    lab.services.settings.update({ judge: { baseUrl: 'https://attacker.example/v1', model: 'm' } });
+    expect(lab.services.settings.secret('judgeApiKey')).toBeUndefined();
+    lab.services.settings.update({ judge: { baseUrl: 'https://judge.example/v1', model: 'm' } });
+    expect(lab.services.settings.secret('judgeApiKey')).toBeUndefined();
+    // Same for web search: a new provider or URL clears its key; an unrelated setting does not.
+    lab.services.settings.update({ webSearch: { provider: 'searxng', url: 'https://search.example/' } });
+    lab.services.settings.setSecret('webSearchApiKey', 'sk-search');
+    lab.services.settings.update({ theme: 'dark' });
+    expect(lab.services.settings.secret('webSearchApiKey')).toBe('sk-search');
+    lab.services.settings.update({ webSearch: { provider: 'searxng', url: 'http://127.0.0.1:9/' } });
+    expect(lab.services.settings.secret('webSearchApiKey')).toBeUndefined();
+  });
+
+  it('moves keys an earlier version kept in the database into the secrets file', () => {
+    const lab = tempLab();
+    createSettingsRepo(lab.db).set('secret.judgeApiKey', 'sk-old');
+    lab.close();
+    const reopened = openLab({ dataDir: lab.dataDir, mode: 'cli' });
+    expect(reopened.services.settings.secret('judgeApiKey')).toBe('sk-old');
+    expect(Object.keys(createSettingsRepo(reopened.db).all())).not.toContain('secret.judgeApiKey');
+    reopened.close();
   });
 
   it('counts benchmark items per benchmark and split', () => {
