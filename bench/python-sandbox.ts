@@ -25,8 +25,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
 const single = new PythonTool({ hostScript, processes: 1 });
 const coldMs = await timed(() => single.run('1'));
 await sleep(1_000); // spares restored
-const rssMb = () => Math.round((processRssBytes(single.pids()[0]) ?? NaN) / 2 ** 20);
-const idleRssMb = rssMb();
+const rssMb = async () => Math.round(((await processRssBytes(single.pids()[0])) ?? NaN) / 2 ** 20);
+const idleRssMb = await rssMb();
 
 // Per call, with a fresh interpreter waiting (calls spaced as tool calls are, between sampling).
 const spaced: number[] = [];
@@ -42,7 +42,7 @@ for (let i = 0; i < 20; i++) backToBack.push(await timed(() => noSpares.run('1')
 await noSpares.stop();
 for (let i = 0; i < 20; i++) await single.run('x = [i * i for i in range(10_000)]');
 await sleep(1_000);
-const rssAfterMb = rssMb();
+const rssAfterMb = await rssMb();
 await single.stop();
 
 // A rollout's burst: 16 trajectories call python at once, twice, with sampling time in between.

@@ -23,6 +23,11 @@ export interface PythonToolOptions {
   memoryMb?: number;
   /** Fresh interpreters each process keeps restored ahead of calls (default 4), so a burst of calls doesn't wait. */
   spareInterpreters?: number;
+  /**
+   * Calls a process answers before the pool retires it (default 200). Python state is fresh on every call anyway;
+   * this bounds how long JavaScript that escaped Pyodide could linger in one process (see docs/python-sandbox.md).
+   */
+  recycleAfterCalls?: number;
   /** Tests only: let requests carry JavaScript (see SandboxConfig.javascriptRequests). */
   javascriptRequests?: boolean;
   startTimeoutMs?: number;
@@ -110,6 +115,7 @@ export class PythonTool {
       wasmHeapMb: Math.max(64, this.memoryMb - baselineMb(this.spares)),
       jsHeapMb: this.memoryMb,
       spareInterpreters: this.spares,
+      collectAboveMb: Math.round(this.memoryMb * 0.6),
       javascriptRequests: this.options.javascriptRequests,
     });
     const process = new SandboxProcess(this.command, {
@@ -146,6 +152,12 @@ export class PythonTool {
       return;
     }
     if (process.busy) return;
+    if (process.calls >= (this.options.recycleAfterCalls ?? 200)) {
+      process.kill();
+      this.processes.delete(process);
+      this.start();
+      return;
+    }
     const waiter = this.waiting.shift();
     if (waiter) waiter(process);
     else this.idle.push(process);

@@ -71,6 +71,7 @@ export interface SandboxCommandOptions {
   /** The process's JavaScript heap ceiling, MiB. */
   jsHeapMb: number;
   spareInterpreters: number;
+  collectAboveMb: number;
   javascriptRequests?: boolean;
 }
 
@@ -82,6 +83,7 @@ export function sandboxCommand(options: SandboxCommandOptions): SandboxCommand {
     pyodideModule: pathToFileURL(join(pyodide, 'pyodide.mjs')).href,
     wasmHeapMb: options.wasmHeapMb,
     spareInterpreters: options.spareInterpreters,
+    collectAboveMb: options.collectAboveMb,
     javascriptRequests: options.javascriptRequests ?? false,
   };
   const args = [

@@ -20,6 +20,7 @@ declare const Deno: {
   stdin: { readable: AsyncIterable<Uint8Array> };
   stdout: { write(bytes: Uint8Array): Promise<number> };
   exit(code: number): never;
+  memoryUsage(): { rss: number };
 };
 
 type Pyodide = PyodideAPI;
@@ -210,13 +211,13 @@ async function main(): Promise<void> {
     busy = true;
     let py: Pyodide | undefined = await (spares.shift() ?? fresh());
     const answer = await runPython(py, request);
-    const grewLarge = heapBytes(py) > LARGE_HEAP_BYTES;
+    const grewLarge = heapBytes(py) > LARGE_HEAP_BYTES || Deno.memoryUsage().rss > config.collectAboveMb * 2 ** 20;
     py = undefined;
     busy = false;
     lastCall = performance.now();
     await send(answer);
-    // The interpreter that ran this call is dropped; the next call gets a fresh one. One that grew large is freed at
-    // once, so the process stays under its memory cap for the next call.
+    // The interpreter that ran this call is dropped; the next call gets a fresh one. One that grew large, or a
+    // process grown large (huge strings from a big print), is freed at once, so the next call stays under the cap.
     if (grewLarge) (globalThis as { gc?: () => void }).gc?.();
     refillWhenQuiet();
   }

@@ -28,6 +28,8 @@ export class SandboxProcess {
   readonly ready: Promise<void>;
   /** Milliseconds from spawn to the first interpreter, as the process measured it. */
   startMs = 0;
+  /** Calls answered so far (the pool retires a process after a number of them). */
+  calls = 0;
   private readonly child: ChildProcessWithoutNullStreams;
   private alive = true;
   private buffered = '';
@@ -50,7 +52,7 @@ export class SandboxProcess {
     this.child.stdin.on('error', () => {}); // a dead process's pipe: reported through 'exit'
     this.child.on('error', (error) => this.fail('crashed', `could not be started: ${error.message}`));
     this.child.on('exit', (code, signal) => this.fail('crashed', `exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${lastLine(this.stderrTail)}` : ''}`));
-    this.memoryWatch = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
+    this.memoryWatch = setInterval(() => void this.checkMemory(), MEMORY_POLL_MS);
     this.memoryWatch.unref();
   }
 
@@ -110,11 +112,17 @@ export class SandboxProcess {
     if (!answer || !this.pending || answer.id !== this.pending.id) return;
     const { resolve } = this.pending;
     this.pending = undefined;
+    this.calls++;
     resolve({ kind: 'answer', answer });
   }
 
-  private checkMemory(): void {
-    const rss = processRssBytes(this.child.pid);
+  private memoryCheckRunning = false;
+
+  private async checkMemory(): Promise<void> {
+    if (this.memoryCheckRunning) return;
+    this.memoryCheckRunning = true;
+    const rss = await processRssBytes(this.child.pid);
+    this.memoryCheckRunning = false;
     if (rss !== undefined && rss > this.options.memoryBytes) {
       this.fail('memory', `memory limit of ${Math.round(this.options.memoryBytes / 2 ** 20)} MiB exceeded`);
     }

@@ -12,6 +12,8 @@ export interface SandboxConfig {
   pyodideModule: string;
   /** Largest WebAssembly heap an interpreter may grow to, in MiB (a larger allocation is Python's MemoryError). */
   wasmHeapMb: number;
+  /** Above this resident size (MiB) the process frees garbage right after a call, to stay clear of the app's cap. */
+  collectAboveMb: number;
   /** Fresh interpreters kept restored ahead of calls, so a burst of calls does not wait for restores. */
   spareInterpreters: number;
   /**

@@ -84,6 +84,17 @@ describe('python tool (Pyodide in a pool of sandbox processes)', () => {
     expect((await tool.run('print("still fine")')).output).toBe('still fine\n');
   });
 
+  it('retires a process after its number of calls and carries on in a new one', async () => {
+    const recycling = new PythonTool({ hostScript: SANDBOX_HOST, processes: 1, spareInterpreters: 1, recycleAfterCalls: 2 });
+    await recycling.run('1');
+    const [first] = recycling.pids();
+    await recycling.run('2');
+    expect((await recycling.run('print("third")')).output).toBe('third\n');
+    expect(recycling.pids()).toHaveLength(1);
+    expect(recycling.pids()[0]).not.toBe(first);
+    await recycling.stop();
+  });
+
   it('a sandbox that cannot start is a clear tool error, not a hang', async () => {
     const broken = new PythonTool({ hostScript: join(tmpdir(), 'no-such-sandbox.js'), processes: 1, startTimeoutMs: 20_000 });
     const result = await broken.run('print(1)');
