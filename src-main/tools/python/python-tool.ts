@@ -21,7 +21,11 @@ export interface PythonToolOptions {
   maxOutput?: number;
   /** Absolute resident-memory cap of each sandbox process, MiB; a process over it is killed and replaced. */
   memoryMb?: number;
-  /** Fresh interpreters each process keeps restored ahead of calls (default 4), so a burst of calls doesn't wait. */
+  /**
+   * Fresh interpreters each process keeps restored ahead of calls, so a burst of calls doesn't wait for restores
+   * (about 60 ms each). Default: enough across the pool for a burst of 16 calls (one group of 16 trajectories),
+   * 2 to 8 a process; each costs about 46 MiB.
+   */
   spareInterpreters?: number;
   /**
    * Calls a process answers before the pool retires it (default 200). Python state is fresh on every call anyway;
@@ -35,9 +39,11 @@ export interface PythonToolOptions {
 
 /**
  * Resident memory of a sandbox process before user code runs (measured on Linux x64 with `npm run
- * bench:python-sandbox`): about 280 MiB, plus about 55 MiB for each restored interpreter it holds.
+ * bench:python-sandbox`): about 200 MiB, plus about 46 MiB for each restored interpreter it holds.
  */
-const baselineMb = (spares: number) => 300 + 60 * (spares + 1);
+const baselineMb = (spares: number) => 250 + 50 * (spares + 1);
+/** Calls that typically arrive at once: one group of 16 trajectories reaching a tool call together. */
+const BURST_CALLS = 16;
 
 export class PythonTool {
   readonly size: number;
@@ -56,7 +62,7 @@ export class PythonTool {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxOutput = options.maxOutput ?? 8_000;
     this.memoryMb = options.memoryMb ?? 1_536;
-    this.spares = options.spareInterpreters ?? 4;
+    this.spares = options.spareInterpreters ?? Math.min(8, Math.max(2, Math.ceil(BURST_CALLS / this.size)));
   }
 
   /** Starts the pool's processes now (a rollout calls this before sampling, so the first call finds them warm). */

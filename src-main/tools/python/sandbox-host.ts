@@ -170,9 +170,12 @@ async function main(): Promise<void> {
   reuseCompiledPyodide(await Deno.readFile(`${config.pyodideDir}pyodide.asm.wasm`));
   const { loadPyodide } = (await import(config.pyodideModule)) as { loadPyodide: typeof LoadPyodide };
   const quiet = { stdout: () => {}, stderr: () => {} };
-  const base = await loadPyodide({ indexURL: config.pyodideDir, _makeSnapshot: true, ...quiet });
-  base.runPython(PYTHON_GUARDS);
-  const snapshot = base.makeMemorySnapshot();
+  // The interpreter the snapshot is taken from is not kept: only the snapshot is.
+  const snapshot = await (async () => {
+    const base = await loadPyodide({ indexURL: config.pyodideDir, _makeSnapshot: true, ...quiet });
+    base.runPython(PYTHON_GUARDS);
+    return base.makeMemorySnapshot();
+  })();
   const fresh = async () => harden(await loadPyodide({ indexURL: config.pyodideDir, _loadSnapshot: snapshot, ...quiet }));
   // Interpreters restored ahead of calls. Restoring takes tens of milliseconds of this one thread, so it happens only
   // while no call has come for a moment: a burst of calls is served from the spares without waiting behind restores.
