@@ -143,8 +143,11 @@ export class PythonTool {
   }
 
   private acquire(): Promise<SandboxProcess> {
-    const ready = this.idle.pop();
-    if (ready) return Promise.resolve(ready);
+    // An idle process may have died meanwhile (killed over its memory cap): skip it; warm() replaces it.
+    for (let ready = this.idle.pop(); ready; ready = this.idle.pop()) {
+      if (ready.isAlive) return Promise.resolve(ready);
+      this.processes.delete(ready);
+    }
     this.warm();
     return new Promise((resolve, reject) => this.waiting.push((process) => (process instanceof Error ? reject(process) : resolve(process))));
   }
