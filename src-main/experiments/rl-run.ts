@@ -7,6 +7,7 @@ import type { AdamW } from '../model/optimizer';
 import { Rng } from '../model/rng';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
+import { frozenCopy } from '../model/weights';
 import type { RolloutOptions } from '../rl/rollout/engine';
 import type { RolloutQuestion, RolloutTree } from '../rl/rollout/types';
 import { rlStep, type RlStepContext } from '../rl/step';
@@ -54,10 +55,12 @@ function treeRecord(tree: RolloutTree, rewards: number[], tokenizer: Tokenizer) 
 export async function runRl(services: Services, runId: number, options: RlRunOptions): Promise<void> {
   services.runs.setStatus(runId, { status: 'running', backend: options.backend.engine });
   const rng = new Rng(options.seed);
+  // A KL term needs the policy the run started from, frozen.
+  const reference = options.settings.klCoef > 0 ? frozenCopy(options.model) : undefined;
   try {
     for (let step = 1; step <= options.steps; step++) {
       const { metrics, trees, rewards } = await rlStep(
-        { model: options.model, optimizer: options.optimizer, tokenizer: options.tokenizer, tools: options.tools, preset: options.preset, settings: options.settings, rollout: options.rollout, rng, reward: options.reward },
+        { model: options.model, optimizer: options.optimizer, tokenizer: options.tokenizer, tools: options.tools, preset: options.preset, settings: options.settings, rollout: options.rollout, rng, reward: options.reward, reference },
         options.questionsFor(step),
       );
       services.metrics.append(runId, Object.entries(metrics).map(([key, value]) => ({ key, step, value })));
@@ -77,5 +80,7 @@ export async function runRl(services: Services, runId: number, options: RlRunOpt
   } catch (error) {
     services.runs.setStatus(runId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
     throw error;
+  } finally {
+    reference?.dispose();
   }
 }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { variableFrom } from './ops';
-import { scoreTokens, type ScoredTokens } from './scoring';
+import { scoreTokens, type ScoreOptions, type ScoredTokens } from './scoring';
 import type { Transformer } from './transformer';
 
 export interface AdamWOptions {
@@ -120,6 +120,7 @@ export function policyStep(
   optimizer: AdamW,
   sequences: number[][],
   loss: (scored: ScoredTokens) => tf.Scalar,
+  options: ScoreOptions = {},
 ): StepResult {
-  return trainStep(model.variables(), optimizer, () => tf.tidy(() => loss(scoreTokens(model, sequences))));
+  return trainStep(model.variables(), optimizer, () => tf.tidy(() => loss(scoreTokens(model, sequences, options))));
 }

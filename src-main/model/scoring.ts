@@ -19,14 +19,22 @@ export interface ScoredTokens {
  * Scores right-padded sequences (lengths may differ, each at least 2 tokens). Call inside tf.tidy or
  * tf.variableGrads.
  */
-export function scoreTokens(model: Transformer, sequences: number[][]): ScoredTokens {
+export interface ScoreOptions {
+  /** The sampling temperature: logits are divided by it, so log-probs and entropies are those of the distribution the
+   * tokens were drawn from (verl does the same). Default 1. */
+  temperature?: number;
+}
+
+export function scoreTokens(model: Transformer, sequences: number[][], options: ScoreOptions = {}): ScoredTokens {
   const width = Math.max(...sequences.map((s) => s.length));
   if (width < 2) throw new Error('scoring needs sequences of at least 2 tokens');
   if (width > model.config.contextLength) throw new Error(`a sequence of ${width} tokens is longer than the context of ${model.config.contextLength}`);
   const ids = sequences.map((s) => Array.from({ length: width }, (_, i) => s[i] ?? 0));
   const valid = sequences.map((s) => Array.from({ length: width }, (_, i) => i < s.length));
   const positions = sequences.map(() => Array.from({ length: width }, (_, i) => i));
-  const logits = model.forward({ ids, positions, valid, logitsAt: 'all' });
+  const raw = model.forward({ ids, positions, valid, logitsAt: 'all' });
+  const temperature = options.temperature ?? 1;
+  const logits = temperature === 1 ? raw : tf.div(raw, temperature);
   const batch = sequences.length;
   const vocab = model.config.vocabSize;
   const targets = tf.tensor2d(ids.map((row) => row.slice(1)), [batch, width - 1], 'int32');

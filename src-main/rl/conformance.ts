@@ -93,7 +93,13 @@ function evaluateLoss(c: z.infer<typeof lossCase>) {
   };
   const advantages = ADVANTAGE_ESTIMATORS[preset.advantage](
     { rewards: c.batch.rewards, groups: c.batch.group, mask: c.batch.mask, entropy: c.batch.entropy },
-    { entropyAdvCoef: c.config.entropy_adv_coef ?? preset.defaults.entropyAdvCoef, stepAdvWeight: preset.defaults.stepAdvWeight },
+    {
+      entropyAdvCoef: c.config.entropy_adv_coef ?? preset.defaults.entropyAdvCoef,
+      stepAdvWeight: preset.defaults.stepAdvWeight,
+      stepDiscount: preset.defaults.stepDiscount,
+      klInReward: false,
+      klCoef: config.klCoef,
+    },
   );
   const lossOf = (logp: tf.Tensor) => {
     const batch: LossBatch = { logp: logp as tf.Tensor2D, oldLogp: c.batch.old_logp, advantages, mask: c.batch.mask, refLogp: c.batch.ref_logp };

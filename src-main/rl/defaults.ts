@@ -19,7 +19,10 @@ export const BASE_SETTINGS: AlgorithmSettings = {
   branch: { tau: 0.5, gamma: 0.2, penalty: 0.05 },
   entropyAdvCoef: 0,
   stepAdvWeight: 1,
+  stepDiscount: 0.95,
   dynamicSampling: false,
   overlongShaping: null,
   updatesPerBatch: 4,
+  ppoEpochs: 1,
+  klInReward: false,
 };

@@ -56,6 +56,8 @@ export interface AdvantageInput {
    */
   stepOfToken?: number[][];
   anchorKeys?: string[][];
+  /** Per loss token, log π_old − log π_ref (k1), when a reference policy is in use; for KL-in-reward estimators. */
+  klPerToken?: number[][];
 }
 
 export interface AdvantageOptions {
@@ -63,6 +65,12 @@ export interface AdvantageOptions {
   entropyAdvCoef: number;
   /** GiGPO's ω: weight of the step-level advantage. */
   stepAdvWeight: number;
+  /** GiGPO's γ: the return of a step s of S is γ^(S − 1 − s)·R (verl-agent: 0.95). */
+  stepDiscount: number;
+  /** REINFORCE++: subtract klCoef × the per-token KL to the reference from the token rewards (instead of a loss term). */
+  klInReward: boolean;
+  /** KL coefficient β (the in-reward penalty's weight). */
+  klCoef: number;
 }
 
 export type AdvantageEstimator = (input: AdvantageInput, options: AdvantageOptions) => number[][];
@@ -104,11 +112,17 @@ export interface AlgorithmSettings extends LossConfig {
   entropyAdvCoef: number;
   /** GiGPO's ω. */
   stepAdvWeight: number;
+  /** GiGPO's γ: a step's return is γ^(steps left)·R. */
+  stepDiscount: number;
+  /** REINFORCE++: the KL penalty goes into the token rewards instead of the loss. */
+  klInReward: boolean;
   /** DAPO: drop (and resample) groups whose rewards are all equal. */
   dynamicSampling: boolean;
   overlongShaping: OverlongShaping | null;
-  /** Optimiser updates per rollout batch (mini-batches). With 1 the ratio stays 1 and no clip can ever act (§13). */
+  /** Mini-batches per pass over the rollout batch (verl's train_batch_size / ppo_mini_batch_size). */
   updatesPerBatch: number;
+  /** Passes over the rollout batch (verl's ppo_epochs). With one update in all, the ratio stays 1 and no clip acts. */
+  ppoEpochs: number;
 }
 
 export interface Citation {

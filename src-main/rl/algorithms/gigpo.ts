@@ -3,11 +3,15 @@
  *
  * A = A^E + ω·A^S. A^E is the episode-level advantage (GRPO over the question's trajectories). A^S is step-level:
  * steps of different trajectories that start from the same **anchor state** form a group, and each step's return is
- * normalised within it. For a tool-using agent AEPO Lab defines the anchor state as the question plus the exact
- * sequence of tool calls and tool results so far (what the environment has shown the agent); the model's free text
- * is not part of the state. With outcome-only rewards and no discount the return from any step is R_i. A step whose
- * anchor group has one member gets A^S = 0. ω = 1. The update is PPO-clip. (Spec §7: how the AEPO authors adapted
- * anchor states to search agents is not known.)
+ * normalised within it. With outcome-only rewards the return of step s of a trajectory with S steps is
+ * γ^(S − 1 − s)·R_i, γ = 0.95 as in verl-agent: a step far from the answer earns less of the credit. A step whose
+ * anchor group has one member gets A^S = 0. ω = 1. The update is PPO-clip.
+ *
+ * The anchor state. GiGPO groups steps that face the same environment state; in its text games that is the
+ * observation. For a tool-using agent the environment is the tools, so AEPO Lab takes the question plus the exact
+ * sequence of tool calls and tool results so far: two trajectories that issued the same searches and saw the same
+ * results face the same state, whatever free text they wrote around them (text is the agent's action, not the
+ * state). How the AEPO authors adapted anchor states to search agents is not published (docs/algorithms.md).
  */
 import { GRPO_EPS, grpoOutcomeAdvantage, mean, unbiasedStd } from '../advantages';
 import { BASE_SETTINGS } from '../defaults';
@@ -17,12 +21,14 @@ export const gigpoAdvantage: AdvantageEstimator = (input, options) => {
   const { stepOfToken, anchorKeys } = input;
   if (!stepOfToken || !anchorKeys) throw new Error('GiGPO needs stepOfToken and anchorKeys from the rollout');
   const episode = grpoOutcomeAdvantage(input.rewards, input.groups);
+  // Outcome-only reward at the last step, discounted back: the return of step s of S is γ^(S − 1 − s)·R.
+  const stepReturns = anchorKeys.map((keys, b) => keys.map((_, s) => options.stepDiscount ** (keys.length - 1 - s) * input.rewards[b]!));
   const returnsByAnchor = new Map<string, number[]>();
-  anchorKeys.forEach((keys, b) => keys.forEach((key) => returnsByAnchor.set(key, [...(returnsByAnchor.get(key) ?? []), input.rewards[b]!])));
+  anchorKeys.forEach((keys, b) => keys.forEach((key, s) => returnsByAnchor.set(key, [...(returnsByAnchor.get(key) ?? []), stepReturns[b]![s]!])));
   const stepAdvantage = anchorKeys.map((keys, b) =>
-    keys.map((key) => {
+    keys.map((key, s) => {
       const group = returnsByAnchor.get(key)!;
-      return group.length < 2 ? 0 : (input.rewards[b]! - mean(group)) / (unbiasedStd(group) + GRPO_EPS);
+      return group.length < 2 ? 0 : (stepReturns[b]![s]! - mean(group)) / (unbiasedStd(group) + GRPO_EPS);
     }),
   );
   return input.mask.map((row, b) =>

@@ -30,6 +30,12 @@ export const ADVANTAGE_ESTIMATORS = {
   grpo_entropy_aware: entropyAwareAdvantage,
 } satisfies Record<AdvantageId, AdvantageEstimator>;
 
+/**
+ * Estimators that reshape advantages with the current policy's token entropies: the update recomputes them per
+ * micro-batch; every other estimator is computed once over the whole rollout batch.
+ */
+export const ENTROPY_SHAPED_ADVANTAGES: ReadonlySet<AdvantageId> = new Set<AdvantageId>(['grpo_entropy_aware']);
+
 export const ALGORITHMS = {
   grpo,
   dapo,

@@ -2,18 +2,38 @@
  * REINFORCE++ (Hu, 2025): critic-free like GRPO but without the group baseline.
  *
  * Each token's return is the outcome reward received at the last token (minus per-token KL shaping when a KL
- * coefficient is set; none by default), and the returns are whitened over **all loss tokens of the batch**:
+ * coefficient is set with `klInReward`; none by default), and the returns are whitened over **all loss tokens of the batch**:
  * A = (G − mean) / √(var_unbiased + 1e-8). The update is PPO-clip. (verl: `reinforce_plus_plus`.)
  * Spec note: the seventh AEPO baseline is most likely REINFORCE++, but no source names it for AEPO.
  */
 import { broadcast, mean } from '../advantages';
 import { BASE_SETTINGS } from '../defaults';
-import type { AdvantageEstimator, AlgorithmPreset } from '../types';
+import type { AdvantageEstimator, AdvantageInput, AdvantageOptions, AlgorithmPreset } from '../types';
 
 const WHITEN_EPS = 1e-8;
 
-export const reinforcePlusPlusAdvantage: AdvantageEstimator = (input) => {
-  const returns = broadcast(input.rewards, input.mask);
+/**
+ * Token returns: the outcome reward at the last loss token; with `klInReward`, each token's reward also carries
+ * −β·(log π_old − log π_ref), and a token's return sums the rewards from it to the end (γ = 1), as verl's
+ * `compute_reinforce_plus_plus_outcome_advantage` does with token-level rewards.
+ */
+function tokenReturns(input: AdvantageInput, options: AdvantageOptions): number[][] {
+  if (!options.klInReward || !input.klPerToken) return broadcast(input.rewards, input.mask);
+  return input.mask.map((row, b) => {
+    const returns = new Array<number>(row.length).fill(0);
+    const last = row.lastIndexOf(1);
+    let running = 0;
+    for (let t = row.length - 1; t >= 0; t--) {
+      if (!row[t]) continue;
+      running += -options.klCoef * input.klPerToken![b]![t]! + (t === last ? input.rewards[b]! : 0);
+      returns[t] = running;
+    }
+    return returns;
+  });
+}
+
+export const reinforcePlusPlusAdvantage: AdvantageEstimator = (input, options) => {
+  const returns = tokenReturns(input, options);
   const values = returns.flatMap((row, b) => row.filter((_, t) => input.mask[b]![t]));
   const m = mean(values);
   const variance = values.length < 2 ? 0 : values.reduce((s, x) => s + (x - m) ** 2, 0) / (values.length - 1);

@@ -52,3 +52,28 @@ describe('every algorithm trains', () => {
     });
   }
 });
+
+describe('a step that can make only one update', () => {
+  it('records one update and warns once per run', async () => {
+    loadWeights(agent.model, pretrained);
+    const optimizer = new AdamW(agent.model.variables(), { learningRate: 1e-4 });
+    const warnings: string[] = [];
+    const preset = ALGORITHMS.aepo;
+    for (let step = 0; step < 2; step++) {
+      const { metrics } = await rlStep(
+        {
+          model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
+          settings: { ...preset.defaults, groupSize: 4, initialRollouts: 2, updatesPerBatch: 4, ppoEpochs: 1 },
+          rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 48, toolCallLimit: 1 },
+          rng: new Rng(step), reward: () => ({ reward: Math.random(), formatValid: true, f1: 0, prediction: null }), warn: (line) => warnings.push(line),
+        },
+        arithmeticQuestions(1, step),
+      );
+      expect(metrics['actor/updates']).toBe(1);
+    }
+    optimizer.dispose();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/single optimiser update, so the ratio is 1 and AEPO's clipped objective equals GRPO's/);
+  });
+});
+
