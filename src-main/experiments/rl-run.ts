@@ -28,6 +28,8 @@ export interface RlRunOptions {
   steps: number;
   /** The questions of training step `step`. */
   questionsFor: (step: number) => RolloutQuestion[];
+  /** Fresh questions for DAPO's dynamic sampling to refill step `step`'s batch with. */
+  moreQuestions?: (step: number, count: number) => RolloutQuestion[];
   reward?: RlStepContext['reward'];
   onStep?: (step: number, metrics: Record<string, number>) => void;
 }
@@ -60,7 +62,8 @@ export async function runRl(services: Services, runId: number, options: RlRunOpt
   try {
     for (let step = 1; step <= options.steps; step++) {
       const { metrics, trees, rewards } = await rlStep(
-        { model: options.model, optimizer: options.optimizer, tokenizer: options.tokenizer, tools: options.tools, preset: options.preset, settings: options.settings, rollout: options.rollout, rng, reward: options.reward, reference },
+        { model: options.model, optimizer: options.optimizer, tokenizer: options.tokenizer, tools: options.tools, preset: options.preset, settings: options.settings, rollout: options.rollout, rng, reward: options.reward, reference,
+          moreQuestions: options.moreQuestions && ((count) => options.moreQuestions!(step, count)) },
         options.questionsFor(step),
       );
       services.metrics.append(runId, Object.entries(metrics).map(([key, value]) => ({ key, step, value })));

@@ -21,6 +21,7 @@ export const BASE_SETTINGS: AlgorithmSettings = {
   stepAdvWeight: 1,
   stepDiscount: 0.95,
   dynamicSampling: false,
+  maxGenerationBatches: 10,
   overlongShaping: null,
   updatesPerBatch: 4,
   ppoEpochs: 1,

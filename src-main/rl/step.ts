@@ -10,6 +10,7 @@ import type { Transformer } from '../model/transformer';
 import type { AdamW } from '../model/optimizer';
 import type { Rng } from '../model/rng';
 import type { ToolSet } from '../tools/types';
+import { firstGroups, informativeGroups, overlongPenalty } from './dynamic-sampling';
 import { hierarchicalReward, type RewardResult } from './rewards';
 import { runRollouts, type RolloutOptions } from './rollout/engine';
 import { ROLLOUT_STRATEGIES } from './rollout/strategies';
@@ -32,6 +33,8 @@ export interface RlStepContext {
   reference?: Transformer;
   /** Where one-line warnings go (default: stderr). */
   warn?: (line: string) => void;
+  /** Fresh questions for DAPO's dynamic sampling to refill the batch with (none: the batch just shrinks). */
+  moreQuestions?: (count: number) => RolloutQuestion[];
 }
 
 const warnedRuns = new WeakSet<AdamW>();
@@ -52,44 +55,54 @@ export interface RlStepResult {
   rewards: number[][];
 }
 
-type Sample = UpdateSample;
-
-/** DAPO's overlong shaping: 0 up to maxLength − buffer, then down linearly to −penalty at maxLength. */
-function overlongPenalty(length: number, settings: AlgorithmSettings): number {
-  const shaping = settings.overlongShaping;
-  if (!shaping) return 0;
-  const start = shaping.maxLength - shaping.buffer;
-  if (length <= start) return 0;
-  return -shaping.penalty * Math.min(1, (length - start) / shaping.buffer);
-}
+type Sample = UpdateSample & { correct: number };
 
 export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): Promise<RlStepResult> {
   const { model, tokenizer, settings, preset } = ctx;
-  const trees = await runRollouts(
-    {
-      openSession: (n) => new SamplingSession(model, n),
-      tokenizer,
-      tools: ctx.tools,
-      strategy: ROLLOUT_STRATEGIES[preset.rollout],
-      settings,
-      options: ctx.rollout,
-      random: () => ctx.rng.next(),
-      contextLength: model.config.contextLength,
-    },
-    questions,
-  );
   const reward = ctx.reward ?? hierarchicalReward;
-  let samples: Sample[] = trees.flatMap((tree, group) =>
-    tree.trajectories.map((trajectory) => {
-      const result = reward(tokenizer.decode(trajectory.tokens), tree.question.answers);
-      const shaped = result.reward + overlongPenalty(trajectory.tokens.length, settings);
-      return { tree, trajectory, group, reward: { ...result, reward: shaped } };
-    }),
-  );
-  const all = samples;
+  /** Rolls out questions and scores every trajectory; groups are numbered from `firstGroup`. */
+  const rollOut = async (batch: RolloutQuestion[], firstGroup: number) => {
+    const rolled = await runRollouts(
+      {
+        openSession: (n) => new SamplingSession(model, n),
+        tokenizer,
+        tools: ctx.tools,
+        strategy: ROLLOUT_STRATEGIES[preset.rollout],
+        settings,
+        options: ctx.rollout,
+        random: () => ctx.rng.next(),
+        contextLength: model.config.contextLength,
+      },
+      batch,
+    );
+    const scored: Sample[] = rolled.flatMap((tree, index) =>
+      tree.trajectories.map((trajectory) => {
+        const result = reward(tokenizer.decode(trajectory.tokens), tree.question.answers);
+        const shaped = result.reward + overlongPenalty(trajectory.tokens.length, ctx.rollout.maxResponseTokens, settings.overlongShaping);
+        return { tree, trajectory, group: firstGroup + index, reward: { ...result, reward: shaped }, correct: result.f1 >= 1 ? 1 : 0 };
+      }),
+    );
+    return { rolled, scored };
+  };
+  const first = await rollOut(questions, 0);
+  let trees = first.rolled;
+  let all = first.scored;
+  let samples = all;
+  let generationBatches = 1;
   if (settings.dynamicSampling) {
-    // DAPO: a group whose rewards are all equal has zero advantage everywhere and only dilutes the batch.
-    samples = samples.filter((s) => new Set(all.filter((o) => o.group === s.group).map((o) => o.reward.reward)).size > 1);
+    // DAPO: keep groups whose accuracy varies; roll out fresh questions until the batch has as many groups again.
+    samples = informativeGroups(all);
+    const groupsKept = () => new Set(samples.map((s) => s.group)).size;
+    while (groupsKept() < questions.length && ctx.moreQuestions && generationBatches < settings.maxGenerationBatches) {
+      const fresh = ctx.moreQuestions(questions.length - groupsKept());
+      if (fresh.length === 0) break;
+      const extra = await rollOut(fresh, trees.length);
+      generationBatches++;
+      trees = [...trees, ...extra.rolled];
+      all = [...all, ...extra.scored];
+      samples = [...samples, ...informativeGroups(extra.scored)];
+    }
+    samples = firstGroups(samples, questions.length);
   }
 
   const update: UpdateStats =
@@ -132,6 +145,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
       'rollout/consecutive_branch_share': diagnostics.consecutiveBranchShare,
       'rollout/distinct_answers': diagnostics.distinctAnswers,
       'rollout/kept_groups': new Set(samples.map((s) => s.group)).size,
+      'rollout/generation_batches': generationBatches,
     },
   };
 }

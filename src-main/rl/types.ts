@@ -87,10 +87,10 @@ export const ALGORITHM_IDS = [
 ] as const;
 export type AlgorithmId = (typeof ALGORITHM_IDS)[number];
 
-/** DAPO's overlong reward shaping: a linear penalty over the last `buffer` tokens before `maxLength`. */
+/** DAPO's overlong reward shaping: a linear penalty over the last part of the rollout's response budget. */
 export interface OverlongShaping {
-  maxLength: number;
-  buffer: number;
+  /** The share of the response budget (at its end) over which the penalty grows (DAPO: 4,096 of 20,480 = 0.2). */
+  bufferFraction: number;
   /** Penalty at maxLength (DAPO: 1). */
   penalty: number;
 }
@@ -116,8 +116,10 @@ export interface AlgorithmSettings extends LossConfig {
   stepDiscount: number;
   /** REINFORCE++: the KL penalty goes into the token rewards instead of the loss. */
   klInReward: boolean;
-  /** DAPO: drop (and resample) groups whose rewards are all equal. */
+  /** DAPO: drop groups whose accuracy is the same for all their trajectories, and refill with fresh questions. */
   dynamicSampling: boolean;
+  /** DAPO's max_num_gen_batches: rollout rounds a step may make to fill its batch (the first included). */
+  maxGenerationBatches: number;
   overlongShaping: OverlongShaping | null;
   /** Mini-batches per pass over the rollout batch (verl's train_batch_size / ppo_mini_batch_size). */
   updatesPerBatch: number;

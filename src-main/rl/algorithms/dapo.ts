@@ -3,12 +3,13 @@
  *
  * GRPO's advantage and PPO-clip loss with four changes:
  * 1. Clip-higher: ε_l = 0.2 but ε_h = 0.28, so low-probability tokens can grow more before the clip stops them.
- * 2. Dynamic sampling: a group whose rewards are all equal has zero advantage everywhere; it is dropped and the batch
- *    is refilled with new questions.
+ * 2. Dynamic sampling: a group whose trajectories are all right or all wrong has zero advantage everywhere; it is
+ *    dropped and the batch is refilled by rolling out fresh questions, up to `maxGenerationBatches` rounds (the
+ *    recipe's max_num_gen_batches, 10). The filter looks at accuracy, not at the shaped reward.
  * 3. Token-level aggregation: one mean over all loss tokens of the batch (every token weighs the same).
- * 4. Overlong reward shaping: in the last `buffer` tokens before the length limit the reward is lowered linearly, down
- *    to −1 at the limit, instead of a cliff.
- * No KL term.
+ * 4. Overlong reward shaping: in the last fifth of the rollout's response budget (the paper's 4,096 of 20,480 tokens)
+ *    the reward is lowered linearly, down to −1 at the budget, instead of a cliff.
+ * No KL term. Dual clip c = 10, the recipe's value (the other presets keep verl's default of 3).
  */
 import { BASE_SETTINGS } from '../defaults';
 import type { AlgorithmPreset } from '../types';
@@ -24,7 +25,9 @@ export const dapo: AlgorithmPreset = {
   defaults: {
     ...BASE_SETTINGS,
     clipHigh: 0.28,
+    // The DAPO recipe's clip_ratio_c (verl recipe/dapo): the dual clip caps a negative-advantage token's loss at 10·|Â|.
+    dualClipC: 10,
     dynamicSampling: true,
-    overlongShaping: { maxLength: 512, buffer: 128, penalty: 1 },
+    overlongShaping: { bufferFraction: 0.2, penalty: 1 },
   },
 };

@@ -7,6 +7,7 @@ import { loadWeights, weightSnapshot } from '../../../src-main/model/weights';
 import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';
 import { DEFAULT_ROLLOUT_OPTIONS } from '../../../src-main/rl/rollout/engine';
 import { rlStep } from '../../../src-main/rl/step';
+import { informativeGroups, overlongPenalty } from '../../../src-main/rl/dynamic-sampling';
 import { arithmeticQuestions, toyTools, coldStartToyAgent, type AgentFixture } from '../../../src-main/experiments/toy-task';
 
 let agent: AgentFixture;
@@ -77,3 +78,51 @@ describe('a step that can make only one update', () => {
   });
 });
 
+
+describe('DAPO as published', () => {
+  it('shapes overlong responses over the rollout budget, with dual clip c = 10', () => {
+    const shaping = ALGORITHMS.dapo.defaults.overlongShaping;
+    expect(ALGORITHMS.dapo.defaults.dualClipC).toBe(10);
+    // Budget 256 (the rollout default): the last fifth is penalised, down to −1 at the budget.
+    expect(overlongPenalty(204, 256, shaping)).toBe(0);
+    expect(overlongPenalty(230, 256, shaping)).toBeCloseTo(-(230 - 205) / 51, 9);
+    expect(overlongPenalty(256, 256, shaping)).toBe(-1);
+    expect(overlongPenalty(256, 256, null)).toBe(0);
+  });
+
+  it('filters groups on accuracy, not on the shaped reward', () => {
+    const samples = [
+      { group: 0, correct: 1, reward: 0.9 }, { group: 0, correct: 1, reward: 0.4 }, // all right, rewards differ: dropped
+      { group: 1, correct: 0, reward: 0 }, { group: 1, correct: 1, reward: 1 }, // mixed: kept
+    ];
+    expect(informativeGroups(samples).map((s) => s.group)).toEqual([1, 1]);
+  });
+
+  it('rolls out fresh questions until the batch is full again, within the cap on rounds', async () => {
+    loadWeights(agent.model, pretrained);
+    const optimizer = new AdamW(agent.model.variables(), { learningRate: 1e-4 });
+    let call = 0;
+    // Questions whose answer is "never" are always wrong (dropped); the others alternate right and wrong (kept).
+    const reward = (_response: string, answers: string[]) => {
+      const f1 = answers[0] === 'never' ? 0 : call++ % 2;
+      return { reward: f1, formatValid: true, f1, prediction: null };
+    };
+    const hopeless = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ id: `${tag}${i}`, prompt: `Question: What is ${i} + 1?\n`, answers: ['never'] }));
+    const fresh = (n: number) => arithmeticQuestions(n, 99).map((q, i) => ({ ...q, id: `fresh${i}` }));
+    const preset = ALGORITHMS.dapo;
+    const base = {
+      model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
+      rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 32, toolCallLimit: 1 }, reward, warn: () => {},
+    };
+    const settings = { ...preset.defaults, groupSize: 2, initialRollouts: 2 };
+    const refilled = await rlStep({ ...base, rng: new Rng(1), settings, moreQuestions: fresh }, hopeless(2, 'h'));
+    expect(refilled.metrics['rollout/generation_batches']).toBe(2);
+    expect(refilled.metrics['rollout/kept_groups']).toBe(2);
+    expect(refilled.trees).toHaveLength(4);
+    // Only hopeless questions on offer: the cap on rounds ends the step with an empty batch, recorded.
+    const capped = await rlStep({ ...base, rng: new Rng(2), settings: { ...settings, maxGenerationBatches: 3 }, moreQuestions: (n) => hopeless(n, 'x') }, hopeless(2, 'h'));
+    expect(capped.metrics['rollout/generation_batches']).toBe(3);
+    expect(capped.metrics['rollout/kept_groups']).toBe(0);
+    optimizer.dispose();
+  });
+});
