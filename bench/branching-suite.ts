@@ -62,12 +62,12 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
     const { metrics } = await rlStep(
       {
         model, optimizer, tokenizer, tools, preset, rng,
-        settings: { ...preset.defaults, groupSize: K, initialRollouts: K / 2 },
+        settings: { ...preset.defaults, groupSize: K, globalSamples: K / 2 },
         rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 240, toolCallLimit: 4 },
       },
       questions(step),
     );
-    for (const key of ['rollout/branch_concentration', 'rollout/consecutive_branch_share', 'rollout/branches_per_question', 'rollout/global_samples', 'tool_calls/mean', 'reward/mean', 'accuracy/mean']) {
+    for (const key of ['rollout/branch_concentration', 'rollout/consecutive_branch_share_per_path', 'rollout/consecutive_growth_share', 'rollout/branches_per_question', 'rollout/global_samples', 'tool_calls/mean', 'reward/mean', 'accuracy/mean']) {
       sums[key] = (sums[key] ?? 0) + metrics[key]! / STEPS;
     }
     console.error(`${id} step ${step + 1}/${STEPS}: tool calls ${metrics['tool_calls/mean']!.toFixed(2)}, branches/question ${metrics['rollout/branches_per_question']!.toFixed(2)}, accuracy ${metrics['accuracy/mean']!.toFixed(2)}`);

@@ -30,13 +30,13 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
     const { metrics } = await rlStep(
       {
         model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
-        settings: { ...preset.defaults, groupSize: K, initialRollouts: K / 2 },
+        settings: { ...preset.defaults, groupSize: K, globalSamples: K / 2 },
         rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 96, toolCallLimit: 4 },
         rng,
       },
       arithmeticQuestions(QUESTIONS, step),
     );
-    for (const key of ['rollout/branch_concentration', 'rollout/consecutive_branch_share', 'rollout/branches_per_question', 'rollout/global_samples', 'tool_calls/mean']) {
+    for (const key of ['rollout/branch_concentration', 'rollout/consecutive_branch_share_per_path', 'rollout/consecutive_growth_share', 'rollout/branches_per_question', 'rollout/global_samples', 'tool_calls/mean']) {
       sums[key] = (sums[key] ?? 0) + metrics[key]! / STEPS;
     }
     console.error(`${id} step ${step + 1}/${STEPS}: branches/question ${metrics['rollout/branches_per_question']!.toFixed(2)}`);

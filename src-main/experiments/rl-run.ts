@@ -49,7 +49,7 @@ function treeRecord(tree: RolloutTree, rewards: number[], tokenizer: Tokenizer) 
       pieces: t.tokens.map((id) => tokenizer.tokenText(id)),
       mask: t.mask,
       entropy: t.entropy.map((h) => Math.round(h * 1000) / 1000),
-      segments: t.segments.map((s) => ({ ...s, score: Math.round(s.score * 1000) / 1000 })),
+      segments: t.segments.map((s) => ({ ...s, entropy: Math.round(s.entropy * 1000) / 1000 })),
     })),
   };
 }

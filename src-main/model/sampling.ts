@@ -12,6 +12,8 @@ export interface SamplingParams {
   topK?: number;
   /** Keep the smallest set of most likely ids whose probability reaches p (1 or undefined: all). */
   topP?: number;
+  /** Also report −Σ p·log p over the this-many most likely ids (what a server's top-k log-probs allow); 0: off. */
+  topEntropyIds?: number;
 }
 
 export interface PickedToken {
@@ -20,6 +22,24 @@ export interface PickedToken {
   logp: number;
   /** Entropy of that same full distribution, in nats. */
   entropy: number;
+  /** With `topEntropyIds`: −Σ p·log p over the most likely ids only (not renormalised), in nats. */
+  topEntropy?: number;
+}
+
+/** −Σ p·log p over the `count` largest probabilities (a partial selection: no full sort). */
+export function topEntropy(probs: Float64Array, count: number): number {
+  const top: number[] = [];
+  for (let i = 0; i < probs.length; i++) {
+    const p = probs[i]!;
+    if (top.length < count) {
+      top.push(p);
+      top.sort((a, b) => a - b);
+    } else if (p > top[0]!) {
+      top[0] = p;
+      top.sort((a, b) => a - b);
+    }
+  }
+  return top.reduce((h, p) => (p > 0 ? h - p * Math.log(p) : h), 0);
 }
 
 /** Softmax of logits/temperature into `out`; returns log of the partition sum for log-probs. */
@@ -51,11 +71,13 @@ export function pickToken(logits: Float32Array, params: SamplingParams, rng: Rng
   for (let i = 0; i < probs.length; i++) expected += probs[i]! * logits[i]!;
   const entropy = logZ - expected / t;
   const logpOf = (id: number) => logits[id]! / t - logZ;
+  const top = params.topEntropyIds ? topEntropy(probs, params.topEntropyIds) : undefined;
+  const picked = (id: number): PickedToken => (top === undefined ? { id, logp: logpOf(id), entropy } : { id, logp: logpOf(id), entropy, topEntropy: top });
 
   if (greedy) {
     let best = 0;
     for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
-    return { id: best, logp: logpOf(best), entropy };
+    return picked(best);
   }
 
   let candidates: number[] | null = null;
@@ -76,17 +98,17 @@ export function pickToken(logits: Float32Array, params: SamplingParams, rng: Rng
     let u = rng.next();
     for (let id = 0; id < probs.length; id++) {
       u -= probs[id]!;
-      if (u <= 0) return { id, logp: logpOf(id), entropy };
+      if (u <= 0) return picked(id);
     }
     const last = probs.length - 1;
-    return { id: last, logp: logpOf(last), entropy };
+    return picked(last);
   }
   const total = candidates.reduce((sum, id) => sum + probs[id]!, 0);
   let u = rng.next() * total;
   for (const id of candidates) {
     u -= probs[id]!;
-    if (u <= 0) return { id, logp: logpOf(id), entropy };
+    if (u <= 0) return picked(id);
   }
   const last = candidates[candidates.length - 1]!;
-  return { id: last, logp: logpOf(last), entropy };
+  return picked(last);
 }

@@ -18,30 +18,25 @@ const clip01 = (x: number) => Math.min(1, Math.max(0, x));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /**
- * ARPO (code): branch iff clip(u − γ·ΔH, 0, 1) ≤ τ with u ~ U(0, 1), so P(branch) = clip(τ + γ·ΔH, 0, 1).
+ * ARPO (released code): branch iff clip(u − γ·ΔH, 0, 1) ≤ τ with u ~ U(0, 1). Its probability, exactly (edges
+ * included): 1 when τ ≥ 1, else clip(τ + γ·ΔH, 0, 1). The engine branches iff u < this, so test and probability are
+ * one function.
  */
 export function arpoBranchProbability(deltaH: number, config: BranchConfig): number {
+  if (config.tau >= 1) return 1;
   return clip01(config.tau + config.gamma * deltaH);
 }
 
 /**
  * AEPO: branch iff clip((u + γ·ΔH)·f, 0, 1) ≥ τ with f = max(0, 1 − penalty·l) and l the question's consecutive
- * growing iterations, so P(branch) = clip(1 − τ/f + γ·ΔH, 0, 1), and 0 once f = 0.
+ * growing iterations. Its probability, exactly: 1 when τ ≤ 0 (the clipped score is never below 0), 0 when τ > 1 or
+ * f = 0, else clip(1 − τ/f + γ·ΔH, 0, 1). The engine branches iff u < this.
  */
 export function aepoBranchProbability(deltaH: number, consecutive: number, config: BranchConfig): number {
+  if (config.tau <= 0) return 1;
   const f = Math.max(0, 1 - config.penalty * consecutive);
-  if (f === 0) return 0;
+  if (f === 0 || config.tau > 1) return 0;
   return clip01(1 - config.tau / f + config.gamma * deltaH);
-}
-
-/** The branch test itself, with the same u the probabilities above integrate over. */
-export function aepoBranches(u: number, deltaH: number, consecutive: number, config: BranchConfig): boolean {
-  const f = Math.max(0, 1 - config.penalty * consecutive);
-  return clip01((u + config.gamma * deltaH) * f) >= config.tau;
-}
-
-export function arpoBranches(u: number, deltaH: number, config: BranchConfig): boolean {
-  return clip01(u - config.gamma * deltaH) <= config.tau;
 }
 
 /**
@@ -54,10 +49,29 @@ export function premonitorGlobalSamples(k: number, hRoot: number, hTool: readonl
 }
 
 /**
- * Ĥ(segment) (§2.1, AEPO Lab decision §13): the full-vocabulary entropies (nats) of the first J generated tokens of a
- * segment, summed and divided by ln |V|. The released code truncated each distribution to its top 10 ids; we have
- * the full distributions.
+ * How a segment's entropy Ĥ is measured (docs/algorithms.md, "Segment entropy"):
+ * - `mean-normalized` (default): the mean of the first J generated tokens' full-distribution entropies, ÷ ln |V|, so
+ *   Ĥ lies in [0, 1] whatever the segment's length or the vocabulary;
+ * - `released-top10`: the released code's form: per token −Σ p·log p over its 10 most likely ids, summed over the
+ *   first J tokens, ÷ ln |V|;
+ * - `sum-normalized`: AEPO Lab 0.1's form (full entropies summed, ÷ ln |V|): grows with the segment's length, so ΔH
+ *   mostly tracked length; kept to compare against.
  */
-export function segmentEntropy(tokenEntropies: readonly number[], vocabSize: number, firstTokens = 20): number {
-  return tokenEntropies.slice(0, firstTokens).reduce((a, b) => a + b, 0) / Math.log(vocabSize);
+export const SEGMENT_ENTROPY_FORMS = ['mean-normalized', 'released-top10', 'sum-normalized'] as const;
+export type SegmentEntropyForm = (typeof SEGMENT_ENTROPY_FORMS)[number];
+
+export interface TokenEntropies {
+  /** Full-distribution entropy, nats. */
+  entropy: number;
+  /** Entropy over the 10 most likely ids only (present when the sampler was asked for it). */
+  topEntropy?: number;
+}
+
+export function segmentEntropy(tokens: readonly TokenEntropies[], vocabSize: number, firstTokens: number, form: SegmentEntropyForm): number {
+  const first = tokens.slice(0, firstTokens);
+  if (first.length === 0) return 0;
+  const logV = Math.log(vocabSize);
+  if (form === 'released-top10') return first.reduce((sum, t) => sum + (t.topEntropy ?? t.entropy), 0) / logV;
+  const sum = first.reduce((total, t) => total + t.entropy, 0);
+  return form === 'sum-normalized' ? sum / logV : sum / first.length / logV;
 }

@@ -1,7 +1,8 @@
 /**
  * Diagnostics of rollout trees, the numbers behind the paper's motivation: how concentrated branching is (93.4 % of
- * ARPO's branches landed on 1–3 trajectories of a question) and how often a trajectory branches at consecutive tool
- * steps (56.5 %), plus rollout diversity.
+ * ARPO's branches landed on 1–3 trajectories of a question) and how often branching is consecutive, measured two
+ * ways: per path (a trajectory branching again at its next tool step, the paper's 56.5 % for ARPO) and per question
+ * (a question growing its tree in consecutive rollout iterations, what AEPO's penalty acts on), plus diversity.
  */
 import type { RolloutTree } from './rollout/types';
 
@@ -12,8 +13,13 @@ export interface TreeMetrics {
   branchesPerQuestion: number;
   /** Of all branches, the share whose source is among the 3 most-branched trajectories of its question. */
   branchConcentration: number;
-  /** Of all branch events, the share where the same trajectory also branched at its previous tool step. */
-  consecutiveBranchShare: number;
+  /** Per path: of all branch events, the share where the same trajectory also branched at its previous tool step. */
+  consecutiveBranchSharePerPath: number;
+  /**
+   * Per question: of the rollout iterations in which a question grew its tree, the share that directly followed
+   * another growing iteration (what AEPO's penalty counts, as l).
+   */
+  consecutiveGrowthShare: number;
   /** Mean number of distinct final answers per question. */
   distinctAnswers: number;
 }
@@ -24,7 +30,14 @@ export function treeMetrics(trees: RolloutTree[], finalAnswer: (tree: RolloutTre
   let events = 0;
   let consecutiveEvents = 0;
   let distinct = 0;
+  let growths = 0;
+  let consecutiveGrowths = 0;
   for (const tree of trees) {
+    const grew = tree.growthIterations;
+    growths += grew.length;
+    grew.forEach((iteration, i) => {
+      if (i > 0 && grew[i - 1] === iteration - 1) consecutiveGrowths++;
+    });
     const perSource = tree.trajectories.map((t) => t.branchIterations.length).sort((a, b) => b - a);
     const total = perSource.reduce((a, b) => a + b, 0);
     branches += total;
@@ -45,7 +58,8 @@ export function treeMetrics(trees: RolloutTree[], finalAnswer: (tree: RolloutTre
     globalSamples: trees.reduce((n, t) => n + t.globalSamples, 0) / questions,
     branchesPerQuestion: branches / questions,
     branchConcentration: branches === 0 ? 0 : onTop3 / branches,
-    consecutiveBranchShare: events === 0 ? 0 : consecutiveEvents / events,
+    consecutiveBranchSharePerPath: events === 0 ? 0 : consecutiveEvents / events,
+    consecutiveGrowthShare: growths === 0 ? 0 : consecutiveGrowths / growths,
     distinctAnswers: distinct / questions,
   };
 }

@@ -4,6 +4,7 @@
  * turns rewards (and, for some, entropies or trajectory structure) into per-token advantages.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { SegmentEntropyForm } from './branching';
 
 export type LossAggregation = 'token-mean' | 'seq-mean-token-mean' | 'seq-mean-token-sum';
 
@@ -100,14 +101,16 @@ export interface AlgorithmSettings extends LossConfig {
   /** k: trajectories per question. */
   groupSize: number;
   /** m: samples started from the root when pre-monitoring is off (or for ARPO). */
-  initialRollouts: number;
-  /** AEPO's entropy pre-monitoring (§2.2); off means m = initialRollouts. */
+  globalSamples: number;
+  /** AEPO's entropy pre-monitoring (§2.2); off means m = globalSamples. */
   dynamicRollouts: boolean;
   /** β of the pre-monitoring sigmoid. */
   premonitorBeta: number;
   /** Paths a fork splits into (Z = beamSize − 1 new ones). */
   beamSize: number;
   branch: { tau: number; gamma: number; penalty: number };
+  /** How a segment's entropy Ĥ (behind ΔH and pre-monitoring) is measured; see rl/branching.ts. */
+  segmentEntropy: SegmentEntropyForm;
   /** AEPO's a in Ã = Â·(1 + a·z(h)); 0 turns the entropy-aware advantage off (the released runs' behaviour). */
   entropyAdvCoef: number;
   /** GiGPO's ω. */

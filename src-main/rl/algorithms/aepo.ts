@@ -50,7 +50,7 @@ export const entropyAwareAdvantage: AdvantageEstimator = (input, options) => {
   return input.entropy.map((row, b) => row.map((h, t) => (input.mask[b]![t] ? base[b]! * (1 + a * ((h - m) / std)) : 0)));
 };
 
-const AEPO_SETTINGS = { ...BASE_SETTINGS, initialRollouts: 4, dynamicRollouts: true, entropyAdvCoef: 0.2 };
+const AEPO_SETTINGS = { ...BASE_SETTINGS, globalSamples: 4, dynamicRollouts: true, entropyAdvCoef: 0.2 };
 
 export const aepo: AlgorithmPreset = {
   id: 'aepo',

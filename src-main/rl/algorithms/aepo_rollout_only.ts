@@ -13,5 +13,5 @@ export const aepoRolloutOnly: AlgorithmPreset = {
   advantage: 'grpo',
   loss: 'ppo_clip',
   rollout: 'aepo_tree',
-  defaults: { ...BASE_SETTINGS, initialRollouts: 4, dynamicRollouts: true },
+  defaults: { ...BASE_SETTINGS, globalSamples: 4, dynamicRollouts: true },
 };

@@ -37,6 +37,8 @@ export interface RolloutContext {
   /** Uniform draws for branching, and seeds for sampling: a seeded rollout is reproducible. */
   random: () => number;
   contextLength: number;
+  /** Sees every branch decision: ΔH and the branch probability it gave (diagnostics, benchmarks). */
+  onBranchDecision?: (decision: { question: number; deltaH: number; probability: number }) => void;
 }
 
 const TOOL_TAGS: Record<string, ToolName> = { '</search>': 'search', '</python>': 'python', '</browse>': 'browse' };
@@ -45,7 +47,7 @@ function newTrajectory(id: number, slot: number): Trajectory {
   return {
     id, slot, parent: null, forkedAtToken: null, forkedAtIteration: null,
     tokens: [], mask: [], logp: [], entropy: [], stepOfToken: [], anchorKeys: [], segments: [],
-    initialScore: null, toolCalls: 0, toolsUsed: [], branchIterations: [], done: false, stopReason: null,
+    initialEntropy: null, toolCalls: 0, toolsUsed: [], branchIterations: [], done: false, stopReason: null,
   };
 }
 
@@ -82,6 +84,7 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
       trajectories: [],
       globalSamples: ctx.strategy.globalSamples(ctx.settings, readings?.[q] ?? null),
       fills: 0,
+      growthIterations: [],
     }));
     const addRoot = (q: number) => {
       const tree = trees[q]!;
@@ -102,8 +105,10 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
       trees.forEach((tree, q) => {
         for (const t of toolCalled.filter((c) => Math.floor(c.slot / k) === q)) {
           for (let z = 1; z < ctx.settings.beamSize && tree.trajectories.length < k; z++) {
-            const deltaH = (t.segments.at(-1)?.score ?? 0) - (t.initialScore ?? 0);
-            if (!ctx.strategy.branches(ctx.random(), deltaH, consecutive[q]!, ctx.settings)) continue;
+            const deltaH = (t.segments.at(-1)?.entropy ?? 0) - (t.initialEntropy ?? 0);
+            const probability = ctx.strategy.branchProbability(deltaH, consecutive[q]!, ctx.settings);
+            ctx.onBranchDecision?.({ question: q, deltaH, probability });
+            if (!(ctx.random() < probability)) continue;
             const copy = forkOf(t, tree.trajectories.length, q * k + tree.trajectories.length, iteration);
             session.fork(t.slot, copy.slot);
             tree.trajectories.push(copy);
@@ -120,6 +125,7 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
       });
       // l_q counts consecutive iterations in which question q grew its tree; untouched when nothing grew anywhere.
       if (grew.some(Boolean)) grew.forEach((g, q) => (consecutive[q] = g ? consecutive[q]! + 1 : 0));
+      grew.forEach((g, q) => g && trees[q]!.growthIterations.push(iteration));
     }
     return trees;
   } finally {
@@ -146,6 +152,7 @@ async function advance(ctx: RolloutContext, session: SamplingSession, trees: Rol
     maxTokens: Math.max(1, budget),
     temperature: options.temperature,
     topP: options.topP,
+    topEntropyIds: ctx.settings.segmentEntropy === 'released-top10' ? 10 : 0,
     stopIds: [eos, ...closing],
     seed: Math.floor(ctx.random() * 2 ** 31),
   });
@@ -163,9 +170,9 @@ async function advance(ctx: RolloutContext, session: SamplingSession, trees: Rol
       t.entropy.push(token.entropy);
       t.stepOfToken.push(t.toolCalls);
     }
-    const score = segmentEntropy(tokens.map((x) => x.entropy), tokenizer.vocabSize, options.entropyTokens);
-    t.segments.push({ start, end: t.tokens.length, score });
-    t.initialScore ??= score;
+    const entropy = segmentEntropy(tokens, tokenizer.vocabSize, options.entropyTokens, ctx.settings.segmentEntropy);
+    t.segments.push({ start, end: t.tokens.length, entropy });
+    t.initialEntropy ??= entropy;
     const last = tokens.at(-1)?.id;
     const tool = last === undefined ? undefined : TOOL_TAGS[tokenizer.tokenText(last)];
     if (last === eos) return finish(t, 'eos');
@@ -228,14 +235,15 @@ async function premonitor(ctx: RolloutContext, questions: RolloutQuestion[], pro
     const generations = probe.generate(questions.map((_, i) => i), {
       maxTokens: ctx.options.probeTokens,
       temperature: ctx.options.temperature,
+      topEntropyIds: ctx.settings.segmentEntropy === 'released-top10' ? 10 : 0,
       stopIds: [ctx.tokenizer.idOf('<eos>'), ...closing],
       seed: Math.floor(ctx.random() * 2 ** 31),
     });
-    hRoot = generations.map((g) => segmentEntropy(g.tokens.map((t) => t.entropy), ctx.tokenizer.vocabSize, ctx.options.entropyTokens));
+    hRoot = generations.map((g) => segmentEntropy(g.tokens, ctx.tokenizer.vocabSize, ctx.options.entropyTokens, ctx.settings.segmentEntropy));
   } finally {
     probe.dispose();
   }
-  const pilotStrategy: RolloutStrategy = { needsPremonitor: () => false, globalSamples: () => 1, branches: () => false };
+  const pilotStrategy: RolloutStrategy = { needsPremonitor: () => false, globalSamples: () => 1, branchProbability: () => 0 };
   const pilots = await runRollouts({ ...ctx, strategy: pilotStrategy, settings: { ...ctx.settings, groupSize: 1 } }, questions);
-  return pilots.map((tree, q) => ({ hRoot: hRoot[q]!, hTool: tree.trajectories[0]!.segments.map((s) => s.score) }));
+  return pilots.map((tree, q) => ({ hRoot: hRoot[q]!, hTool: tree.trajectories[0]!.segments.map((s) => s.entropy) }));
 }

@@ -12,7 +12,8 @@ export interface RolloutQuestion {
 export interface Segment {
   start: number;
   end: number;
-  score: number;
+  /** Ĥ: the segment's entropy as the algorithm's `segmentEntropy` form measures it. */
+  entropy: number;
 }
 
 export type StopReason = 'eos' | 'length' | 'context' | 'tool_limit' | 'empty_tool';
@@ -37,7 +38,7 @@ export interface Trajectory {
   anchorKeys: string[];
   segments: Segment[];
   /** H_init: Ĥ of the first segment this trajectory wrote (after its fork, for a branch). */
-  initialScore: number | null;
+  initialEntropy: number | null;
   toolCalls: number;
   toolsUsed: ToolName[];
   /** Rollout iterations at which a branch was forked from this trajectory. */
@@ -54,4 +55,6 @@ export interface RolloutTree {
   globalSamples: number;
   /** Fresh root trajectories added because the budget was not used by branching. */
   fills: number;
+  /** Rollout iterations in which this question grew its tree (what AEPO's consecutive-branch penalty counts). */
+  growthIterations: number[];
 }

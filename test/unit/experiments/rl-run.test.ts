@@ -21,14 +21,14 @@ describe('an RL run', () => {
     const optimizer = new AdamW(agent.model.variables(), { learningRate: 1e-3 });
     await runRl(lab.services, run.id, {
       ...agent, optimizer, tools: toyTools(), preset: ALGORITHMS.aepo,
-      settings: { ...ALGORITHMS.aepo.defaults, groupSize: 4, initialRollouts: 2, updatesPerBatch: 2 },
+      settings: { ...ALGORITHMS.aepo.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
       rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 64, toolCallLimit: 2 },
       backend, seed: 3, steps: 2, questionsFor: (step) => arithmeticQuestions(2, step),
     });
     optimizer.dispose();
     expect(lab.services.runs.get(run.id)).toMatchObject({ status: 'completed', backend: 'wasm' });
     const keys = lab.services.metrics.keys(run.id).map((k) => k.key);
-    for (const key of ['reward/mean', 'actor/entropy', 'actor/pg_clipfrac_upper', 'actor/ppo_kl', 'actor/grad_norm', 'tool_calls/mean', 'rollout/branch_concentration', 'rollout/consecutive_branch_share', 'rollout/distinct_answers']) {
+    for (const key of ['reward/mean', 'actor/entropy', 'actor/pg_clipfrac_upper', 'actor/ppo_kl', 'actor/grad_norm', 'tool_calls/mean', 'rollout/branch_concentration', 'rollout/consecutive_branch_share_per_path', 'rollout/consecutive_growth_share', 'rollout/distinct_answers']) {
       expect(keys, key).toContain(key);
     }
     expect(lab.services.metrics.series(run.id, 'reward/mean').map((p) => p.step)).toEqual([1, 2]);

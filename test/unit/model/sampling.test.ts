@@ -42,4 +42,17 @@ describe('pickToken', () => {
     const cut = pickToken(logits, { topK: 1 }, new Rng(0));
     expect(cut.logp).toBeCloseTo(Math.log(p[4]!), 6);
   });
+  it('reports the entropy over the 10 most likely ids when asked (the released code saw only top-10 log-probs)', () => {
+    const logits = Float32Array.from({ length: 50 }, (_, i) => Math.sin(i) * 3);
+    const plain = pickToken(logits, { temperature: 1 }, new Rng(1));
+    expect(plain.topEntropy).toBeUndefined();
+    const picked = pickToken(logits, { temperature: 1, topEntropyIds: 10 }, new Rng(1));
+    const max = Math.max(...logits);
+    const exps = Array.from(logits, (z) => Math.exp(z - max));
+    const total = exps.reduce((a, b) => a + b, 0);
+    const top = exps.map((e) => e / total).sort((a, b) => b - a).slice(0, 10);
+    expect(picked.topEntropy).toBeCloseTo(-top.reduce((h, p) => h + p * Math.log(p), 0), 9);
+    expect(picked.topEntropy!).toBeLessThan(picked.entropy);
+    expect(picked.id).toBe(plain.id);
+  });
 });

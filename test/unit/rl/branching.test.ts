@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, ADVANTAGE_ESTIMATORS, POLICY_LOSSES } from '../../../src-main/rl/algorithms/registry';
-import { aepoBranches, aepoBranchProbability, arpoBranches, arpoBranchProbability, DEFAULT_BRANCH_CONFIG, premonitorGlobalSamples, segmentEntropy } from '../../../src-main/rl/branching';
+import { aepoBranchProbability, arpoBranchProbability, DEFAULT_BRANCH_CONFIG, premonitorGlobalSamples, segmentEntropy } from '../../../src-main/rl/branching';
 import { Rng } from '../../../src-main/model/rng';
+import type { RolloutTree, Trajectory } from '../../../src-main/rl/rollout/types';
+import { treeMetrics } from '../../../src-main/rl/tree-metrics';
 
 describe('AEPO pre-monitoring', () => {
   it('m = clamp(floor(k·σ(β(H_root − mean H_tool))) + 1, 1, k), as in the released code', () => {
@@ -27,21 +29,42 @@ describe('branch probabilities', () => {
     }
   });
 
-  it('the branch tests fire at the rates the probabilities state', () => {
+  it("each probability is exactly its rule's firing rate, edges included (τ = 0, τ = 1, a spent penalty)", () => {
+    // The rules as the paper and the released code state them, with u ~ U(0, 1).
+    const clip01 = (x: number) => Math.min(1, Math.max(0, x));
+    const aepoRule = (u: number, dh: number, l: number, c: typeof DEFAULT_BRANCH_CONFIG) => clip01((u + c.gamma * dh) * Math.max(0, 1 - c.penalty * l)) >= c.tau;
+    const arpoRule = (u: number, dh: number, c: typeof DEFAULT_BRANCH_CONFIG) => clip01(u - c.gamma * dh) <= c.tau;
     const rng = new Rng(3);
-    let aepo = 0;
-    let arpo = 0;
     const n = 20_000;
-    for (let i = 0; i < n; i++) {
-      if (aepoBranches(rng.next(), 0.5, 4, DEFAULT_BRANCH_CONFIG)) aepo++;
-      if (arpoBranches(rng.next(), 0.5, DEFAULT_BRANCH_CONFIG)) arpo++;
+    for (const tau of [0, 0.5, 1]) {
+      for (const [dh, l] of [[0.5, 4], [-2, 0], [3, 25], [-0.5, 10]] as const) {
+        const config = { ...DEFAULT_BRANCH_CONFIG, tau };
+        let aepo = 0;
+        let arpo = 0;
+        for (let i = 0; i < n; i++) {
+          if (aepoRule(rng.next(), dh, l, config)) aepo++;
+          if (arpoRule(rng.next(), dh, config)) arpo++;
+        }
+        expect(aepoBranchProbability(dh, l, config), `AEPO τ=${tau} ΔH=${dh} l=${l}`).toBeCloseTo(aepo / n, 1);
+        expect(arpoBranchProbability(dh, config), `ARPO τ=${tau} ΔH=${dh}`).toBeCloseTo(arpo / n, 1);
+      }
     }
-    expect(aepo / n).toBeCloseTo(aepoBranchProbability(0.5, 4, DEFAULT_BRANCH_CONFIG), 1);
-    expect(arpo / n).toBeCloseTo(arpoBranchProbability(0.5, DEFAULT_BRANCH_CONFIG), 1);
+    // The disagreement this replaced: at τ = 0 the rule always fires, even with the penalty spent.
+    expect(aepoBranchProbability(-1, 0, { ...DEFAULT_BRANCH_CONFIG, tau: 0 })).toBe(1);
+    expect(aepoBranchProbability(0, 40, { ...DEFAULT_BRANCH_CONFIG, tau: 0 })).toBe(1);
   });
 
-  it('segment entropy sums the first 20 token entropies and divides by ln |V|', () => {
-    expect(segmentEntropy(Array.from({ length: 30 }, () => 1), Math.E ** 2)).toBeCloseTo(10, 10);
+  it('segment entropy: by default the mean over the first 20 tokens ÷ ln |V|, independent of the segment length', () => {
+    const tokens = (n: number, entropy: number, topEntropy?: number) => Array.from({ length: n }, () => ({ entropy, topEntropy }));
+    const logV = 2;
+    const vocab = Math.E ** logV;
+    expect(segmentEntropy(tokens(30, 1), vocab, 20, 'mean-normalized')).toBeCloseTo(0.5, 10);
+    expect(segmentEntropy(tokens(5, 1), vocab, 20, 'mean-normalized')).toBeCloseTo(0.5, 10);
+    expect(segmentEntropy(tokens(30, 1), vocab, 20, 'sum-normalized')).toBeCloseTo(10, 10);
+    expect(segmentEntropy(tokens(5, 1), vocab, 20, 'sum-normalized')).toBeCloseTo(2.5, 10);
+    // The released code's form: top-10 entropies, summed over the first 20, ÷ ln |V|.
+    expect(segmentEntropy(tokens(30, 1, 0.8), vocab, 20, 'released-top10')).toBeCloseTo(8, 10);
+    expect(segmentEntropy([], vocab, 20, 'mean-normalized')).toBe(0);
   });
 });
 
@@ -55,5 +78,19 @@ describe('algorithm catalogue', () => {
     expect(ALGORITHMS.aepo.fullName).toBe('Agentic Entropy-Balanced Policy Optimization');
     expect(ALGORITHMS.aepo.citation.arxiv).toBe('2510.14545');
     expect(Object.keys(ALGORITHMS)).toHaveLength(10);
+  });
+});
+
+describe('consecutive branching, measured two ways', () => {
+  it('per path (a trajectory branching at consecutive tool steps) and per question (consecutive growing iterations)', () => {
+    const trajectory = (branchIterations: number[]) => ({ branchIterations }) as unknown as Trajectory;
+    // Two trajectories each branch once, in consecutive iterations: no path branched twice in a row,
+    // but the question grew in iterations 0, 1 and 3, so one growth of three followed another.
+    const tree = { trajectories: [trajectory([0]), trajectory([1]), trajectory([])], globalSamples: 1, growthIterations: [0, 1, 3] } as unknown as RolloutTree;
+    const metrics = treeMetrics([tree], () => null);
+    expect(metrics.consecutiveBranchSharePerPath).toBe(0);
+    expect(metrics.consecutiveGrowthShare).toBeCloseTo(1 / 3, 10);
+    const pathTree = { ...tree, trajectories: [trajectory([2, 3, 5])], growthIterations: [2, 3, 5] } as unknown as RolloutTree;
+    expect(treeMetrics([pathTree], () => null).consecutiveBranchSharePerPath).toBeCloseTo(1 / 3, 10);
   });
 });

@@ -23,7 +23,7 @@ function context(algorithm: 'grpo' | 'arpo' | 'aepo', seed: number, overrides: P
     tokenizer: agent.tokenizer,
     tools: toyTools(),
     strategy: ROLLOUT_STRATEGIES[preset.rollout],
-    settings: { ...preset.defaults, groupSize: 6, initialRollouts: 2, ...overrides },
+    settings: { ...preset.defaults, groupSize: 6, globalSamples: 2, ...overrides },
     options: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 80, toolCallLimit: 3 },
     random: () => rng.next(),
     contextLength: agent.model.config.contextLength,

@@ -37,7 +37,7 @@ describe('every algorithm trains', () => {
         const { metrics, trees } = await rlStep(
           {
             model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
-            settings: { ...preset.defaults, groupSize: 4, initialRollouts: 2, updatesPerBatch: 2 },
+            settings: { ...preset.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
             rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 64, toolCallLimit: 2 },
             rng, reward: toyReward,
           },
@@ -64,7 +64,7 @@ describe('a step that can make only one update', () => {
       const { metrics } = await rlStep(
         {
           model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
-          settings: { ...preset.defaults, groupSize: 4, initialRollouts: 2, updatesPerBatch: 4, ppoEpochs: 1 },
+          settings: { ...preset.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 4, ppoEpochs: 1 },
           rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 48, toolCallLimit: 1 },
           rng: new Rng(step), reward: () => ({ reward: Math.random(), formatValid: true, f1: 0, prediction: null }), warn: (line) => warnings.push(line),
         },
@@ -114,7 +114,7 @@ describe('DAPO as published', () => {
       model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
       rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 32, toolCallLimit: 1 }, reward, warn: () => {},
     };
-    const settings = { ...preset.defaults, groupSize: 2, initialRollouts: 2 };
+    const settings = { ...preset.defaults, groupSize: 2, globalSamples: 2 };
     const refilled = await rlStep({ ...base, rng: new Rng(1), settings, moreQuestions: fresh }, hopeless(2, 'h'));
     expect(refilled.metrics['rollout/generation_batches']).toBe(2);
     expect(refilled.metrics['rollout/kept_groups']).toBe(2);
