@@ -2,7 +2,9 @@
  * Branching diagnostics of GRPO, ARPO and AEPO on a generated multi-hop suite (default mini-hotpotqa: two searches
  * per question), from a `tiny` policy cold-started on the suite's demonstrations. More tool calls per trajectory than
  * the toy task, so consecutive branching can happen at all. Run: `npm run bench:branching-suite` (SUITE, STEPS,
- * SFT_STEPS, PRESET=tiny|small to change). Prints one JSON object on its last line.
+ * SFT_STEPS, PRESET=tiny|small to change; SEGMENT_ENTROPY=mean-normalized|released-top10|sum-normalized to measure Ĥ
+ * another way). Also reports the distributions of ΔH and of the branch probability at every branch decision. Prints
+ * one JSON object on its last line.
  */
 import * as tf from '@tensorflow/tfjs';
 import { generateMiniSuite } from '../src-main/benchmarks/mini/suites';
@@ -15,6 +17,7 @@ import { Tokenizer } from '../src-main/model/tokenizer';
 import { Transformer } from '../src-main/model/transformer';
 import { loadWeights, weightSnapshot } from '../src-main/model/weights';
 import { ALGORITHMS } from '../src-main/rl/algorithms/registry';
+import type { SegmentEntropyForm } from '../src-main/rl/branching';
 import { DEFAULT_ROLLOUT_OPTIONS } from '../src-main/rl/rollout/engine';
 import { rlStep } from '../src-main/rl/step';
 import { BrowseTool } from '../src-main/tools/browse/browse-tool';
@@ -26,7 +29,16 @@ const SUITE = process.env.SUITE ?? 'mini-hotpotqa';
 const STEPS = Number(process.env.STEPS ?? 6);
 const SFT_STEPS = Number(process.env.SFT_STEPS ?? 600);
 const PRESET = (process.env.PRESET ?? 'tiny') as 'tiny' | 'small';
+const SEGMENT_ENTROPY = process.env.SEGMENT_ENTROPY as SegmentEntropyForm | undefined;
 const QUESTIONS = 8;
+
+/** Quantiles and the shares pinned at 0 and at 1 of a list of numbers. */
+function distribution(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 1000) / 1000;
+  const share = (x: number) => Math.round((values.filter((v) => v === x).length / Math.max(1, values.length)) * 1000) / 1000;
+  return { n: values.length, min: at(0), p10: at(0.1), p50: at(0.5), p90: at(0.9), max: at(1 - 1e-9), at0: share(0), at1: share(1) };
+}
 const K = 8;
 
 await selectBackend();
@@ -51,18 +63,24 @@ const questions = (step: number) =>
   suite.train.slice(step * QUESTIONS, (step + 1) * QUESTIONS).map((item, i) => ({ id: `q${step}-${i}`, prompt: `Question: ${item.question}\n`, answers: item.answers }));
 
 const start = weightSnapshot(model);
-const report: Record<string, Record<string, number>> = {};
+const report: Record<string, Record<string, unknown>> = {};
 for (const id of ['grpo', 'arpo', 'aepo'] as const) {
   loadWeights(model, start);
   const preset = ALGORITHMS[id];
   const optimizer = new AdamW(model.variables(), { learningRate: 1e-4 });
   const rng = new Rng(1);
   const sums: Record<string, number> = {};
+  const deltaH: number[] = [];
+  const probability: number[] = [];
   for (let step = 0; step < STEPS; step++) {
     const { metrics } = await rlStep(
       {
         model, optimizer, tokenizer, tools, preset, rng,
-        settings: { ...preset.defaults, groupSize: K, globalSamples: K / 2 },
+        settings: { ...preset.defaults, groupSize: K, globalSamples: K / 2, ...(SEGMENT_ENTROPY ? { segmentEntropy: SEGMENT_ENTROPY } : {}) },
+        onBranchDecision: (decision) => {
+          deltaH.push(decision.deltaH);
+          probability.push(decision.probability);
+        },
         rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 240, toolCallLimit: 4 },
       },
       questions(step),
@@ -73,6 +91,9 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
     console.error(`${id} step ${step + 1}/${STEPS}: tool calls ${metrics['tool_calls/mean']!.toFixed(2)}, branches/question ${metrics['rollout/branches_per_question']!.toFixed(2)}, accuracy ${metrics['accuracy/mean']!.toFixed(2)}`);
   }
   optimizer.dispose();
-  report[id] = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
+  report[id] = {
+    ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round(v * 1000) / 1000])),
+    ...(id === 'grpo' ? {} : { deltaH: distribution(deltaH), branchProbability: distribution(probability) }),
+  };
 }
-console.log(JSON.stringify({ suite: SUITE, preset: PRESET, steps: STEPS, questions: QUESTIONS, k: K, sftSteps: SFT_STEPS, ...report }));
+console.log(JSON.stringify({ suite: SUITE, preset: PRESET, segmentEntropy: SEGMENT_ENTROPY ?? 'preset default', steps: STEPS, questions: QUESTIONS, k: K, sftSteps: SFT_STEPS, ...report }));

@@ -12,7 +12,7 @@ import type { Rng } from '../model/rng';
 import type { ToolSet } from '../tools/types';
 import { firstGroups, informativeGroups, overlongPenalty } from './dynamic-sampling';
 import { hierarchicalReward, type RewardResult } from './rewards';
-import { runRollouts, type RolloutOptions } from './rollout/engine';
+import { runRollouts, type RolloutContext, type RolloutOptions } from './rollout/engine';
 import { ROLLOUT_STRATEGIES } from './rollout/strategies';
 import type { RolloutQuestion, RolloutTree, Trajectory } from './rollout/types';
 import { updatePolicy, type UpdateSample, type UpdateStats } from './update';
@@ -35,6 +35,8 @@ export interface RlStepContext {
   warn?: (line: string) => void;
   /** Fresh questions for DAPO's dynamic sampling to refill the batch with (none: the batch just shrinks). */
   moreQuestions?: (count: number) => RolloutQuestion[];
+  /** Sees every branch decision of the rollouts (diagnostics, benchmarks). */
+  onBranchDecision?: RolloutContext['onBranchDecision'];
 }
 
 const warnedRuns = new WeakSet<AdamW>();
@@ -72,6 +74,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
         options: ctx.rollout,
         random: () => ctx.rng.next(),
         contextLength: model.config.contextLength,
+        onBranchDecision: ctx.onBranchDecision,
       },
       batch,
     );
