@@ -9,7 +9,11 @@ const noFolders = (folders, why) => ({
   regex: `(^|/)(${folders.join('|')})(/|$)`,
   message: why,
 });
-const noElectron = { name: 'electron', message: 'Only src-main/shell/ may import electron: everything else must run under plain Node (CLI, serve, tests, workers).' };
+const noElectron = {
+  name: 'electron',
+  message:
+    'Only src-main/shell/ may import electron: everything else must run under plain Node (CLI, serve, tests, workers).',
+};
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**'] },
@@ -17,7 +21,10 @@ export default tseslint.config(
   ...pluginVue.configs['flat/recommended'],
   {
     files: ['**/*.vue'],
-    languageOptions: { parser: vueParser, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+    languageOptions: {
+      parser: vueParser,
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' },
+    },
   },
   {
     rules: {
@@ -45,20 +52,36 @@ export default tseslint.config(
   {
     files: ['src-main/store/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [noFolders(['api', 'serve', 'cli', 'shell', 'app', 'services', 'experiments', 'model', 'rl', 'tools', 'benchmarks'], 'store/ imports no domain code (architecture rule 3).')],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            noFolders(
+              ['api', 'serve', 'cli', 'shell', 'app', 'services', 'experiments', 'model', 'rl', 'tools', 'benchmarks'],
+              'store/ imports no domain code (architecture rule 3).',
+            ),
+          ],
+        },
+      ],
     },
   },
   // Rule 2: pure domain code never reaches storage or a front end.
   {
     files: ['src-main/{model,rl,tools,benchmarks}/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [noFolders(['store', 'api', 'serve', 'cli', 'shell', 'app', 'services'], 'model/, rl/, tools/ and benchmarks/ are pure domain code (architecture rule 2); experiments/ wires them to storage.')],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            noFolders(
+              ['store', 'api', 'serve', 'cli', 'shell', 'app', 'services'],
+              'model/, rl/, tools/ and benchmarks/ are pure domain code (architecture rule 2); experiments/ wires them to storage.',
+            ),
+          ],
+        },
+      ],
     },
   },
   // Rule 4: algorithms never import each other; only the registry imports them all.
@@ -66,50 +89,86 @@ export default tseslint.config(
     files: ['src-main/rl/algorithms/**/*.ts'],
     ignores: ['src-main/rl/algorithms/registry.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [
-          noFolders(['store', 'api', 'serve', 'cli', 'shell', 'app', 'services'], 'algorithms are pure domain code (architecture rule 2).'),
-          { regex: '^\\./', message: 'An algorithm must not import another algorithm (architecture rule 4); share math through rl/*.ts.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            noFolders(
+              ['store', 'api', 'serve', 'cli', 'shell', 'app', 'services'],
+              'algorithms are pure domain code (architecture rule 2).',
+            ),
+            {
+              regex: '^\\./',
+              message:
+                'An algorithm must not import another algorithm (architecture rule 4); share math through rl/*.ts.',
+            },
+          ],
+        },
+      ],
     },
   },
   // Services and the api layer sit below the front ends.
   {
     files: ['src-main/services/**/*.ts', 'src-main/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [noFolders(['api', 'serve', 'cli', 'shell', 'app'], 'services/ and core/ must not depend on a front end or the composition root.')],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            noFolders(
+              ['api', 'serve', 'cli', 'shell', 'app'],
+              'services/ and core/ must not depend on a front end or the composition root.',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src-main/api/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [noFolders(['serve', 'cli', 'shell', 'app'], 'api/ is shared by every front end and must not depend on one.')],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            noFolders(
+              ['serve', 'cli', 'shell', 'app'],
+              'api/ is shared by every front end and must not depend on one.',
+            ),
+          ],
+        },
+      ],
     },
   },
   // Rule 5: the renderer sees only the api's types (plus the dependency-free units formatter), never SQL, Node or Electron.
   {
     files: ['src-renderer/**/*.{ts,vue}'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [
-          { name: 'electron', message: 'The renderer talks to main only through api.ts.' },
-          { name: 'better-sqlite3', message: 'The renderer never touches the database.' },
-        ],
-        patterns: [
-          { regex: '^node:', message: 'The renderer runs in a browser; no Node modules.' },
-          { regex: 'src-main/(?!api/)', message: 'The renderer imports only the api types from src-main (architecture rule 5).' },
-          { regex: 'src-main/api/(?!typed-api$|units$)', message: 'Import api types from src-main/api/typed-api.' },
-          { regex: 'src-main/api/typed-api$', allowTypeImports: true, message: 'Only `import type` from the api: no main-process code in the renderer.' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer talks to main only through api.ts.' },
+            { name: 'better-sqlite3', message: 'The renderer never touches the database.' },
+          ],
+          patterns: [
+            { regex: '^node:', message: 'The renderer runs in a browser; no Node modules.' },
+            {
+              regex: 'src-main/(?!api/)',
+              message: 'The renderer imports only the api types from src-main (architecture rule 5).',
+            },
+            { regex: 'src-main/api/(?!typed-api$|units$)', message: 'Import api types from src-main/api/typed-api.' },
+            {
+              regex: 'src-main/api/typed-api$',
+              allowTypeImports: true,
+              message: 'Only `import type` from the api: no main-process code in the renderer.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

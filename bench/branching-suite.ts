@@ -35,15 +35,29 @@ const QUESTIONS = 8;
 /** Quantiles and the shares pinned at 0 and at 1 of a list of numbers. */
 function distribution(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 1000) / 1000;
-  const share = (x: number) => Math.round((values.filter((v) => v === x).length / Math.max(1, values.length)) * 1000) / 1000;
-  return { n: values.length, min: at(0), p10: at(0.1), p50: at(0.5), p90: at(0.9), max: at(1 - 1e-9), at0: share(0), at1: share(1) };
+  const at = (q: number) =>
+    Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 1000) / 1000;
+  const share = (x: number) =>
+    Math.round((values.filter((v) => v === x).length / Math.max(1, values.length)) * 1000) / 1000;
+  return {
+    n: values.length,
+    min: at(0),
+    p10: at(0.1),
+    p50: at(0.5),
+    p90: at(0.9),
+    max: at(1 - 1e-9),
+    at0: share(0),
+    at1: share(1),
+  };
 }
 const K = 8;
 
 await selectBackend();
 const suite = generateMiniSuite(SUITE, { train: 400, test: 50 });
-const tokenizer = Tokenizer.train(suite.train.map((item) => item.demonstration), 600);
+const tokenizer = Tokenizer.train(
+  suite.train.map((item) => item.demonstration),
+  600,
+);
 const model = Transformer.create({ ...presetConfig(PRESET, tokenizer.vocabSize), contextLength: 320 }, 1);
 const sft = new AdamW(model.variables(), { learningRate: 3e-3, weightDecay: 0 });
 const demos = suite.train.map((item) => tokenizer.encode(item.demonstration).slice(0, 320));
@@ -58,9 +72,14 @@ sft.dispose();
 const search = new SearchTool([new LocalIndex(suite.documents)]);
 const browse = new BrowseTool((url) => suite.pages[url]);
 const python = new ToyTools();
-const tools: ToolSet = { call: (tool, input) => (tool === 'search' ? search.run(input) : tool === 'browse' ? browse.run(input) : python.call(tool, input)) };
+const tools: ToolSet = {
+  call: (tool, input) =>
+    tool === 'search' ? search.run(input) : tool === 'browse' ? browse.run(input) : python.call(tool, input),
+};
 const questions = (step: number) =>
-  suite.train.slice(step * QUESTIONS, (step + 1) * QUESTIONS).map((item, i) => ({ id: `q${step}-${i}`, prompt: `Question: ${item.question}\n`, answers: item.answers }));
+  suite.train
+    .slice(step * QUESTIONS, (step + 1) * QUESTIONS)
+    .map((item, i) => ({ id: `q${step}-${i}`, prompt: `Question: ${item.question}\n`, answers: item.answers }));
 
 const start = weightSnapshot(model);
 const report: Record<string, Record<string, unknown>> = {};
@@ -75,8 +94,18 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
   for (let step = 0; step < STEPS; step++) {
     const { metrics } = await rlStep(
       {
-        model, optimizer, tokenizer, tools, preset, rng,
-        settings: { ...preset.defaults, groupSize: K, globalSamples: K / 2, ...(SEGMENT_ENTROPY ? { segmentEntropy: SEGMENT_ENTROPY } : {}) },
+        model,
+        optimizer,
+        tokenizer,
+        tools,
+        preset,
+        rng,
+        settings: {
+          ...preset.defaults,
+          groupSize: K,
+          globalSamples: K / 2,
+          ...(SEGMENT_ENTROPY ? { segmentEntropy: SEGMENT_ENTROPY } : {}),
+        },
         onBranchDecision: (decision) => {
           deltaH.push(decision.deltaH);
           probability.push(decision.probability);
@@ -85,10 +114,21 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
       },
       questions(step),
     );
-    for (const key of ['rollout/branch_concentration', 'rollout/consecutive_branch_share_per_path', 'rollout/consecutive_growth_share', 'rollout/branches_per_question', 'rollout/global_samples', 'tool_calls/mean', 'reward/mean', 'accuracy/mean']) {
+    for (const key of [
+      'rollout/branch_concentration',
+      'rollout/consecutive_branch_share_per_path',
+      'rollout/consecutive_growth_share',
+      'rollout/branches_per_question',
+      'rollout/global_samples',
+      'tool_calls/mean',
+      'reward/mean',
+      'accuracy/mean',
+    ]) {
       sums[key] = (sums[key] ?? 0) + metrics[key]! / STEPS;
     }
-    console.error(`${id} step ${step + 1}/${STEPS}: tool calls ${metrics['tool_calls/mean']!.toFixed(2)}, branches/question ${metrics['rollout/branches_per_question']!.toFixed(2)}, accuracy ${metrics['accuracy/mean']!.toFixed(2)}`);
+    console.error(
+      `${id} step ${step + 1}/${STEPS}: tool calls ${metrics['tool_calls/mean']!.toFixed(2)}, branches/question ${metrics['rollout/branches_per_question']!.toFixed(2)}, accuracy ${metrics['accuracy/mean']!.toFixed(2)}`,
+    );
   }
   optimizer.dispose();
   report[id] = {
@@ -96,4 +136,15 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
     ...(id === 'grpo' ? {} : { deltaH: distribution(deltaH), branchProbability: distribution(probability) }),
   };
 }
-console.log(JSON.stringify({ suite: SUITE, preset: PRESET, segmentEntropy: SEGMENT_ENTROPY ?? 'preset default', steps: STEPS, questions: QUESTIONS, k: K, sftSteps: SFT_STEPS, ...report }));
+console.log(
+  JSON.stringify({
+    suite: SUITE,
+    preset: PRESET,
+    segmentEntropy: SEGMENT_ENTROPY ?? 'preset default',
+    steps: STEPS,
+    questions: QUESTIONS,
+    k: K,
+    sftSteps: SFT_STEPS,
+    ...report,
+  }),
+);

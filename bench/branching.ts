@@ -29,17 +29,30 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
   for (let step = 0; step < STEPS; step++) {
     const { metrics } = await rlStep(
       {
-        model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
+        model: agent.model,
+        optimizer,
+        tokenizer: agent.tokenizer,
+        tools: toyTools(),
+        preset,
         settings: { ...preset.defaults, groupSize: K, globalSamples: K / 2 },
         rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 96, toolCallLimit: 4 },
         rng,
       },
       arithmeticQuestions(QUESTIONS, step),
     );
-    for (const key of ['rollout/branch_concentration', 'rollout/consecutive_branch_share_per_path', 'rollout/consecutive_growth_share', 'rollout/branches_per_question', 'rollout/global_samples', 'tool_calls/mean']) {
+    for (const key of [
+      'rollout/branch_concentration',
+      'rollout/consecutive_branch_share_per_path',
+      'rollout/consecutive_growth_share',
+      'rollout/branches_per_question',
+      'rollout/global_samples',
+      'tool_calls/mean',
+    ]) {
       sums[key] = (sums[key] ?? 0) + metrics[key]! / STEPS;
     }
-    console.error(`${id} step ${step + 1}/${STEPS}: branches/question ${metrics['rollout/branches_per_question']!.toFixed(2)}`);
+    console.error(
+      `${id} step ${step + 1}/${STEPS}: branches/question ${metrics['rollout/branches_per_question']!.toFixed(2)}`,
+    );
   }
   optimizer.dispose();
   report[id] = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));

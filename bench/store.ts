@@ -24,7 +24,11 @@ async function time(repeats: number, fn: () => unknown): Promise<number> {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'aepo-lab-bench-'));
-const lab = openLab({ dataDir, mode: 'cli', migrations: migrationsFromFolder(join(import.meta.dirname, '../migrations')) });
+const lab = openLab({
+  dataDir,
+  mode: 'cli',
+  migrations: migrationsFromFolder(join(import.meta.dirname, '../migrations')),
+});
 try {
   const KEYS = 20;
   const STEPS = 10_000;
@@ -43,16 +47,27 @@ try {
   const rows = KEYS * STEPS;
 
   const fullSeriesMs = await time(20, () => lab.services.metrics.series(run.id, 'metric/7'));
-  const rangeMs = await time(50, () => lab.services.metrics.series(run.id, 'metric/7', { fromStep: 5000, toStep: 5999 }));
-  for (let i = 0; i < 1000; i++) lab.services.runs.create({ algorithm: 'grpo', benchmark: 'gsm8k', seed: i, config: { lr: 1e-6, i } });
+  const rangeMs = await time(50, () =>
+    lab.services.metrics.series(run.id, 'metric/7', { fromStep: 5000, toStep: 5999 }),
+  );
+  for (let i = 0; i < 1000; i++)
+    lab.services.runs.create({ algorithm: 'grpo', benchmark: 'gsm8k', seed: i, config: { lr: 1e-6, i } });
   const dispatchListMs = await time(20, () => lab.dispatch('runs.list', {}));
   const dispatchGetMs = await time(200, () => lab.dispatch('runs.get', { id: 500 }));
 
   const server = await startServer({ dispatch: lab.dispatch, bus: lab.bus, rendererDir: dataDir, port: 0 });
   const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
-  const httpGetMs = await time(200, async () => (await fetch(`${server.origin}/api/runs.get`, { method: 'POST', headers, body: '{"id":500}' })).json());
+  const httpGetMs = await time(200, async () =>
+    (await fetch(`${server.origin}/api/runs.get`, { method: 'POST', headers, body: '{"id":500}' })).json(),
+  );
   const httpSeriesMs = await time(20, async () =>
-    (await fetch(`${server.origin}/api/metrics.series`, { method: 'POST', headers, body: JSON.stringify({ runId: run.id, key: 'metric/7' }) })).json(),
+    (
+      await fetch(`${server.origin}/api/metrics.series`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ runId: run.id, key: 'metric/7' }),
+      })
+    ).json(),
   );
   await server.close();
 

@@ -37,7 +37,9 @@ if (electron.binary) {
   const child = spawn(electron.binary, [root, ...args], { stdio: 'inherit', env });
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
 } else {
-  console.log(`Electron's binary is not installed and could not be fetched (${electron.reason}); starting serve mode instead.`);
+  console.log(
+    `Electron's binary is not installed and could not be fetched (${electron.reason}); starting serve mode instead.`,
+  );
   process.argv = [process.argv[0], 'aepo-lab', 'serve', ...args];
   await import(new URL('../out/main/cli.js', import.meta.url).href);
 }

@@ -38,9 +38,13 @@ function grouped(invoke: Invoke, on: Subscribe): LabApi {
     get(_target, group) {
       if (group === 'on') return on;
       if (typeof group !== 'string' || group === 'then') return undefined;
-      return new Proxy({}, {
-        get: (_t, method) => (typeof method === 'string' ? (input?: unknown) => invoke(`${group}.${method}`, input ?? {}) : undefined),
-      });
+      return new Proxy(
+        {},
+        {
+          get: (_t, method) =>
+            typeof method === 'string' ? (input?: unknown) => invoke(`${group}.${method}`, input ?? {}) : undefined,
+        },
+      );
     },
   });
 }
@@ -86,7 +90,10 @@ function overHttp(): LabApi {
       body: JSON.stringify(input),
     });
     if (response.status === 401) {
-      throw new ApiError({ code: 'unauthorized', message: 'Not signed in: open the URL (with its token) that `aepo-lab serve` printed.' });
+      throw new ApiError({
+        code: 'unauthorized',
+        message: 'Not signed in: open the URL (with its token) that `aepo-lab serve` printed.',
+      });
     }
     return unwrap((await response.json()) as ApiResult<unknown>);
   }, on);

@@ -2,11 +2,35 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 
 /** The navigation, in order; each page is loaded when first opened. */
 export const pages = [
-  { path: '/experiments', name: 'experiments', title: 'Experiments', icon: '⚗', component: () => import('./pages/ExperimentsPage.vue') },
+  {
+    path: '/experiments',
+    name: 'experiments',
+    title: 'Experiments',
+    icon: '⚗',
+    component: () => import('./pages/ExperimentsPage.vue'),
+  },
   { path: '/runs', name: 'runs', title: 'Runs', icon: '▶', component: () => import('./pages/RunsPage.vue') },
-  { path: '/compare', name: 'compare', title: 'Compare', icon: '⇆', component: () => import('./pages/ComparePage.vue') },
-  { path: '/benchmarks', name: 'benchmarks', title: 'Benchmarks', icon: '☰', component: () => import('./pages/BenchmarksPage.vue') },
-  { path: '/settings', name: 'settings', title: 'Settings', icon: '⚙', component: () => import('./pages/SettingsPage.vue') },
+  {
+    path: '/compare',
+    name: 'compare',
+    title: 'Compare',
+    icon: '⇆',
+    component: () => import('./pages/ComparePage.vue'),
+  },
+  {
+    path: '/benchmarks',
+    name: 'benchmarks',
+    title: 'Benchmarks',
+    icon: '☰',
+    component: () => import('./pages/BenchmarksPage.vue'),
+  },
+  {
+    path: '/settings',
+    name: 'settings',
+    title: 'Settings',
+    icon: '⚙',
+    component: () => import('./pages/SettingsPage.vue'),
+  },
 ] as const;
 
 const routes: RouteRecordRaw[] = [

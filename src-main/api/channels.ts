@@ -76,7 +76,11 @@ export const channels = {
         name: z.string().max(200).optional(),
         algorithm: slug,
         benchmark: slug,
-        seed: z.number().int().min(0).max(2 ** 31 - 1),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
         config: jsonObject.optional(),
       })
       .strict(),
@@ -86,7 +90,12 @@ export const channels = {
   'metrics.keys': channel<MetricKeyInfo[]>()(z.object({ runId: id }).strict()),
   'metrics.series': channel<MetricPoint[]>()(
     z
-      .object({ runId: id, key: z.string().min(1).max(200), fromStep: z.number().int().optional(), toStep: z.number().int().optional() })
+      .object({
+        runId: id,
+        key: z.string().min(1).max(200),
+        fromStep: z.number().int().optional(),
+        toStep: z.number().int().optional(),
+      })
       .strict(),
   ),
 
@@ -94,7 +103,9 @@ export const channels = {
 
   'settings.get': channel<Settings>()(none),
   'settings.update': channel<Settings>()(settingsPatchSchema),
-  'settings.setSecret': channel<{ set: boolean }>()(z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096) }).strict()),
+  'settings.setSecret': channel<{ set: boolean }>()(
+    z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096) }).strict(),
+  ),
   'settings.secretsSet': channel<Record<SecretName, boolean>>()(none),
 } as const;
 

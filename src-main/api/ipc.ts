@@ -11,10 +11,15 @@ export interface IpcMainLike {
  * decides whether a call's sender frame is the app's own page; any other frame (an iframe, a page navigated
  * elsewhere) is refused before anything runs.
  */
-export function registerIpcHandlers(ipcMain: IpcMainLike, dispatch: Dispatch, fromAppPage: (event: unknown) => boolean = () => true): void {
+export function registerIpcHandlers(
+  ipcMain: IpcMainLike,
+  dispatch: Dispatch,
+  fromAppPage: (event: unknown) => boolean = () => true,
+): void {
   for (const channel of CHANNEL_NAMES) {
     ipcMain.handle(channel, (event, input) => {
-      if (!fromAppPage(event)) throw new Error(`refused: ${channel} was called from a frame that is not the app's page`);
+      if (!fromAppPage(event))
+        throw new Error(`refused: ${channel} was called from a frame that is not the app's page`);
       return dispatch(channel, input);
     });
   }

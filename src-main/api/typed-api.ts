@@ -14,13 +14,17 @@ export type ChannelGroup = GroupOf<ChannelName>;
 type AllOptional<T> = Partial<T> extends T ? true : T extends Record<string, never> ? true : false;
 
 /** Input may be left out when every field is optional. */
-type Call<C extends ChannelName, R> = AllOptional<ChannelInput<C>> extends true
-  ? (input?: ChannelInput<C>) => Promise<R>
-  : (input: ChannelInput<C>) => Promise<R>;
+type Call<C extends ChannelName, R> =
+  AllOptional<ChannelInput<C>> extends true
+    ? (input?: ChannelInput<C>) => Promise<R>
+    : (input: ChannelInput<C>) => Promise<R>;
 
 type Grouped<Answer extends 'envelope' | 'value'> = {
   [G in ChannelGroup]: {
-    [C in ChannelName as MethodOf<C, G>]: Call<C, Answer extends 'envelope' ? ApiResult<ChannelAnswer<C>> : ChannelAnswer<C>>;
+    [C in ChannelName as MethodOf<C, G>]: Call<
+      C,
+      Answer extends 'envelope' ? ApiResult<ChannelAnswer<C>> : ChannelAnswer<C>
+    >;
   };
 };
 

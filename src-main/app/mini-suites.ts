@@ -20,7 +20,10 @@ export function readCorpus(lab: Lab, suite: string): SearchDocument[] {
 }
 
 export function storeMiniSuite(lab: Lab, suite: MiniSuite) {
-  const hash = (question: string, answers: string[]) => createHash('sha256').update(JSON.stringify([question, answers])).digest('hex');
+  const hash = (question: string, answers: string[]) =>
+    createHash('sha256')
+      .update(JSON.stringify([question, answers]))
+      .digest('hex');
   const counts = Object.fromEntries(
     (['train', 'test'] as const).map((split) => [
       split,
@@ -29,7 +32,11 @@ export function storeMiniSuite(lab: Lab, suite: MiniSuite) {
         split,
         'generated',
         suite[split].map((item, index) => ({
-          index, question: item.question, answers: item.answers, meta: { demonstration: item.demonstration, knobs: suite.knobs }, hash: hash(item.question, item.answers),
+          index,
+          question: item.question,
+          answers: item.answers,
+          meta: { demonstration: item.demonstration, knobs: suite.knobs },
+          hash: hash(item.question, item.answers),
         })),
       ),
     ]),

@@ -33,7 +33,10 @@ export class AppTools implements ToolSet {
     // Results from a suite's own corpus must not answer queries on another corpus (or the web), so each corpus has
     // its own cache namespace; the plain "search" namespace holds web results, e.g. the authors' imported cache.
     const namespace = options.corpus ? `search@${options.corpus.id}` : 'search';
-    const cache = { get: (q: string) => lab.services.toolCache.get(namespace, q), set: (q: string, r: string) => lab.services.toolCache.set(namespace, q, r) };
+    const cache = {
+      get: (q: string) => lab.services.toolCache.get(namespace, q),
+      set: (q: string, r: string) => lab.services.toolCache.set(namespace, q, r),
+    };
     // Web search comes after the local corpus, and only once the user configured a provider.
     const web = lab.services.settings.get().webSearch;
     const providers = [
@@ -49,7 +52,10 @@ export class AppTools implements ToolSet {
     // Site bundles live under <data dir>/sites/<host>/<path>.html; nothing outside that folder can be read.
     const sites = join(lab.dataDir, 'sites');
     const fetchWebPage = options.fetchPage ?? fetchPage;
-    this.browse = new BrowseTool((url) => readSitePage(sites, url), lab.services.settings.get().webBrowsing ? (url) => fetchWebPage(url) : undefined);
+    this.browse = new BrowseTool(
+      (url) => readSitePage(sites, url),
+      lab.services.settings.get().webBrowsing ? (url) => fetchWebPage(url) : undefined,
+    );
   }
 
   call(tool: ToolName, input: string): Promise<ToolResult> {

@@ -31,10 +31,17 @@ export interface ChatCompletion {
   stoppedBy?: string;
 }
 
-export async function chat(endpoint: ChatEndpoint, messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatCompletion> {
+export async function chat(
+  endpoint: ChatEndpoint,
+  messages: ChatMessage[],
+  options: ChatOptions = {},
+): Promise<ChatCompletion> {
   const response = await fetch(`${endpoint.baseUrl.replace(/\/$/, '')}/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {}),
+    },
     body: JSON.stringify({
       model: endpoint.model,
       messages,
@@ -45,11 +52,18 @@ export async function chat(endpoint: ChatEndpoint, messages: ChatMessage[], opti
     }),
     signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
   });
-  const body = (await response.json().catch(() => null)) as
-    | { choices?: { message?: { content?: string }; finish_reason?: string; stop_reason?: string }[]; error?: { message?: string } }
-    | null;
-  if (!response.ok) throw new Error(`chat endpoint answered ${response.status}: ${body?.error?.message ?? 'no details'}`);
+  const body = (await response.json().catch(() => null)) as {
+    choices?: { message?: { content?: string }; finish_reason?: string; stop_reason?: string }[];
+    error?: { message?: string };
+  } | null;
+  if (!response.ok)
+    throw new Error(`chat endpoint answered ${response.status}: ${body?.error?.message ?? 'no details'}`);
   const choice = body?.choices?.[0];
-  if (typeof choice?.message?.content !== 'string') throw new Error('chat endpoint answered without choices[0].message.content');
-  return { content: choice.message.content, finishReason: choice.finish_reason ?? 'stop', stoppedBy: choice.stop_reason };
+  if (typeof choice?.message?.content !== 'string')
+    throw new Error('chat endpoint answered without choices[0].message.content');
+  return {
+    content: choice.message.content,
+    finishReason: choice.finish_reason ?? 'stop',
+    stoppedBy: choice.stop_reason,
+  };
 }

@@ -42,11 +42,18 @@ async function solve(endpoint: ChatEndpoint, tools: ToolSet, question: string, o
     const completion = await chat(
       endpoint,
       [
-        ...(options.systemPrompt === null ? [] : [{ role: 'system' as const, content: options.systemPrompt ?? AGENT_SYSTEM_PROMPT }]),
+        ...(options.systemPrompt === null
+          ? []
+          : [{ role: 'system' as const, content: options.systemPrompt ?? AGENT_SYSTEM_PROMPT }]),
         { role: 'user', content: question },
         ...(transcript ? [{ role: 'assistant' as const, content: transcript }] : []),
       ],
-      { stop: Object.keys(CLOSING), maxTokens: options.maxTokens ?? 512, temperature: options.temperature ?? 0, continueFinal: transcript !== '' },
+      {
+        stop: Object.keys(CLOSING),
+        maxTokens: options.maxTokens ?? 512,
+        temperature: options.temperature ?? 0,
+        continueFinal: transcript !== '',
+      },
     );
     transcript += completion.content;
     const closing = completion.stoppedBy ?? Object.keys(CLOSING).find((tag) => completion.content.endsWith(tag));
@@ -75,9 +82,24 @@ export async function evaluateEndpoint(
   for (const [i, item] of items.entries()) {
     const solved = await solve(endpoint, tools, item.question, options);
     toolCalls += solved.toolCalls;
-    transcripts.push({ index: item.index, transcript: solved.transcript, prediction: solved.prediction, score: itemScore(info, solved.prediction, item.answers) });
+    transcripts.push({
+      index: item.index,
+      transcript: solved.transcript,
+      prediction: solved.prediction,
+      score: itemScore(info, solved.prediction, item.answers),
+    });
     options.onItem?.(i + 1, items.length);
   }
   const scores = transcripts.map((t) => t.score);
-  return { ...scoreReport(info, items.length, scores, items.map((item) => ({ item })), metricLabel(info)), toolCalls, transcripts };
+  return {
+    ...scoreReport(
+      info,
+      items.length,
+      scores,
+      items.map((item) => ({ item })),
+      metricLabel(info),
+    ),
+    toolCalls,
+    transcripts,
+  };
 }

@@ -12,8 +12,16 @@ export function judgePrompt(question: string, golds: readonly string[], predicti
 }
 
 /** 1 when the judge's reply starts with "yes", else 0. */
-export async function judgeAnswer(endpoint: ChatEndpoint, question: string, golds: readonly string[], prediction: string): Promise<number> {
+export async function judgeAnswer(
+  endpoint: ChatEndpoint,
+  question: string,
+  golds: readonly string[],
+  prediction: string,
+): Promise<number> {
   if (prediction.trim() === '') return 0;
-  const reply = await chat(endpoint, [{ role: 'user', content: judgePrompt(question, golds, prediction) }], { maxTokens: 4, temperature: 0 });
+  const reply = await chat(endpoint, [{ role: 'user', content: judgePrompt(question, golds, prediction) }], {
+    maxTokens: 4,
+    temperature: 0,
+  });
   return /^\W*yes\b/i.test(reply.content) ? 1 : 0;
 }

@@ -41,7 +41,8 @@ function text(row: Row, field: string, line: number): string {
 function aliases(row: Row, field: string, line: number): string[] {
   const value = row[field];
   if (typeof value === 'string' && value.trim() !== '') return [value];
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.map(String);
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+    return value.map(String);
   throw new LoadError(line, field, 'must be a non-empty list of answers (or one answer string)');
 }
 
@@ -51,9 +52,21 @@ function rest(row: Row, used: string[]): Record<string, unknown> {
 
 /** One record in the file's shape → question, answers and meta. */
 const PARSERS: Record<FormatId, (row: Row, line: number) => Omit<BenchmarkItem, 'index' | 'hash'>> = {
-  aime24: (r, l) => ({ question: text(r, 'problem', l), answers: [text(r, 'answer', l)], meta: rest(r, ['problem', 'answer']) }),
-  aime25: (r, l) => ({ question: text(r, 'problem', l), answers: [text(r, 'answer', l)], meta: rest(r, ['problem', 'answer']) }),
-  math500: (r, l) => ({ question: text(r, 'question', l), answers: [text(r, 'answer', l)], meta: rest(r, ['question', 'answer']) }),
+  aime24: (r, l) => ({
+    question: text(r, 'problem', l),
+    answers: [text(r, 'answer', l)],
+    meta: rest(r, ['problem', 'answer']),
+  }),
+  aime25: (r, l) => ({
+    question: text(r, 'problem', l),
+    answers: [text(r, 'answer', l)],
+    meta: rest(r, ['problem', 'answer']),
+  }),
+  math500: (r, l) => ({
+    question: text(r, 'question', l),
+    answers: [text(r, 'answer', l)],
+    meta: rest(r, ['question', 'answer']),
+  }),
   gsm8k: (r, l) => {
     const solution = text(r, 'answer', l);
     const final = /####\s*(.+)\s*$/.exec(solution)?.[1];
@@ -66,14 +79,30 @@ const PARSERS: Record<FormatId, (row: Row, line: number) => Omit<BenchmarkItem, 
     if (boxed === null) throw new LoadError(l, 'solution', 'has no \\boxed{} final answer');
     return { question: text(r, 'problem', l), answers: [boxed], meta: rest(r, ['problem']) };
   },
-  qa_aliases: (r, l) => ({ question: text(r, 'question', l), answers: aliases(r, 'answer', l), meta: rest(r, ['question', 'answer']) }),
-  qa_text: (r, l) => ({ question: text(r, 'question', l), answers: [text(r, 'answer', l)], meta: rest(r, ['question', 'answer']) }),
+  qa_aliases: (r, l) => ({
+    question: text(r, 'question', l),
+    answers: aliases(r, 'answer', l),
+    meta: rest(r, ['question', 'answer']),
+  }),
+  qa_text: (r, l) => ({
+    question: text(r, 'question', l),
+    answers: [text(r, 'answer', l)],
+    meta: rest(r, ['question', 'answer']),
+  }),
   gaia: (r, l) => {
     const field = 'Final answer' in r ? 'Final answer' : 'answer';
     return { question: text(r, 'Question', l), answers: [text(r, field, l)], meta: rest(r, ['Question', field]) };
   },
-  hle: (r, l) => ({ question: text(r, 'question', l), answers: [text(r, 'answer', l)], meta: rest(r, ['question', 'answer']) }),
-  frames: (r, l) => ({ question: text(r, 'Prompt', l), answers: [text(r, 'Answer', l)], meta: rest(r, ['Prompt', 'Answer']) }),
+  hle: (r, l) => ({
+    question: text(r, 'question', l),
+    answers: [text(r, 'answer', l)],
+    meta: rest(r, ['question', 'answer']),
+  }),
+  frames: (r, l) => ({
+    question: text(r, 'Prompt', l),
+    answers: [text(r, 'Answer', l)],
+    meta: rest(r, ['Prompt', 'Answer']),
+  }),
 };
 
 /** Rows of a JSONL file, a JSON array, or (FRAMES) a TSV file with a header line. */
@@ -92,7 +121,14 @@ function rows(content: string, format: FormatId): { row: Row; line: number }[] {
   if (format === 'frames' && !trimmed.startsWith('{')) {
     const header = lines[0]!.split('\t');
     return lines.slice(1).flatMap((text, i) =>
-      text.trim() === '' ? [] : [{ row: Object.fromEntries(text.split('\t').map((cell, c) => [header[c] ?? `column${c}`, cell])), line: i + 2 }],
+      text.trim() === ''
+        ? []
+        : [
+            {
+              row: Object.fromEntries(text.split('\t').map((cell, c) => [header[c] ?? `column${c}`, cell])),
+              line: i + 2,
+            },
+          ],
     );
   }
   return lines.flatMap((text, i) => {
@@ -111,7 +147,9 @@ export function loadBenchmarkFile(content: string, format: FormatId): BenchmarkI
   const items = rows(content, format).map(({ row, line }, index) => {
     if (row === null || typeof row !== 'object') throw new LoadError(line, '(line)', 'not a JSON object');
     const item = PARSERS[format](row, line);
-    const hash = createHash('sha256').update(JSON.stringify([item.question, item.answers])).digest('hex');
+    const hash = createHash('sha256')
+      .update(JSON.stringify([item.question, item.answers]))
+      .digest('hex');
     return { ...item, index, hash };
   });
   if (items.length === 0) throw new LoadError(1, '(file)', 'holds no items');

@@ -64,7 +64,11 @@ export function lastBoxed(text: string): string | null {
  */
 export function canonicalMath(answer: string): string {
   let s = lastBoxed(answer) ?? answer;
-  s = s.replace(/\$/g, '').replace(/\\[,;!: ]/g, '').replace(/\\left|\\right/g, '').replace(/\s+/g, '');
+  s = s
+    .replace(/\$/g, '')
+    .replace(/\\[,;!: ]/g, '')
+    .replace(/\\left|\\right/g, '')
+    .replace(/\s+/g, '');
   s = s.replace(/\\(?:text|textbf|mathrm|mbox)\{([^{}]*)\}/g, '$1');
   s = s.replace(/\^\{?\\circ\}?|°/g, '').replace(/\\%|%/g, '');
   s = s.replace(/\\[dt]frac/g, '\\frac').replace(/\\frac(\d)(\d)/g, '\\frac{$1}{$2}');

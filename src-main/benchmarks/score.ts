@@ -42,7 +42,13 @@ export function parsePredictions(content: string): Prediction[] {
     if (typeof row.index !== 'number' && typeof row.id !== 'string' && typeof row.id !== 'number') {
       throw new LoadError(i + 1, 'index', 'needs an "index" (number) or an "id"');
     }
-    return [{ index: typeof row.index === 'number' ? row.index : undefined, id: row.id as string | number | undefined, prediction: row.prediction }];
+    return [
+      {
+        index: typeof row.index === 'number' ? row.index : undefined,
+        id: row.id as string | number | undefined,
+        prediction: row.prediction,
+      },
+    ];
   });
 }
 
@@ -52,12 +58,16 @@ export function itemScore(info: BenchmarkInfo, prediction: string, answers: stri
 }
 
 /** Pairs each prediction with its gold item (by index, or by the item's own id); an unknown one names its line. */
-function matchPredictions<T extends GoldItem>(items: T[], predictions: Prediction[]): { item: T; prediction: string }[] {
+function matchPredictions<T extends GoldItem>(
+  items: T[],
+  predictions: Prediction[],
+): { item: T; prediction: string }[] {
   const byIndex = new Map(items.map((item) => [item.index, item]));
   const byId = new Map(items.map((item) => [String(item.meta.id ?? item.meta.task_id ?? ''), item]));
   return predictions.map((p, i) => {
     const item = p.index !== undefined ? byIndex.get(p.index) : byId.get(String(p.id));
-    if (!item) throw new LoadError(i + 1, p.index !== undefined ? 'index' : 'id', `no imported item ${p.index ?? p.id}`);
+    if (!item)
+      throw new LoadError(i + 1, p.index !== undefined ? 'index' : 'id', `no imported item ${p.index ?? p.id}`);
     return { item, prediction: p.prediction };
   });
 }
@@ -68,7 +78,13 @@ export function metricLabel(info: BenchmarkInfo): string {
 }
 
 /** Per-item scores (0..1) of the items in `scored` → the percentage report. */
-export function scoreReport(info: BenchmarkInfo, itemCount: number, scores: number[], scored: { item: GoldItem }[], metric: string): ScoreReport {
+export function scoreReport(
+  info: BenchmarkInfo,
+  itemCount: number,
+  scores: number[],
+  scored: { item: GoldItem }[],
+  metric: string,
+): ScoreReport {
   const total = scores.reduce((a, b) => a + b, 0);
   return {
     benchmark: info.id,

@@ -11,7 +11,20 @@ import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
 import { tool, toolCacheImport } from './commands/tools';
 
-export const COMMANDS: Command[] = [serve, runsList, runsShow, benchmarksImport, benchmarksGenerate, benchmarksList, score, evaluate, tool, toolCacheImport, bench, conformance];
+export const COMMANDS: Command[] = [
+  serve,
+  runsList,
+  runsShow,
+  benchmarksImport,
+  benchmarksGenerate,
+  benchmarksList,
+  score,
+  evaluate,
+  tool,
+  toolCacheImport,
+  bench,
+  conformance,
+];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'data-dir': {
@@ -70,9 +83,16 @@ export async function runCli(argv: string[], environment: CliEnvironment): Promi
   const { io } = environment;
   let lab: Lab | undefined;
   try {
-    const allOptions: Record<string, OptionSpec> = Object.assign({}, GLOBAL_OPTIONS, ...COMMANDS.map((c) => c.options ?? {}));
+    const allOptions: Record<string, OptionSpec> = Object.assign(
+      {},
+      GLOBAL_OPTIONS,
+      ...COMMANDS.map((c) => c.options ?? {}),
+    );
     const parseOptions = Object.fromEntries(
-      Object.entries(allOptions).map(([key, o]) => [key, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
+      Object.entries(allOptions).map(([key, o]) => [
+        key,
+        o.short ? { type: o.type, short: o.short } : { type: o.type },
+      ]),
     );
     let parsed;
     try {

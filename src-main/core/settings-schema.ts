@@ -23,7 +23,14 @@ export type SecretName = (typeof SECRET_NAMES)[number];
 export const settingsSchema = z.object(settingsShape).strict();
 export type Settings = z.output<typeof settingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { theme: 'system', defaultSeeds: [0, 1, 2], webSearch: null, webBrowsing: false, judge: null, pythonProcesses: null };
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  defaultSeeds: [0, 1, 2],
+  webSearch: null,
+  webBrowsing: false,
+  judge: null,
+  pythonProcesses: null,
+};
 
 export const settingsPatchSchema = settingsSchema.partial();
 export type SettingsPatch = z.output<typeof settingsPatchSchema>;

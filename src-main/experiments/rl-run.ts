@@ -62,11 +62,25 @@ export async function runRl(services: Services, runId: number, options: RlRunOpt
   try {
     for (let step = 1; step <= options.steps; step++) {
       const { metrics, trees, rewards } = await rlStep(
-        { model: options.model, optimizer: options.optimizer, tokenizer: options.tokenizer, tools: options.tools, preset: options.preset, settings: options.settings, rollout: options.rollout, rng, reward: options.reward, reference,
-          moreQuestions: options.moreQuestions && ((count) => options.moreQuestions!(step, count)) },
+        {
+          model: options.model,
+          optimizer: options.optimizer,
+          tokenizer: options.tokenizer,
+          tools: options.tools,
+          preset: options.preset,
+          settings: options.settings,
+          rollout: options.rollout,
+          rng,
+          reward: options.reward,
+          reference,
+          moreQuestions: options.moreQuestions && ((count) => options.moreQuestions!(step, count)),
+        },
         options.questionsFor(step),
       );
-      services.metrics.append(runId, Object.entries(metrics).map(([key, value]) => ({ key, step, value })));
+      services.metrics.append(
+        runId,
+        Object.entries(metrics).map(([key, value]) => ({ key, step, value })),
+      );
       services.rollouts.insertMany(
         trees.map((tree, q) => ({
           runId,

@@ -63,7 +63,13 @@ function splitAttention(heads: number, scale: number) {
 /**
  * q [N, L, dh], k and v [N, W, dh] with N = B·heads (sequence-major), mask [B, 1, L, W] additive → [N, L, dh].
  */
-export function attention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor4D, heads: number): tf.Tensor3D {
+export function attention(
+  q: tf.Tensor3D,
+  k: tf.Tensor3D,
+  v: tf.Tensor3D,
+  mask: tf.Tensor4D,
+  heads: number,
+): tf.Tensor3D {
   const scale = 1 / Math.sqrt(q.shape[2]);
   if (q.shape[1] >= SPLIT_FROM_ROWS) return splitAttention(heads, scale)(q, k, v, mask);
   const probs = maskedSoftmax(tf.matMul(q, k, false, true), mask, scale, heads);

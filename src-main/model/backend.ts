@@ -71,7 +71,8 @@ function envChoice(): BackendName[] | undefined {
   if (!value) return undefined;
   const names = value.split(',').map((s) => s.trim()) as BackendName[];
   const unknown = names.find((n) => !BACKEND_ORDER.includes(n));
-  if (unknown) throw new Error(`AEPO_LAB_BACKEND names an unknown backend "${unknown}"; use ${BACKEND_ORDER.join(', ')}`);
+  if (unknown)
+    throw new Error(`AEPO_LAB_BACKEND names an unknown backend "${unknown}"; use ${BACKEND_ORDER.join(', ')}`);
   return names;
 }
 

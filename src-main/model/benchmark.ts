@@ -26,7 +26,15 @@ export interface ModelBenchmarkOptions {
 
 export interface ModelBenchmarkResult {
   backend: string;
-  model: { preset: ModelPreset; parameters: number; layers: number; d_model: number; heads: number; context: number; vocab: number };
+  model: {
+    preset: ModelPreset;
+    parameters: number;
+    layers: number;
+    d_model: number;
+    heads: number;
+    context: number;
+    vocab: number;
+  };
   train_step_ms: number;
   train_step_ms_all: number[];
   train_gflops: number;
@@ -73,7 +81,9 @@ export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmar
   const rng = new Rng(0);
   const model = Transformer.create(config, 0);
   const optimizer = new AdamW(model.variables(), { learningRate: 1e-6 });
-  const sequences = Array.from({ length: batch }, () => Array.from({ length }, () => Math.floor(rng.next() * config.vocabSize)));
+  const sequences = Array.from({ length: batch }, () =>
+    Array.from({ length }, () => Math.floor(rng.next() * config.vocabSize)),
+  );
   const advantages = Array.from({ length: batch }, () => Array.from({ length: length - 1 }, () => rng.normal()));
   const oldLogp = tf.tidy(() => tf.sub(scoreTokens(model, sequences).logp, 0.05));
   const advantage = tf.tensor2d(advantages);
@@ -103,8 +113,13 @@ export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmar
   for (let r = 0; r < rounds; r++) {
     const session = new SamplingSession(model, 16);
     const start = performance.now();
-    session.extend(Array.from({ length: 16 }, () => Array.from({ length: 8 }, () => Math.floor(rng.next() * config.vocabSize))));
-    const generated = session.generate(Array.from({ length: 16 }, (_, i) => i), { maxTokens: 120, temperature: 1, seed: r });
+    session.extend(
+      Array.from({ length: 16 }, () => Array.from({ length: 8 }, () => Math.floor(rng.next() * config.vocabSize))),
+    );
+    const generated = session.generate(
+      Array.from({ length: 16 }, (_, i) => i),
+      { maxTokens: 120, temperature: 1, seed: r },
+    );
     const ms = performance.now() - start;
     session.dispose();
     const tokens = generated.reduce((n, g) => n + g.tokens.length, 0);
@@ -120,7 +135,15 @@ export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmar
   const cpu = cpus();
   return {
     backend: backend.engine,
-    model: { preset, parameters: parameterCount(config), layers: config.layers, d_model: config.dModel, heads: config.heads, context: config.contextLength, vocab: config.vocabSize },
+    model: {
+      preset,
+      parameters: parameterCount(config),
+      layers: config.layers,
+      d_model: config.dModel,
+      heads: config.heads,
+      context: config.contextLength,
+      vocab: config.vocabSize,
+    },
     train_step_ms: Math.round(trainMs * 10) / 10,
     train_step_ms_all: times.map((t) => Math.round(t)),
     train_gflops: Math.round(((3 * forwardFlops(config, batch, length)) / (trainMs / 1000) / 1e9) * 100) / 100,

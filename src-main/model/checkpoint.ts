@@ -70,7 +70,10 @@ export function saveCheckpoint(
   const optimizer = optimizerState
     ? {
         step: optimizerState.step,
-        moments: optimizerState.moments.map(({ m, v }, i) => ({ m: add(`m.${i}`, shapes[i]!, m), v: add(`v.${i}`, shapes[i]!, v) })),
+        moments: optimizerState.moments.map(({ m, v }, i) => ({
+          m: add(`m.${i}`, shapes[i]!, m),
+          v: add(`v.${i}`, shapes[i]!, v),
+        })),
       }
     : null;
   const payload = Buffer.alloc(offset * 4);
@@ -116,9 +119,15 @@ function readHeader(file: string, data: Buffer): Header {
     throw new Error(`${file} is not an AEPO Lab checkpoint (no "${MAGIC}" signature at its start)`);
   }
   const version = data.readUInt32LE(8);
-  if (version > FORMAT_VERSION) throw new Error(`${file} was written by a newer AEPO Lab (checkpoint format ${version}; this app reads ${FORMAT_VERSION})`);
+  if (version > FORMAT_VERSION)
+    throw new Error(
+      `${file} was written by a newer AEPO Lab (checkpoint format ${version}; this app reads ${FORMAT_VERSION})`,
+    );
   const headerLength = data.readUInt32LE(12);
-  if (data.length < PREAMBLE + headerLength) throw new Error(`${file} is truncated: its header needs ${headerLength} bytes, ${data.length - PREAMBLE} are present`);
+  if (data.length < PREAMBLE + headerLength)
+    throw new Error(
+      `${file} is truncated: its header needs ${headerLength} bytes, ${data.length - PREAMBLE} are present`,
+    );
   try {
     return JSON.parse(data.toString('utf8', PREAMBLE, PREAMBLE + headerLength)) as Header;
   } catch (error) {
@@ -131,7 +140,8 @@ export function loadCheckpoint(file: string): Checkpoint {
   const header = readHeader(file, data);
   const start = PREAMBLE + data.readUInt32LE(12);
   const present = data.length - start;
-  if (present < header.payloadBytes) throw new Error(`${file} is truncated: ${present} of ${header.payloadBytes} weight bytes are present`);
+  if (present < header.payloadBytes)
+    throw new Error(`${file} is truncated: ${present} of ${header.payloadBytes} weight bytes are present`);
   const payload = data.subarray(start, start + header.payloadBytes);
   if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256) {
     throw new Error(`${file} is corrupt: the weights do not match the checksum recorded when it was written`);
@@ -145,18 +155,25 @@ export function loadCheckpoint(file: string): Checkpoint {
   const variables = model.variables();
   if (variables.length !== header.weights.length) {
     model.dispose();
-    throw new Error(`${file} holds ${header.weights.length} weight tensors; a model of its config has ${variables.length}`);
+    throw new Error(
+      `${file} holds ${header.weights.length} weight tensors; a model of its config has ${variables.length}`,
+    );
   }
   variables.forEach((variable, i) => {
     const entry = header.weights[i]!;
     if (stripPrefix(variable.name) !== entry.name || variable.shape.join() !== entry.shape.join()) {
       model.dispose();
-      throw new Error(`${file}: weight ${i} is ${entry.name} [${entry.shape}], expected ${stripPrefix(variable.name)} [${variable.shape}]`);
+      throw new Error(
+        `${file}: weight ${i} is ${entry.name} [${entry.shape}], expected ${stripPrefix(variable.name)} [${variable.shape}]`,
+      );
     }
     tf.tidy(() => variable.assign(tf.tensor(tensorOf(entry), entry.shape)));
   });
   const optimizerState = header.optimizer
-    ? { step: header.optimizer.step, moments: header.optimizer.moments.map(({ m, v }) => ({ m: tensorOf(m), v: tensorOf(v) })) }
+    ? {
+        step: header.optimizer.step,
+        moments: header.optimizer.moments.map(({ m, v }) => ({ m: tensorOf(m), v: tensorOf(v) })),
+      }
     : null;
   return { model, tokenizer, meta: header.meta, optimizerState };
 }

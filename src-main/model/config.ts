@@ -29,12 +29,18 @@ export function presetConfig(preset: ModelPreset, vocabSize: number): ModelConfi
 }
 
 export function headDim(config: ModelConfig): number {
-  if (config.dModel % config.heads !== 0) throw new Error(`dModel ${config.dModel} is not divisible by heads ${config.heads}`);
+  if (config.dModel % config.heads !== 0)
+    throw new Error(`dModel ${config.dModel} is not divisible by heads ${config.heads}`);
   return config.dModel / config.heads;
 }
 
 /** Number of trainable scalars; the output head is tied to the token embedding and not counted twice. */
 export function parameterCount(c: ModelConfig): number {
-  const perLayer = 4 * c.dModel + (c.dModel * 3 * c.dModel + 3 * c.dModel) + (c.dModel * c.dModel + c.dModel) + (c.dModel * c.dMlp + c.dMlp) + (c.dMlp * c.dModel + c.dModel);
+  const perLayer =
+    4 * c.dModel +
+    (c.dModel * 3 * c.dModel + 3 * c.dModel) +
+    (c.dModel * c.dModel + c.dModel) +
+    (c.dModel * c.dMlp + c.dMlp) +
+    (c.dMlp * c.dModel + c.dModel);
   return c.vocabSize * c.dModel + c.contextLength * c.dModel + c.layers * perLayer + 2 * c.dModel;
 }

@@ -4,10 +4,46 @@
  */
 import { Rng } from './rng';
 
-const SUBJECTS = ['the river', 'a museum', 'the old bridge', 'this city', 'the orchestra', 'a small island', 'the first mayor', 'the library', 'a mountain pass', 'the company'];
-const RELATIONS = ['was founded in', 'is located in', 'was designed by', 'is named after', 'was opened by', 'belongs to'];
-const NAMES = ['Alder Vale', 'Brenmoor', 'Corvin Hale', 'Dunsreach', 'Elmira Stone', 'Fenwick', 'Galloway Reach', 'Halden', 'Isolde Marr', 'Jorvik Plain'];
-const THOUGHTS = ['I need to find out', 'Let me check', 'First I should look up', 'The question asks', 'I will compute', 'Now I know'];
+const SUBJECTS = [
+  'the river',
+  'a museum',
+  'the old bridge',
+  'this city',
+  'the orchestra',
+  'a small island',
+  'the first mayor',
+  'the library',
+  'a mountain pass',
+  'the company',
+];
+const RELATIONS = [
+  'was founded in',
+  'is located in',
+  'was designed by',
+  'is named after',
+  'was opened by',
+  'belongs to',
+];
+const NAMES = [
+  'Alder Vale',
+  'Brenmoor',
+  'Corvin Hale',
+  'Dunsreach',
+  'Elmira Stone',
+  'Fenwick',
+  'Galloway Reach',
+  'Halden',
+  'Isolde Marr',
+  'Jorvik Plain',
+];
+const THOUGHTS = [
+  'I need to find out',
+  'Let me check',
+  'First I should look up',
+  'The question asks',
+  'I will compute',
+  'Now I know',
+];
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng.next() * items.length)]!;
 

@@ -16,12 +16,21 @@ import type { Transformer } from './transformer';
 
 /** A layer's matrices (and the MLP's biases) as tensors copied at the start of the session. */
 interface LayerMatrices {
-  qkv: tf.Tensor2D; out: tf.Tensor2D; fc: tf.Tensor2D; proj: tf.Tensor2D; fcBias: tf.Tensor1D; projBias: tf.Tensor1D;
+  qkv: tf.Tensor2D;
+  out: tf.Tensor2D;
+  fc: tf.Tensor2D;
+  proj: tf.Tensor2D;
+  fcBias: tf.Tensor1D;
+  projBias: tf.Tensor1D;
 }
 
 interface LayerArrays {
-  ln1Gain: Float32Array; ln1Bias: Float32Array; qkvBias: Float32Array; outBias: Float32Array;
-  ln2Gain: Float32Array; ln2Bias: Float32Array;
+  ln1Gain: Float32Array;
+  ln1Bias: Float32Array;
+  qkvBias: Float32Array;
+  outBias: Float32Array;
+  ln2Gain: Float32Array;
+  ln2Bias: Float32Array;
 }
 
 const read = (v: tf.Variable) => v.dataSync() as Float32Array;
@@ -62,11 +71,20 @@ export class Decoder {
     // Copies, like the arrays below: a session samples from the weights it started with, whatever the learner does.
     const copy = <T extends tf.Tensor>(v: tf.Variable) => tf.clone(v) as unknown as T;
     this.matrices = weights.layers.map((l) => ({
-      qkv: copy(l.qkv), out: copy(l.out), fc: copy(l.fc), proj: copy(l.proj), fcBias: copy(l.fcBias), projBias: copy(l.projBias),
+      qkv: copy(l.qkv),
+      out: copy(l.out),
+      fc: copy(l.fc),
+      proj: copy(l.proj),
+      fcBias: copy(l.fcBias),
+      projBias: copy(l.projBias),
     }));
     this.layers = weights.layers.map((l) => ({
-      ln1Gain: read(l.ln1Gain), ln1Bias: read(l.ln1Bias), qkvBias: read(l.qkvBias), outBias: read(l.outBias),
-      ln2Gain: read(l.ln2Gain), ln2Bias: read(l.ln2Bias),
+      ln1Gain: read(l.ln1Gain),
+      ln1Bias: read(l.ln1Bias),
+      qkvBias: read(l.qkvBias),
+      outBias: read(l.outBias),
+      ln2Gain: read(l.ln2Gain),
+      ln2Bias: read(l.ln2Bias),
     }));
     this.tokenEmbedding = read(weights.tokenEmbedding);
     this.positionEmbedding = read(weights.positionEmbedding);
@@ -92,14 +110,20 @@ export class Decoder {
     const n = rows.length;
     const x = new Float32Array(n * d);
     rows.forEach((row, r) => {
-      if (row.position >= contextLength) throw new Error(`position ${row.position} is past the context of ${contextLength} tokens`);
+      if (row.position >= contextLength)
+        throw new Error(`position ${row.position} is past the context of ${contextLength} tokens`);
       const tok = row.token * d;
       const pos = row.position * d;
       for (let j = 0; j < d; j++) x[r * d + j] = this.tokenEmbedding[tok + j]! + this.positionEmbedding[pos + j]!;
     });
     this.layers.forEach((layer, l) => {
       const w = this.matrices[l]!;
-      const qkv = project(layerNorm(x, n, d, layer.ln1Gain, layer.ln1Bias, this.config.layerNormEps), n, w.qkv, layer.qkvBias);
+      const qkv = project(
+        layerNorm(x, n, d, layer.ln1Gain, layer.ln1Bias, this.config.layerNormEps),
+        n,
+        w.qkv,
+        layer.qkvBias,
+      );
       const attended = this.attend(l, rows, qkv);
       addInto(x, project(attended, n, w.out, layer.outBias));
       const normed = layerNorm(x, n, d, layer.ln2Gain, layer.ln2Bias, this.config.layerNormEps);
@@ -109,7 +133,9 @@ export class Decoder {
     const picked = new Float32Array(logitsFor.length * d);
     logitsFor.forEach((r, i) => picked.set(x.subarray(r * d, (r + 1) * d), i * d));
     const normed = layerNorm(picked, logitsFor.length, d, this.finalGain, this.finalBias, this.config.layerNormEps);
-    const logits = readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(normed, [logitsFor.length, d]), this.headWeights)));
+    const logits = readAndDispose(
+      tf.tidy(() => tf.matMul(tf.tensor2d(normed, [logitsFor.length, d]), this.headWeights)),
+    );
     const vocab = this.config.vocabSize;
     return logitsFor.map((_, i) => logits.slice(i * vocab, (i + 1) * vocab));
   }
@@ -123,14 +149,25 @@ export class Decoder {
     const out = new Float32Array(rows.length * d);
     rows.forEach((row, r) => {
       f32.set(qkv.subarray(r * 3 * d + d, r * 3 * d + 2 * d), this.keys[layer]![row.sequence]! + row.position * d);
-      f32.set(qkv.subarray(r * 3 * d + 2 * d, r * 3 * d + 3 * d), this.values[layer]![row.sequence]! + row.position * d);
+      f32.set(
+        qkv.subarray(r * 3 * d + 2 * d, r * 3 * d + 3 * d),
+        this.values[layer]![row.sequence]! + row.position * d,
+      );
     });
     rows.forEach((row, r) => {
       f32.set(qkv.subarray(r * 3 * d, r * 3 * d + d), this.query);
       for (let h = 0; h < heads; h++) {
         const keys = this.keys[layer]![row.sequence]! + h * dh;
         const values = this.values[layer]![row.sequence]! + h * dh;
-        const max = exports.scores((this.query + h * dh) * 4, keys * 4, row.position, d * 4, dh, scale, this.scores * 4);
+        const max = exports.scores(
+          (this.query + h * dh) * 4,
+          keys * 4,
+          row.position,
+          d * 4,
+          dh,
+          scale,
+          this.scores * 4,
+        );
         // Softmax in JS: wasm has no exp instruction.
         let sum = 0;
         for (let p = this.scores; p <= this.scores + row.position; p++) {
@@ -193,7 +230,14 @@ function project(input: Float32Array, n: number, w: tf.Tensor2D, bias: Float32Ar
   return out;
 }
 
-function layerNorm(x: Float32Array, n: number, d: number, gain: Float32Array, bias: Float32Array, eps: number): Float32Array {
+function layerNorm(
+  x: Float32Array,
+  n: number,
+  d: number,
+  gain: Float32Array,
+  bias: Float32Array,
+  eps: number,
+): Float32Array {
   const out = new Float32Array(n * d);
   for (let r = 0; r < n; r++) {
     const base = r * d;

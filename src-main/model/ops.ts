@@ -1,5 +1,5 @@
 /**
- * Ops with hand-written gradients, each for a measured reason on the wasm backend (see toolchain.md part 2):
+ * Ops with hand-written gradients, each for a measured reason on the wasm backend (measured when the backend was chosen; see the README's "The policy model"):
  * only a plain 2-D matMul reaches XNNPACK (≈25 GFLOP/s; the transpose-flag variants tfjs's own gradients use run at
  * 1–2), a sum over rows transposes first (≈5 ms per 1M values), tanh runs ≈10× slower than sigmoid, and gather has
  * no gradient kernel there at all.
@@ -74,7 +74,8 @@ function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const source = table.dataSync() as Float32Array;
   const picked = ids.dataSync();
   const out = new Float32Array(picked.length * width);
-  for (let n = 0; n < picked.length; n++) out.set(source.subarray(picked[n]! * width, (picked[n]! + 1) * width), n * width);
+  for (let n = 0; n < picked.length; n++)
+    out.set(source.subarray(picked[n]! * width, (picked[n]! + 1) * width), n * width);
   return tf.tensor2d(out, [picked.length, width]);
 }
 
@@ -108,7 +109,10 @@ function layerNormOp(eps: number) {
         const [xh, r, sg] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
         const upstream = dy as tf.Tensor2D;
         const dNormed = tf.mul(upstream, sg);
-        const dx = tf.mul(r, tf.sub(tf.sub(dNormed, tf.mean(dNormed, -1, true)), tf.mul(xh, tf.mean(tf.mul(dNormed, xh), -1, true))));
+        const dx = tf.mul(
+          r,
+          tf.sub(tf.sub(dNormed, tf.mean(dNormed, -1, true)), tf.mul(xh, tf.mean(tf.mul(dNormed, xh), -1, true))),
+        );
         return [dx, sumRows(tf.mul(upstream, xh) as tf.Tensor2D), sumRows(upstream)];
       },
     };

@@ -70,7 +70,8 @@ export class AdamW {
   }
 
   load(state: AdamWState): void {
-    if (state.moments.length !== this.m.length) throw new Error(`optimizer state has ${state.moments.length} tensors, the model ${this.m.length}`);
+    if (state.moments.length !== this.m.length)
+      throw new Error(`optimizer state has ${state.moments.length} tensors, the model ${this.m.length}`);
     this.step = state.step;
     // Inside tidy: assign keeps the values, tidy frees the temporary tensors that carried them.
     tf.tidy(() =>

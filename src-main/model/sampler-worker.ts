@@ -42,7 +42,11 @@ async function handle(request: SamplerRequest): Promise<SamplerAnswer> {
       requireSession(request.session).extend(request.chunks);
       return { id: request.id, ok: true };
     case 'generate':
-      return { id: request.id, ok: true, generations: requireSession(request.session).generate(request.which, request.options) };
+      return {
+        id: request.id,
+        ok: true,
+        generations: requireSession(request.session).generate(request.which, request.options),
+      };
     case 'close':
       sessions.get(request.session)?.dispose();
       sessions.delete(request.session);

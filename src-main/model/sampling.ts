@@ -72,7 +72,8 @@ export function pickToken(logits: Float32Array, params: SamplingParams, rng: Rng
   const entropy = logZ - expected / t;
   const logpOf = (id: number) => logits[id]! / t - logZ;
   const top = params.topEntropyIds ? topEntropy(probs, params.topEntropyIds) : undefined;
-  const picked = (id: number): PickedToken => (top === undefined ? { id, logp: logpOf(id), entropy } : { id, logp: logpOf(id), entropy, topEntropy: top });
+  const picked = (id: number): PickedToken =>
+    top === undefined ? { id, logp: logpOf(id), entropy } : { id, logp: logpOf(id), entropy, topEntropy: top };
 
   if (greedy) {
     let best = 0;

@@ -28,7 +28,8 @@ export interface ScoreOptions {
 export function scoreTokens(model: Transformer, sequences: number[][], options: ScoreOptions = {}): ScoredTokens {
   const width = Math.max(...sequences.map((s) => s.length));
   if (width < 2) throw new Error('scoring needs sequences of at least 2 tokens');
-  if (width > model.config.contextLength) throw new Error(`a sequence of ${width} tokens is longer than the context of ${model.config.contextLength}`);
+  if (width > model.config.contextLength)
+    throw new Error(`a sequence of ${width} tokens is longer than the context of ${model.config.contextLength}`);
   const ids = sequences.map((s) => Array.from({ length: width }, (_, i) => s[i] ?? 0));
   const valid = sequences.map((s) => Array.from({ length: width }, (_, i) => i < s.length));
   const positions = sequences.map(() => Array.from({ length: width }, (_, i) => i));
@@ -37,11 +38,18 @@ export function scoreTokens(model: Transformer, sequences: number[][], options: 
   const logits = temperature === 1 ? raw : tf.div(raw, temperature);
   const batch = sequences.length;
   const vocab = model.config.vocabSize;
-  const targets = tf.tensor2d(ids.map((row) => row.slice(1)), [batch, width - 1], 'int32');
+  const targets = tf.tensor2d(
+    ids.map((row) => row.slice(1)),
+    [batch, width - 1],
+    'int32',
+  );
   // [B, T−1, 2]: log-prob of each next token and the entropy of its distribution.
   const stats = tokenLogpAndEntropy(tf.slice(logits, [0, 0, 0], [batch, width - 1, vocab]), targets);
   const [logp, entropy] = tf.unstack(stats, -1) as [tf.Tensor2D, tf.Tensor2D];
-  const mask = tf.tensor2d(valid.map((row) => row.slice(1).map(Number)), [batch, width - 1]);
+  const mask = tf.tensor2d(
+    valid.map((row) => row.slice(1).map(Number)),
+    [batch, width - 1],
+  );
   return { logp, entropy, mask };
 }
 

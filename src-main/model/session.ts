@@ -60,19 +60,24 @@ export class SamplingSession {
 
   /** Appends tokens to some sequences (null or [] leaves one as it is); only the new tokens are computed. */
   extend(chunks: readonly (readonly number[] | null)[]): void {
-    if (chunks.length !== this.batchSize) throw new Error(`extend takes ${this.batchSize} chunks, got ${chunks.length}`);
+    if (chunks.length !== this.batchSize)
+      throw new Error(`extend takes ${this.batchSize} chunks, got ${chunks.length}`);
     const context = this.model.config.contextLength;
     const rows: DecodeRow[] = [];
     const lastRow: [number, number][] = [];
     chunks.forEach((chunk, i) => {
       if (!chunk?.length) return;
       const start = this.sequences[i]!.length;
-      if (start + chunk.length > context) throw new Error(`sequence ${i} would hold ${start + chunk.length} tokens, over the context of ${context}`);
+      if (start + chunk.length > context)
+        throw new Error(`sequence ${i} would hold ${start + chunk.length} tokens, over the context of ${context}`);
       chunk.forEach((token, j) => rows.push({ sequence: i, token, position: start + j }));
       lastRow.push([i, rows.length - 1]);
     });
     if (rows.length === 0) return;
-    const logits = this.decoder.step(rows, lastRow.map(([, r]) => r));
+    const logits = this.decoder.step(
+      rows,
+      lastRow.map(([, r]) => r),
+    );
     lastRow.forEach(([i], k) => {
       this.sequences[i]!.push(...chunks[i]!);
       this.nextLogits[i] = logits[k]!;

@@ -6,9 +6,20 @@
  */
 
 export const SPECIAL_TOKENS = [
-  '<eos>', '<pad>',
-  '<think>', '</think>', '<search>', '</search>', '<python>', '</python>',
-  '<browse>', '</browse>', '<result>', '</result>', '<answer>', '</answer>',
+  '<eos>',
+  '<pad>',
+  '<think>',
+  '</think>',
+  '<search>',
+  '</search>',
+  '<python>',
+  '</python>',
+  '<browse>',
+  '</browse>',
+  '<result>',
+  '</result>',
+  '<answer>',
+  '</answer>',
 ] as const;
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
 
@@ -51,7 +62,8 @@ export class Tokenizer {
     merges.forEach(([a, b], rank) => {
       const left = this.bytes[a];
       const right = this.bytes[b];
-      if (!left || !right || a < BYTE_BASE || b < BYTE_BASE) throw new Error(`merge ${rank} joins unknown or special ids ${a} and ${b}`);
+      if (!left || !right || a < BYTE_BASE || b < BYTE_BASE)
+        throw new Error(`merge ${rank} joins unknown or special ids ${a} and ${b}`);
       const joined = new Uint8Array(left.length + right.length);
       joined.set(left);
       joined.set(right, left.length);
@@ -144,7 +156,8 @@ export class Tokenizer {
    * pair with the smaller ids.
    */
   static train(texts: Iterable<string>, vocabSize: number): Tokenizer {
-    if (vocabSize < FIRST_MERGE_ID) throw new Error(`vocabSize must be at least ${FIRST_MERGE_ID} (special tokens and bytes)`);
+    if (vocabSize < FIRST_MERGE_ID)
+      throw new Error(`vocabSize must be at least ${FIRST_MERGE_ID} (special tokens and bytes)`);
     const counts = new Map<string, number>();
     for (const text of texts) {
       for (const part of text.split(SPECIAL_SPLIT)) {
@@ -152,7 +165,10 @@ export class Tokenizer {
         for (const piece of part.match(PIECE) ?? []) counts.set(piece, (counts.get(piece) ?? 0) + 1);
       }
     }
-    const words = [...counts].map(([piece, count]) => ({ ids: Array.from(encoder.encode(piece), (b) => b + BYTE_BASE), count }));
+    const words = [...counts].map(([piece, count]) => ({
+      ids: Array.from(encoder.encode(piece), (b) => b + BYTE_BASE),
+      count,
+    }));
     const merges: [number, number][] = [];
     while (FIRST_MERGE_ID + merges.length < vocabSize) {
       const pairs = new Map<number, number>();

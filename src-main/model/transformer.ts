@@ -12,15 +12,21 @@ import { embeddingLookup, gelu, layerNorm, linear, matMul2d, variableFrom } from
 import { Rng } from './rng';
 
 export interface LayerWeights {
-  ln1Gain: tf.Variable; ln1Bias: tf.Variable;
+  ln1Gain: tf.Variable;
+  ln1Bias: tf.Variable;
   /** [d, 3d]: query, key and value projections side by side. */
-  qkv: tf.Variable; qkvBias: tf.Variable;
+  qkv: tf.Variable;
+  qkvBias: tf.Variable;
   /** [d, d] */
-  out: tf.Variable; outBias: tf.Variable;
-  ln2Gain: tf.Variable; ln2Bias: tf.Variable;
+  out: tf.Variable;
+  outBias: tf.Variable;
+  ln2Gain: tf.Variable;
+  ln2Bias: tf.Variable;
   /** [d, dMlp] and [dMlp, d] */
-  fc: tf.Variable; fcBias: tf.Variable;
-  proj: tf.Variable; projBias: tf.Variable;
+  fc: tf.Variable;
+  fcBias: tf.Variable;
+  proj: tf.Variable;
+  projBias: tf.Variable;
 }
 
 export interface TransformerWeights {
@@ -75,19 +81,26 @@ export class Transformer {
       for (let i = 0; i < values.length; i++) values[i] = rng.normal() * std;
       return variableFrom(tf.tensor(values, shape), true, prefix + name);
     };
-    const fill = (shape: number[], value: number, name: string) => variableFrom(tf.fill(shape, value), true, prefix + name);
+    const fill = (shape: number[], value: number, name: string) =>
+      variableFrom(tf.fill(shape, value), true, prefix + name);
     const { dModel: d, dMlp, vocabSize, contextLength, layers } = config;
     const residualStd = 0.02 / Math.sqrt(2 * layers);
     return new Transformer(config, {
       tokenEmbedding: normal([vocabSize, d], 0.02, 'wte'),
       positionEmbedding: normal([contextLength, d], 0.01, 'wpe'),
       layers: Array.from({ length: layers }, (_, l) => ({
-        ln1Gain: fill([d], 1, `h${l}.ln1.g`), ln1Bias: fill([d], 0, `h${l}.ln1.b`),
-        qkv: normal([d, 3 * d], 0.02, `h${l}.qkv.w`), qkvBias: fill([3 * d], 0, `h${l}.qkv.b`),
-        out: normal([d, d], residualStd, `h${l}.out.w`), outBias: fill([d], 0, `h${l}.out.b`),
-        ln2Gain: fill([d], 1, `h${l}.ln2.g`), ln2Bias: fill([d], 0, `h${l}.ln2.b`),
-        fc: normal([d, dMlp], 0.02, `h${l}.fc.w`), fcBias: fill([dMlp], 0, `h${l}.fc.b`),
-        proj: normal([dMlp, d], residualStd, `h${l}.proj.w`), projBias: fill([d], 0, `h${l}.proj.b`),
+        ln1Gain: fill([d], 1, `h${l}.ln1.g`),
+        ln1Bias: fill([d], 0, `h${l}.ln1.b`),
+        qkv: normal([d, 3 * d], 0.02, `h${l}.qkv.w`),
+        qkvBias: fill([3 * d], 0, `h${l}.qkv.b`),
+        out: normal([d, d], residualStd, `h${l}.out.w`),
+        outBias: fill([d], 0, `h${l}.out.b`),
+        ln2Gain: fill([d], 1, `h${l}.ln2.g`),
+        ln2Bias: fill([d], 0, `h${l}.ln2.b`),
+        fc: normal([d, dMlp], 0.02, `h${l}.fc.w`),
+        fcBias: fill([dMlp], 0, `h${l}.fc.b`),
+        proj: normal([dMlp, d], residualStd, `h${l}.proj.w`),
+        projBias: fill([d], 0, `h${l}.proj.b`),
       })),
       finalGain: fill([d], 1, 'lnf.g'),
       finalBias: fill([d], 0, 'lnf.b'),
@@ -97,7 +110,20 @@ export class Transformer {
   /** Every trainable variable in a fixed order (the checkpoint and optimizer order). */
   variables(): tf.Variable[] {
     const w = this.weights;
-    const perLayer = (l: LayerWeights) => [l.ln1Gain, l.ln1Bias, l.qkv, l.qkvBias, l.out, l.outBias, l.ln2Gain, l.ln2Bias, l.fc, l.fcBias, l.proj, l.projBias];
+    const perLayer = (l: LayerWeights) => [
+      l.ln1Gain,
+      l.ln1Bias,
+      l.qkv,
+      l.qkvBias,
+      l.out,
+      l.outBias,
+      l.ln2Gain,
+      l.ln2Bias,
+      l.fc,
+      l.fcBias,
+      l.proj,
+      l.projBias,
+    ];
     return [w.tokenEmbedding, w.positionEmbedding, ...w.layers.flatMap(perLayer), w.finalGain, w.finalBias];
   }
 
@@ -115,7 +141,9 @@ export class Transformer {
     const length = input.ids[0]?.length ?? 0;
     const valid = input.valid ?? input.ids.map((row) => row.map(() => true));
     for (const row of input.positions) {
-      for (const p of row) if (p >= config.contextLength) throw new Error(`position ${p} is past the context of ${config.contextLength} tokens`);
+      for (const p of row)
+        if (p >= config.contextLength)
+          throw new Error(`position ${p} is past the context of ${config.contextLength} tokens`);
     }
     const dh = headDim(config);
     const heads = config.heads;
@@ -129,13 +157,22 @@ export class Transformer {
     const mask = attentionMask(valid, length);
     // [B·L, d] → [B·H, L, dh]: one (sequence, head) pair per leading index.
     const toHeads = (t: tf.Tensor2D) =>
-      tf.reshape(tf.transpose(tf.reshape(t, [batch, length, heads, dh]), [0, 2, 1, 3]), [batch * heads, length, dh]) as tf.Tensor3D;
+      tf.reshape(tf.transpose(tf.reshape(t, [batch, length, heads, dh]), [0, 2, 1, 3]), [
+        batch * heads,
+        length,
+        dh,
+      ]) as tf.Tensor3D;
 
     weights.layers.forEach((layer) => {
       const h = layerNorm(x, layer.ln1Gain as tf.Tensor1D, layer.ln1Bias as tf.Tensor1D, config.layerNormEps);
       const qkv = linear(h, layer.qkv as tf.Tensor2D, layer.qkvBias as tf.Tensor1D); // [B·L, 3d]
       const [q, k, v] = tf.split(qkv, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      const attended = tf.reshape(attention(toHeads(q), toHeads(k), toHeads(v), mask, heads), [batch, heads, length, dh]);
+      const attended = tf.reshape(attention(toHeads(q), toHeads(k), toHeads(v), mask, heads), [
+        batch,
+        heads,
+        length,
+        dh,
+      ]);
       const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [batch * length, config.dModel]) as tf.Tensor2D;
       x = tf.add(x, linear(merged, layer.out as tf.Tensor2D, layer.outBias as tf.Tensor1D));
       const h2 = layerNorm(x, layer.ln2Gain as tf.Tensor1D, layer.ln2Bias as tf.Tensor1D, config.layerNormEps);

@@ -8,7 +8,8 @@ export function weightSnapshot(model: Transformer): Float32Array[] {
 
 export function loadWeights(model: Transformer, weights: readonly Float32Array[]): void {
   const variables = model.variables();
-  if (weights.length !== variables.length) throw new Error(`got ${weights.length} weight arrays for ${variables.length} variables`);
+  if (weights.length !== variables.length)
+    throw new Error(`got ${weights.length} weight arrays for ${variables.length} variables`);
   // Inside tidy: assign keeps the values, tidy frees the temporary tensors that carried them.
   tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(weights[i]!, v.shape))));
 }

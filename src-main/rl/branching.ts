@@ -1,6 +1,7 @@
 /**
  * Rollout-side math of ARPO and AEPO: how many of the k samples start from the root, and how likely a trajectory is
- * to fork after a tool call. Formulas and defaults from the spec (§2.2, §2.3, §5; decisions in §13).
+ * to fork after a tool call, and how a segment's entropy is measured. Formulas, defaults and the choices made where the
+ * paper and the released code differ: docs/algorithms.md.
  */
 
 export interface BranchConfig {
@@ -40,7 +41,7 @@ export function aepoBranchProbability(deltaH: number, consecutive: number, confi
 }
 
 /**
- * AEPO's entropy pre-monitoring (§2.2): m = clamp(floor(k · σ(β·(H_root − mean H_tool))) + 1, 1, k) global samples;
+ * AEPO's entropy pre-monitoring: m = clamp(floor(k · σ(β·(H_root − mean H_tool))) + 1, 1, k) global samples;
  * the mean of an empty H_tool list is H_root.
  */
 export function premonitorGlobalSamples(k: number, hRoot: number, hTool: readonly number[], beta: number): number {
@@ -67,7 +68,12 @@ export interface TokenEntropies {
   topEntropy?: number;
 }
 
-export function segmentEntropy(tokens: readonly TokenEntropies[], vocabSize: number, firstTokens: number, form: SegmentEntropyForm): number {
+export function segmentEntropy(
+  tokens: readonly TokenEntropies[],
+  vocabSize: number,
+  firstTokens: number,
+  form: SegmentEntropyForm,
+): number {
   const first = tokens.slice(0, firstTokens);
   if (first.length === 0) return 0;
   const logV = Math.log(vocabSize);

@@ -1,5 +1,5 @@
 /**
- * The conformance contract of spec §13: loss, per-token advantages and d loss / d logp for a given batch, AEPO's
+ * The conformance contract (docs/algorithms.md, "The conformance command"): loss, per-token advantages and d loss / d logp for a given batch, AEPO's
  * pre-monitoring split and the ARPO/AEPO branch probabilities, computed by the very functions the trainer uses.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -8,7 +8,15 @@ import { ADVANTAGE_ESTIMATORS, ALGORITHMS, POLICY_LOSSES } from './algorithms/re
 import { aepoBranchProbability, arpoBranchProbability, premonitorGlobalSamples } from './branching';
 import type { AlgorithmId, LossBatch, LossConfig } from './types';
 
-const CONTRACT_ALGORITHMS = ['grpo', 'dapo', 'reinforce_pp', 'gppo', 'cispo', 'arpo', 'aepo'] as const satisfies readonly AlgorithmId[];
+const CONTRACT_ALGORITHMS = [
+  'grpo',
+  'dapo',
+  'reinforce_pp',
+  'gppo',
+  'cispo',
+  'arpo',
+  'aepo',
+] as const satisfies readonly AlgorithmId[];
 const matrix = z.array(z.array(z.number()));
 
 const lossCase = z.object({
@@ -72,11 +80,13 @@ function checkShapes(batch: z.infer<typeof lossCase>['batch']): void {
     ['entropy', batch.entropy],
     ...(batch.ref_logp ? ([['ref_logp', batch.ref_logp]] as [string, number[][]][]) : []),
   ];
-  if (batch.group.length !== rows) throw new ContractError('batch.group', `has ${batch.group.length} entries for ${rows} rewards`);
+  if (batch.group.length !== rows)
+    throw new ContractError('batch.group', `has ${batch.group.length} entries for ${rows} rewards`);
   for (const [field, m] of matrices) {
     if (m.length !== rows) throw new ContractError(`batch.${field}`, `has ${m.length} rows for ${rows} rewards`);
     m.forEach((row, i) => {
-      if (row.length !== width) throw new ContractError(`batch.${field}[${i}]`, `has ${row.length} tokens, batch.logp[0] has ${width}`);
+      if (row.length !== width)
+        throw new ContractError(`batch.${field}[${i}]`, `has ${row.length} tokens, batch.logp[0] has ${width}`);
     });
   }
 }
@@ -102,7 +112,13 @@ function evaluateLoss(c: z.infer<typeof lossCase>) {
     },
   );
   const lossOf = (logp: tf.Tensor) => {
-    const batch: LossBatch = { logp: logp as tf.Tensor2D, oldLogp: c.batch.old_logp, advantages, mask: c.batch.mask, refLogp: c.batch.ref_logp };
+    const batch: LossBatch = {
+      logp: logp as tf.Tensor2D,
+      oldLogp: c.batch.old_logp,
+      advantages,
+      mask: c.batch.mask,
+      refLogp: c.batch.ref_logp,
+    };
     return POLICY_LOSSES[preset.loss](batch, config).loss;
   };
   return tf.tidy(() => {
@@ -120,7 +136,10 @@ export function evaluateCase(c: ConformanceCase) {
       return { m: premonitorGlobalSamples(c.k, c.h_root, c.h_tool, c.beta) };
     case 'branch_probability':
       return {
-        p: c.algorithm === 'aepo' ? aepoBranchProbability(c.delta_h, c.consecutive, c.config) : arpoBranchProbability(c.delta_h, c.config),
+        p:
+          c.algorithm === 'aepo'
+            ? aepoBranchProbability(c.delta_h, c.consecutive, c.config)
+            : arpoBranchProbability(c.delta_h, c.config),
       };
   }
 }
@@ -131,7 +150,14 @@ export function runConformance(input: unknown): unknown {
     const parsed = conformanceCase.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new ContractError(prefix + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, ''), issue.message);
+      throw new ContractError(
+        prefix +
+          issue.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, ''),
+        issue.message,
+      );
     }
     try {
       return evaluateCase(parsed.data);

@@ -3,7 +3,7 @@ import type { AlgorithmSettings } from './types';
 /**
  * The settings every preset starts from: the released code's GRPO-style values (symmetric clip 0.2, verl's dual-clip
  * c = 3, token-mean, no KL), scaled to a laptop (k = 8 trajectories per question, 4 from the root), and 4 updates per
- * rollout batch so that clipping can act at all (spec §13). Each algorithm file lists only what it changes.
+ * rollout batch so that clipping can act at all (docs/algorithms.md). Each algorithm file lists only what it changes.
  */
 export const BASE_SETTINGS: AlgorithmSettings = {
   clipLow: 0.2,

@@ -23,7 +23,14 @@ export function aggregate(terms: tf.Tensor2D, mask: number[][], mode: LossAggreg
   if (mode === 'token-mean') return tf.div(tf.sum(masked), Math.max(1, sum2d(mask))) as tf.Scalar;
   const perSequence = tf.sum(masked, 1);
   if (mode === 'seq-mean-token-sum') return tf.mean(perSequence) as tf.Scalar;
-  const counts = tf.tensor1d(mask.map((row) => Math.max(1, row.reduce((a, b) => a + b, 0))));
+  const counts = tf.tensor1d(
+    mask.map((row) =>
+      Math.max(
+        1,
+        row.reduce((a, b) => a + b, 0),
+      ),
+    ),
+  );
   return tf.mean(tf.div(perSequence, counts)) as tf.Scalar;
 }
 
@@ -47,7 +54,11 @@ export function dualClip(term: TokenTerm, ratio: number, advantage: number, c: n
  * Builds the loss from a per-token rule: `rule(ρ, Â)` says which branch is active. Adds the KL term when configured,
  * aggregates, and counts clip fractions and the k3 KL to the old policy over loss tokens.
  */
-export function ratioLoss(batch: LossBatch, config: LossConfig, rule: (ratio: number, advantage: number) => TokenTerm): LossOutput {
+export function ratioLoss(
+  batch: LossBatch,
+  config: LossConfig,
+  rule: (ratio: number, advantage: number) => TokenTerm,
+): LossOutput {
   const current = batch.logp.arraySync();
   const s: number[][] = [];
   const c: number[][] = [];
@@ -72,7 +83,8 @@ export function ratioLoss(batch: LossBatch, config: LossConfig, rule: (ratio: nu
   });
   const ratio = tf.exp(tf.sub(batch.logp, tf.tensor2d(batch.oldLogp)));
   let terms = tf.add(tf.mul(tf.tensor2d(s), ratio), tf.tensor2d(c)) as tf.Tensor2D;
-  if (config.klCoef !== 0 && batch.refLogp) terms = tf.add(terms, tf.mul(k3Kl(batch.logp, batch.refLogp), config.klCoef)) as tf.Tensor2D;
+  if (config.klCoef !== 0 && batch.refLogp)
+    terms = tf.add(terms, tf.mul(k3Kl(batch.logp, batch.refLogp), config.klCoef)) as tf.Tensor2D;
   const tokens = Math.max(1, sum2d(batch.mask));
   return {
     loss: aggregate(terms, batch.mask, config.lossAgg),

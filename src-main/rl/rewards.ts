@@ -1,7 +1,7 @@
 import { lastBoxed, tokenF1 } from '../benchmarks/metrics';
 
 /**
- * The authors' hierarchical reward (spec §3.4): −1 for a format violation; otherwise the answer's token F1 against the
+ * The authors' hierarchical reward (docs/algorithms.md): −1 for a format violation; otherwise the answer's token F1 against the
  * gold aliases, plus 0.1 when the trajectory used both search and python (and F1 > 0).
  */
 

@@ -81,8 +81,16 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
     const scored: Sample[] = rolled.flatMap((tree, index) =>
       tree.trajectories.map((trajectory) => {
         const result = reward(tokenizer.decode(trajectory.tokens), tree.question.answers);
-        const shaped = result.reward + overlongPenalty(trajectory.tokens.length, ctx.rollout.maxResponseTokens, settings.overlongShaping);
-        return { tree, trajectory, group: firstGroup + index, reward: { ...result, reward: shaped }, correct: result.f1 >= 1 ? 1 : 0 };
+        const shaped =
+          result.reward +
+          overlongPenalty(trajectory.tokens.length, ctx.rollout.maxResponseTokens, settings.overlongShaping);
+        return {
+          tree,
+          trajectory,
+          group: firstGroup + index,
+          reward: { ...result, reward: shaped },
+          correct: result.f1 >= 1 ? 1 : 0,
+        };
       }),
     );
     return { rolled, scored };
@@ -110,7 +118,17 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
 
   const update: UpdateStats =
     samples.length > 0
-      ? updatePolicy({ model, optimizer: ctx.optimizer, preset, settings, temperature: ctx.rollout.temperature, reference: ctx.reference }, samples)
+      ? updatePolicy(
+          {
+            model,
+            optimizer: ctx.optimizer,
+            preset,
+            settings,
+            temperature: ctx.rollout.temperature,
+            reference: ctx.reference,
+          },
+          samples,
+        )
       : { clipUpper: 0, clipLower: 0, kl: 0, klK1: 0, refKl: 0, gradNorm: 0, loss: 0, updates: 0 };
   if (update.updates === 1) warnSingleUpdate(ctx);
   const lossTokens = all.flatMap((s) => s.trajectory.entropy.filter((_, i) => s.trajectory.mask[i]));

@@ -24,7 +24,10 @@ export interface TreeMetrics {
   distinctAnswers: number;
 }
 
-export function treeMetrics(trees: RolloutTree[], finalAnswer: (tree: RolloutTree, trajectory: number) => string | null): TreeMetrics {
+export function treeMetrics(
+  trees: RolloutTree[],
+  finalAnswer: (tree: RolloutTree, trajectory: number) => string | null,
+): TreeMetrics {
   let branches = 0;
   let onTop3 = 0;
   let events = 0;

@@ -84,7 +84,16 @@ export const ROLLOUT_IDS = ['independent', 'arpo_tree', 'aepo_tree'] as const;
 export type RolloutId = (typeof ROLLOUT_IDS)[number];
 
 export const ALGORITHM_IDS = [
-  'grpo', 'dapo', 'reinforce_pp', 'gppo', 'cispo', 'gigpo', 'arpo', 'aepo', 'aepo_rollout_only', 'aepo_update_only',
+  'grpo',
+  'dapo',
+  'reinforce_pp',
+  'gppo',
+  'cispo',
+  'gigpo',
+  'arpo',
+  'aepo',
+  'aepo_rollout_only',
+  'aepo_update_only',
 ] as const;
 export type AlgorithmId = (typeof ALGORITHM_IDS)[number];
 
@@ -102,7 +111,7 @@ export interface AlgorithmSettings extends LossConfig {
   groupSize: number;
   /** m: samples started from the root when pre-monitoring is off (or for ARPO). */
   globalSamples: number;
-  /** AEPO's entropy pre-monitoring (§2.2); off means m = globalSamples. */
+  /** AEPO's entropy pre-monitoring; off means m = globalSamples. */
   dynamicRollouts: boolean;
   /** β of the pre-monitoring sigmoid. */
   premonitorBeta: number;

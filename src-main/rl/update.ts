@@ -62,7 +62,8 @@ const pick = <T>(rows: T[][], indices: number[], width: number) => indices.map((
 
 export function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): UpdateStats {
   const { model, settings, preset } = ctx;
-  if (settings.klCoef > 0 && !ctx.reference) throw new Error('klCoef > 0 needs the frozen reference policy (UpdateContext.reference)');
+  if (settings.klCoef > 0 && !ctx.reference)
+    throw new Error('klCoef > 0 needs the frozen reference policy (UpdateContext.reference)');
   const temperature = ctx.temperature > 0 ? ctx.temperature : 1;
   const sequences = samples.map((s) => [...s.tree.promptTokens, ...s.trajectory.tokens]);
   const width = Math.max(...sequences.map((x) => x.length)) - 1;
@@ -70,7 +71,10 @@ export function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): Updat
     const scored = scoreTokens(model, sequences, { temperature });
     return [scored.logp.arraySync(), scored.entropy.arraySync()];
   });
-  const refLogp = settings.klCoef > 0 ? tf.tidy(() => scoreTokens(ctx.reference!, sequences, { temperature }).logp.arraySync()) : undefined;
+  const refLogp =
+    settings.klCoef > 0
+      ? tf.tidy(() => scoreTokens(ctx.reference!, sequences, { temperature }).logp.arraySync())
+      : undefined;
   const mask = samples.map((s) => columns(s, width, s.trajectory.mask, 0));
   const input: AdvantageInput = {
     rewards: samples.map((s) => s.reward.reward),
@@ -91,7 +95,12 @@ export function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): Updat
   const miniBatches = Math.max(1, Math.min(settings.updatesPerBatch, groups.length));
   const updates = miniBatches * Math.max(1, settings.ppoEpochs);
   const totals: UpdateStats = { clipUpper: 0, clipLower: 0, kl: 0, klK1: 0, refKl: 0, gradNorm: 0, loss: 0, updates };
-  totals.refKl = refLogp ? maskedMeanOf(oldLogp.map((row, b) => row.map((logp, t) => logp - refLogp[b]![t]!)), mask) : 0;
+  totals.refKl = refLogp
+    ? maskedMeanOf(
+        oldLogp.map((row, b) => row.map((logp, t) => logp - refLogp[b]![t]!)),
+        mask,
+      )
+    : 0;
   for (let epoch = 0; epoch < Math.max(1, settings.ppoEpochs); epoch++) {
     for (let u = 0; u < miniBatches; u++) {
       const chosen = new Set(groups.filter((_, i) => i % miniBatches === u));
@@ -122,11 +131,20 @@ export function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): Updat
           ctx.onMiniBatch?.(rows, advantages);
           const old = pick(oldLogp, rows, rowWidth);
           const out = POLICY_LOSSES[preset.loss](
-            { logp: scored.logp, oldLogp: old, advantages, mask: rowMask, refLogp: refLogp && pick(refLogp, rows, rowWidth) },
+            {
+              logp: scored.logp,
+              oldLogp: old,
+              advantages,
+              mask: rowMask,
+              refLogp: refLogp && pick(refLogp, rows, rowWidth),
+            },
             lossSettings,
           );
           const current = scored.logp.arraySync();
-          k1 = maskedMeanOf(old.map((row, b) => row.map((o, t) => o - current[b]![t]!)), rowMask);
+          k1 = maskedMeanOf(
+            old.map((row, b) => row.map((o, t) => o - current[b]![t]!)),
+            rowMask,
+          );
           stats = out;
           return out.loss;
         },
@@ -146,11 +164,13 @@ export function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): Updat
 function maskedMeanOf(values: number[][], mask: number[][]): number {
   let sum = 0;
   let count = 0;
-  values.forEach((row, b) => row.forEach((x, t) => {
-    if (mask[b]![t]) {
-      sum += x;
-      count++;
-    }
-  }));
+  values.forEach((row, b) =>
+    row.forEach((x, t) => {
+      if (mask[b]![t]) {
+        sum += x;
+        count++;
+      }
+    }),
+  );
   return count === 0 ? 0 : sum / count;
 }

@@ -14,7 +14,10 @@ export const MAX_MESSAGE_CHARS = 64_000;
 export const chatRequest = z.object({
   model: z.string().optional(),
   // Bounded: the prompt is tokenised and sampled on this process, and a huge one only fails later and worse.
-  messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(MAX_MESSAGE_CHARS) })).min(1).max(256),
+  messages: z
+    .array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(MAX_MESSAGE_CHARS) }))
+    .min(1)
+    .max(256),
   max_tokens: z.number().int().min(1).max(8192).optional(),
   temperature: z.number().min(0).max(2).optional(),
   stop: z.union([z.string(), z.array(z.string())]).optional(),
@@ -32,7 +35,9 @@ export interface EmbeddedPolicy {
 function promptOf(messages: z.infer<typeof chatRequest>['messages'], continueFinal: boolean): string {
   const last = messages.at(-1)!;
   const context = continueFinal && last.role === 'assistant' ? messages.slice(0, -1) : messages;
-  const text = context.map((m) => (m.role === 'user' ? `Question: ${m.content}\n` : m.role === 'system' ? `${m.content}\n` : m.content)).join('');
+  const text = context
+    .map((m) => (m.role === 'user' ? `Question: ${m.content}\n` : m.role === 'system' ? `${m.content}\n` : m.content))
+    .join('');
   return continueFinal && last.role === 'assistant' ? text + last.content : text;
 }
 
@@ -41,7 +46,8 @@ export function completeChat(policy: EmbeddedPolicy, request: z.infer<typeof cha
   const stops = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? []);
   const prompt = tokenizer.encode(promptOf(request.messages, request.continue_final_message ?? false));
   const room = model.config.contextLength - prompt.length;
-  if (room < 1) throw new Error(`the prompt is ${prompt.length} tokens, the model's context ${model.config.contextLength}`);
+  if (room < 1)
+    throw new Error(`the prompt is ${prompt.length} tokens, the model's context ${model.config.contextLength}`);
   const session = new SamplingSession(model, 1);
   try {
     session.extend([prompt]);
@@ -63,8 +69,19 @@ export function completeChat(policy: EmbeddedPolicy, request: z.infer<typeof cha
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: policy.name,
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: generation!.reason === 'length' || generation!.reason === 'context' ? 'length' : 'stop', stop_reason: stoppedBy ?? null }],
-      usage: { prompt_tokens: prompt.length, completion_tokens: generation!.tokens.length, total_tokens: prompt.length + generation!.tokens.length },
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content },
+          finish_reason: generation!.reason === 'length' || generation!.reason === 'context' ? 'length' : 'stop',
+          stop_reason: stoppedBy ?? null,
+        },
+      ],
+      usage: {
+        prompt_tokens: prompt.length,
+        completion_tokens: generation!.tokens.length,
+        total_tokens: prompt.length + generation!.tokens.length,
+      },
     };
   } finally {
     session.dispose();

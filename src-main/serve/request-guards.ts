@@ -20,11 +20,19 @@ export type Refusal = { status: number; code: string; message: string };
 export function checkHostAndOrigin(request: IncomingMessage, hosts: Set<string> | undefined): Refusal | undefined {
   const host = (request.headers.host ?? '').toLowerCase();
   if (hosts && !hosts.has(host)) {
-    return { status: 403, code: 'forbidden', message: `this server answers to ${[...hosts].join(', ')}, not to Host "${host.slice(0, 100)}"` };
+    return {
+      status: 403,
+      code: 'forbidden',
+      message: `this server answers to ${[...hosts].join(', ')}, not to Host "${host.slice(0, 100)}"`,
+    };
   }
   const origin = request.headers.origin;
   if (origin !== undefined && origin.toLowerCase() !== `http://${host}`) {
-    return { status: 403, code: 'forbidden', message: `requests from another origin (${origin.slice(0, 100)}) are refused` };
+    return {
+      status: 403,
+      code: 'forbidden',
+      message: `requests from another origin (${origin.slice(0, 100)}) are refused`,
+    };
   }
   return undefined;
 }
@@ -32,7 +40,11 @@ export function checkHostAndOrigin(request: IncomingMessage, hosts: Set<string> 
 export function checkJsonBody(request: IncomingMessage): Refusal | undefined {
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json') return undefined;
-  return { status: 415, code: 'unsupported_media_type', message: 'send the body as JSON, with Content-Type: application/json' };
+  return {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'send the body as JSON, with Content-Type: application/json',
+  };
 }
 
 /** The token a request carries in its Authorization header (API calls accept no other place). */

@@ -4,7 +4,15 @@ import { HTTP_STATUS, type ApiResult } from '../api/result';
 import type { Dispatch } from '../api/dispatch';
 import { LAB_EVENT_NAMES, type EventBus } from '../core/events';
 import { newAccessToken, tokenMatches } from './auth';
-import { allowedHosts, bearerToken, checkHostAndOrigin, checkJsonBody, cookieToken, SESSION_COOKIE, type Refusal } from './request-guards';
+import {
+  allowedHosts,
+  bearerToken,
+  checkHostAndOrigin,
+  checkJsonBody,
+  cookieToken,
+  SESSION_COOKIE,
+  type Refusal,
+} from './request-guards';
 import { chatRequest, completeChat, type EmbeddedPolicy } from './chat-completions';
 import { serveStatic } from './static-files';
 
@@ -79,24 +87,32 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const closeStreams = new Set<() => void>();
 
   async function handleOpenAi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    const fail = (status: number, message: string) => sendJson(response, status, { error: { message, type: 'invalid_request_error' } });
-    if (!tokenMatches(bearerToken(request), token)) return fail(401, 'missing or wrong API key: use the access token `aepo-lab serve` printed');
+    const fail = (status: number, message: string) =>
+      sendJson(response, status, { error: { message, type: 'invalid_request_error' } });
+    if (!tokenMatches(bearerToken(request), token))
+      return fail(401, 'missing or wrong API key: use the access token `aepo-lab serve` printed');
     if (!options.chat) return fail(404, 'no model is loaded: start `aepo-lab serve --checkpoint FILE`');
     if (url.pathname === '/v1/models' && request.method === 'GET') {
-      return sendJson(response, 200, { object: 'list', data: [{ id: options.chat.name, object: 'model', owned_by: 'aepo-lab' }] });
+      return sendJson(response, 200, {
+        object: 'list',
+        data: [{ id: options.chat.name, object: 'model', owned_by: 'aepo-lab' }],
+      });
     }
-    if (url.pathname !== '/v1/chat/completions' || request.method !== 'POST') return fail(404, `no route ${request.method} ${url.pathname.slice(0, 100)}`);
+    if (url.pathname !== '/v1/chat/completions' || request.method !== 'POST')
+      return fail(404, `no route ${request.method} ${url.pathname.slice(0, 100)}`);
     const notJson = checkJsonBody(request);
     if (notJson) return fail(notJson.status, notJson.message);
     let body: unknown;
     try {
       body = JSON.parse(await readBody(request));
     } catch (error) {
-      if (error instanceof BodyTooLarge) return refuse(response, { status: 413, code: 'too_large', message: TOO_LARGE });
+      if (error instanceof BodyTooLarge)
+        return refuse(response, { status: 413, code: 'too_large', message: TOO_LARGE });
       return fail(400, `body is not JSON: ${(error as Error).message}`);
     }
     const parsed = chatRequest.safeParse(body);
-    if (!parsed.success) return fail(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success)
+      return fail(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     try {
       sendJson(response, 200, completeChat(options.chat, parsed.data));
     } catch (error) {
@@ -109,13 +125,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // The event stream (read-only) also takes the page's session cookie, since EventSource can't send headers.
     const given = channel === 'events' ? (bearerToken(request) ?? cookieToken(request)) : bearerToken(request);
     if (!tokenMatches(given, token)) {
-      sendJson(response, 401, apiError('unauthorized', 'missing or wrong access token: send it as "Authorization: Bearer TOKEN" (the page gets it from the URL that `aepo-lab serve` printed)'));
+      sendJson(
+        response,
+        401,
+        apiError(
+          'unauthorized',
+          'missing or wrong access token: send it as "Authorization: Bearer TOKEN" (the page gets it from the URL that `aepo-lab serve` printed)',
+        ),
+      );
       return;
     }
     if (channel === 'events' && request.method === 'GET') return streamEvents(request, response);
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');
-      sendJson(response, 405, apiError('method_not_allowed', `use POST /api/${channel.slice(0, 100)} with a JSON body`));
+      sendJson(
+        response,
+        405,
+        apiError('method_not_allowed', `use POST /api/${channel.slice(0, 100)} with a JSON body`),
+      );
       return;
     }
     const notJson = checkJsonBody(request);
@@ -125,7 +152,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const text = await readBody(request);
       input = text.trim() === '' ? {} : JSON.parse(text);
     } catch (error) {
-      if (error instanceof BodyTooLarge) return refuse(response, { status: 413, code: 'too_large', message: TOO_LARGE });
+      if (error instanceof BodyTooLarge)
+        return refuse(response, { status: 413, code: 'too_large', message: TOO_LARGE });
       sendJson(response, 400, apiError('invalid_input', `body is not JSON: ${(error as Error).message}`));
       return;
     }
@@ -168,8 +196,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       : url.pathname.startsWith('/v1/')
         ? handleOpenAi(request, response, url)
         : request.method === 'GET' || request.method === 'HEAD'
-        ? serveStatic(options.rendererDir, url.pathname, response)
-        : Promise.resolve(void response.writeHead(405).end());
+          ? serveStatic(options.rendererDir, url.pathname, response)
+          : Promise.resolve(void response.writeHead(405).end());
     work.catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 500, apiError('internal', (error as Error).message));
       else response.destroy();

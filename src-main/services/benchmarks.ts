@@ -10,7 +10,8 @@ export function createBenchmarksService(items: BenchmarkItemsRepo, bus: EventBus
     },
     importItems(benchmark: string, split: string, source: string, list: StoredItem[]): ImportCounts {
       const counts = items.importItems(benchmark, split, source, list);
-      if (counts.added + counts.updated + counts.removed > 0) bus.emit('store.changed', { tables: ['benchmark_items'] });
+      if (counts.added + counts.updated + counts.removed > 0)
+        bus.emit('store.changed', { tables: ['benchmark_items'] });
       return counts;
     },
     items(benchmark: string, split: string): StoredItem[] {

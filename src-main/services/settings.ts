@@ -1,11 +1,19 @@
 import type { EventBus } from '../core/events';
-import { DEFAULT_SETTINGS, SECRET_NAMES, settingsSchema, type SecretName, type Settings, type SettingsPatch } from '../core/settings-schema';
+import {
+  DEFAULT_SETTINGS,
+  SECRET_NAMES,
+  settingsSchema,
+  type SecretName,
+  type Settings,
+  type SettingsPatch,
+} from '../core/settings-schema';
 import type { SecretsFile } from '../store/secrets-file';
 import type { SettingsRepo } from '../store/settings-repo';
 
 /** The endpoint a secret is sent to under these settings; a key is bound to the endpoint it was set for. */
 function endpointOf(name: SecretName, settings: Settings): string {
-  if (name === 'webSearchApiKey') return settings.webSearch ? `${settings.webSearch.provider} ${settings.webSearch.url ?? ''}` : '';
+  if (name === 'webSearchApiKey')
+    return settings.webSearch ? `${settings.webSearch.provider} ${settings.webSearch.url ?? ''}` : '';
   return settings.judge?.baseUrl ?? '';
 }
 
@@ -23,7 +31,8 @@ export function createSettingsService(repo: SettingsRepo, bus: EventBus, secrets
   // Keys stored in the database by earlier versions move to the secrets file, bound to today's endpoints.
   for (const name of SECRET_NAMES) {
     const old = repo.all()[`secret.${name}`];
-    if (typeof old === 'string' && old !== '' && !secrets.get(name)) secrets.set(name, { value: old, endpoint: endpointOf(name, get()) });
+    if (typeof old === 'string' && old !== '' && !secrets.get(name))
+      secrets.set(name, { value: old, endpoint: endpointOf(name, get()) });
     if (old !== undefined) repo.remove(`secret.${name}`);
   }
   return {
@@ -35,7 +44,8 @@ export function createSettingsService(repo: SettingsRepo, bus: EventBus, secrets
       }
       // A key never follows its endpoint to a new URL: changing where it would be sent forgets it.
       const after = get();
-      for (const name of SECRET_NAMES) if (endpointOf(name, before) !== endpointOf(name, after)) secrets.set(name, undefined);
+      for (const name of SECRET_NAMES)
+        if (endpointOf(name, before) !== endpointOf(name, after)) secrets.set(name, undefined);
       bus.emit('store.changed', { tables: ['settings'] });
       return after;
     },
@@ -50,7 +60,10 @@ export function createSettingsService(repo: SettingsRepo, bus: EventBus, secrets
     },
     /** Which secrets are set, without their values. */
     secretsSet(): Record<SecretName, boolean> {
-      return Object.fromEntries(SECRET_NAMES.map((name) => [name, this.secret(name) !== undefined])) as Record<SecretName, boolean>;
+      return Object.fromEntries(SECRET_NAMES.map((name) => [name, this.secret(name) !== undefined])) as Record<
+        SecretName,
+        boolean
+      >;
     },
   };
 }

@@ -81,9 +81,16 @@ function start(): void {
     // AEPO_LAB_HOME lets the app share a data folder with the CLI; otherwise Electron's userData folder.
     // API keys are encrypted with the OS keychain where it is available (on Linux, only with a secret service).
     const secretCipher = safeStorage.isEncryptionAvailable()
-      ? { encrypt: (plain: string) => safeStorage.encryptString(plain).toString('base64'), decrypt: (stored: string) => safeStorage.decryptString(Buffer.from(stored, 'base64')) }
+      ? {
+          encrypt: (plain: string) => safeStorage.encryptString(plain).toString('base64'),
+          decrypt: (stored: string) => safeStorage.decryptString(Buffer.from(stored, 'base64')),
+        }
       : undefined;
-    const opened = openLab({ dataDir: resolveDataDir(process.env.AEPO_LAB_HOME || app.getPath('userData')), mode: 'electron', secretCipher });
+    const opened = openLab({
+      dataDir: resolveDataDir(process.env.AEPO_LAB_HOME || app.getPath('userData')),
+      mode: 'electron',
+      secretCipher,
+    });
     lab = opened;
     registerIpcHandlers(ipcMain, opened.dispatch, isAppPage);
     // The app needs no camera, microphone, notifications, geolocation or any other browser permission.
@@ -95,7 +102,9 @@ function start(): void {
       });
     }
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+      });
     });
     createWindow();
     // macOS keeps apps running without windows; clicking the dock icon should bring one back.

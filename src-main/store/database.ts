@@ -32,7 +32,10 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Db {
     // Reading the ledger first touches nothing, and fails early on a file that is not a database.
     checkLedger(readLedger(db), migrations, options.appVersion, file);
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new DatabaseStateError(`the database ${file} is damaged (${String(check).slice(0, 300)}); restore it from a backup, or move it away to start a new one`);
+    if (check !== 'ok')
+      throw new DatabaseStateError(
+        `the database ${file} is damaged (${String(check).slice(0, 300)}); restore it from a backup, or move it away to start a new one`,
+      );
   } catch (error) {
     db?.close();
     if (error instanceof DatabaseStateError) throw error;
@@ -48,7 +51,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Db {
   } catch (error) {
     db.close();
     if (error instanceof DatabaseStateError) throw error;
-    throw new DatabaseStateError(`cannot prepare the database ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DatabaseStateError(
+      `cannot prepare the database ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return db;
 }
@@ -72,7 +77,9 @@ export function ensureWritableFolder(folder: string): void {
     accessSync(folder, constants.W_OK);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new DatabaseStateError(`the data folder ${folder} can't be created or written (${reason}); choose another with --data-dir or AEPO_LAB_HOME`);
+    throw new DatabaseStateError(
+      `the data folder ${folder} can't be created or written (${reason}); choose another with --data-dir or AEPO_LAB_HOME`,
+    );
   }
 }
 
@@ -88,7 +95,9 @@ function exists(path: string): boolean {
 /** An existing empty file is not a new database: it may be a failed copy of one, and would be silently replaced. */
 function refuseEmptyFile(file: string): void {
   if (exists(file) && statSync(file).isFile() && statSync(file).size === 0) {
-    throw new DatabaseStateError(`the database ${file} is an empty file, not an AEPO Lab database; move it away (or delete it) to start a new one`);
+    throw new DatabaseStateError(
+      `the database ${file} is an empty file, not an AEPO Lab database; move it away (or delete it) to start a new one`,
+    );
   }
 }
 

@@ -22,15 +22,26 @@ export function createSecretsFile(file: string, cipher?: SecretCipher) {
     try {
       const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, StoredSecret & { encrypted?: boolean }>;
       return Object.fromEntries(
-        Object.entries(stored).map(([name, secret]) => [name, { endpoint: secret.endpoint, value: secret.encrypted && cipher ? cipher.decrypt(secret.value) : secret.value }]),
+        Object.entries(stored).map(([name, secret]) => [
+          name,
+          {
+            endpoint: secret.endpoint,
+            value: secret.encrypted && cipher ? cipher.decrypt(secret.value) : secret.value,
+          },
+        ]),
       );
     } catch (error) {
-      throw new Error(`the secrets file ${file} can't be read (${(error as Error).message}); set the keys again after moving it away`);
+      throw new Error(
+        `the secrets file ${file} can't be read (${(error as Error).message}); set the keys again after moving it away`,
+      );
     }
   };
   const write = (secrets: Record<string, StoredSecret>) => {
     const stored = Object.fromEntries(
-      Object.entries(secrets).map(([name, secret]) => [name, cipher ? { ...secret, value: cipher.encrypt(secret.value), encrypted: true } : secret]),
+      Object.entries(secrets).map(([name, secret]) => [
+        name,
+        cipher ? { ...secret, value: cipher.encrypt(secret.value), encrypted: true } : secret,
+      ]),
     );
     const temporary = `${file}.tmp`;
     writeFileSync(temporary, JSON.stringify(stored), { mode: 0o600 });

@@ -50,7 +50,12 @@ export class ToyTools implements ToolSet {
 
   async call(tool: ToolName, input: string): Promise<ToolResult> {
     const started = performance.now();
-    const done = (ok: boolean, output: string, error?: string): ToolResult => ({ ok, output, error, ms: performance.now() - started });
+    const done = (ok: boolean, output: string, error?: string): ToolResult => ({
+      ok,
+      output,
+      error,
+      ms: performance.now() - started,
+    });
     const query = input.trim();
     if (tool === 'python') {
       const match = /^print\((.*)\)$/s.exec(query);
@@ -68,6 +73,12 @@ export class ToyTools implements ToolSet {
     const words = query.toLowerCase().split(/\W+/).filter(Boolean);
     const hits = Object.entries(this.facts).filter(([key]) => words.some((w) => key.toLowerCase().includes(w)));
     if (hits.length === 0) return done(true, 'No results.');
-    return done(true, hits.slice(0, 10).map(([key, text], i) => `Page ${i + 1}: ${key}: ${text}`).join('\n'));
+    return done(
+      true,
+      hits
+        .slice(0, 10)
+        .map(([key, text], i) => `Page ${i + 1}: ${key}: ${text}`)
+        .join('\n'),
+    );
   }
 }

@@ -5,7 +5,11 @@ import { tempDir } from '../support/temp';
 
 /** The installed command as a user runs it: bin/aepo-lab.js loading the built bundle. */
 function aepoLab(args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
-  const result = spawnSync(process.execPath, ['bin/aepo-lab.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, input });
+  const result = spawnSync(process.execPath, ['bin/aepo-lab.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    input,
+  });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -30,8 +34,26 @@ describe('aepo-lab command (built)', () => {
   it('conformance answers an array of contract cases in order, and a JSON error with exit 2 for bad input', () => {
     const cases = [
       { kind: 'premonitor', k: 12, h_root: 1, h_tool: [1], beta: 0.5 },
-      { kind: 'branch_probability', algorithm: 'arpo', delta_h: 1, consecutive: 3, config: { tau: 0.5, gamma: 0.2, penalty: 0.05 } },
-      { kind: 'loss', algorithm: 'grpo', config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean' }, batch: { rewards: [1, 0], group: [0, 0], logp: [[-1], [-1]], old_logp: [[-1], [-1]], mask: [[1], [1]], entropy: [[1], [1]] } },
+      {
+        kind: 'branch_probability',
+        algorithm: 'arpo',
+        delta_h: 1,
+        consecutive: 3,
+        config: { tau: 0.5, gamma: 0.2, penalty: 0.05 },
+      },
+      {
+        kind: 'loss',
+        algorithm: 'grpo',
+        config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean' },
+        batch: {
+          rewards: [1, 0],
+          group: [0, 0],
+          logp: [[-1], [-1]],
+          old_logp: [[-1], [-1]],
+          mask: [[1], [1]],
+          entropy: [[1], [1]],
+        },
+      },
     ];
     const ok = aepoLab(['conformance'], {}, JSON.stringify(cases));
     expect(ok.code).toBe(0);
@@ -69,18 +91,31 @@ describe('aepo-lab command (built)', () => {
   });
 
   it('serves on a loopback port with a token: 401 without it, a JSON array with it', async () => {
-    const served = await startUntilUrl(process.execPath, ['bin/aepo-lab.js', 'serve', '--port', '0'], { AEPO_LAB_HOME: tempDir() });
+    const served = await startUntilUrl(process.execPath, ['bin/aepo-lab.js', 'serve', '--port', '0'], {
+      AEPO_LAB_HOME: tempDir(),
+    });
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
     const without = await fetch(`${served.origin}/api/runs.list`, { method: 'POST', body: '{}' });
     expect(without.status).toBe(401);
-    const withToken = await fetch(`${served.origin}/api/runs.list`, { method: 'POST', headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' }, body: '{}' });
+    const withToken = await fetch(`${served.origin}/api/runs.list`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(await withToken.json()).toEqual({ ok: true, data: [] });
   });
 
   it('npm start falls back to serve mode with a one-line reason where Electron is missing', async () => {
-    const started = await startUntilUrl('npm', ['start', '--silent', '--', '--port', '0'], { AEPO_LAB_HOME: tempDir() });
-    const lines = started.output().split('\n').filter((line) => line.trim() && !line.includes('npm warn'));
-    expect(lines[0]).toMatch(/^Electron's binary is not installed and could not be fetched \(.+\); starting serve mode instead\.$/);
+    const started = await startUntilUrl('npm', ['start', '--silent', '--', '--port', '0'], {
+      AEPO_LAB_HOME: tempDir(),
+    });
+    const lines = started
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() && !line.includes('npm warn'));
+    expect(lines[0]).toMatch(
+      /^Electron's binary is not installed and could not be fetched \(.+\); starting serve mode instead\.$/,
+    );
     expect(lines[1]).toMatch(/^AEPO Lab is serving at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
     expect((await fetch(`${started.origin}/`)).status).toBe(200);
   });

@@ -28,10 +28,14 @@ interface MainReport {
 describe('built Electron main bundle (with a stand-in electron module)', () => {
   const userData = tempDir();
   const report = JSON.parse(
-    execFileSync(process.execPath, ['--import', './test/support/fake-electron/register.mjs', './test/support/fake-electron/inspect-main.mjs'], {
-      encoding: 'utf8',
-      env: { ...process.env, FAKE_USER_DATA: userData, AEPO_LAB_HOME: '' },
-    }),
+    execFileSync(
+      process.execPath,
+      ['--import', './test/support/fake-electron/register.mjs', './test/support/fake-electron/inspect-main.mjs'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, FAKE_USER_DATA: userData, AEPO_LAB_HOME: '' },
+      },
+    ),
   ) as MainReport;
 
   it('registers an IPC handler for every channel of the channel map, and no other', () => {
@@ -53,7 +57,10 @@ describe('built Electron main bundle (with a stand-in electron module)', () => {
     expect(report.listRuns).toEqual({ ok: true, data: [] });
     expect(report.created).toMatchObject({ ok: true, data: { id: 1 } });
     expect(report.invalid).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(report.sent).toContainEqual({ channel: 'event:store.changed', payload: { tables: ['runs', 'experiments'] } });
+    expect(report.sent).toContainEqual({
+      channel: 'event:store.changed',
+      payload: { tables: ['runs', 'experiments'] },
+    });
   });
 
   it('opens external links in the system browser and keeps the window on the app', () => {
@@ -63,7 +70,8 @@ describe('built Electron main bundle (with a stand-in electron module)', () => {
     expect(report.cspHeader).toMatch(/^default-src 'self'; script-src 'self'/);
     // IPC from anything but the app page's top frame is refused; every permission request is denied.
     expect(report.refusals).toHaveLength(4);
-    for (const refusal of report.refusals) expect(refusal).toMatch(/^refused: runs\.list was called from a frame that is not the app's page/);
+    for (const refusal of report.refusals)
+      expect(refusal).toMatch(/^refused: runs\.list was called from a frame that is not the app's page/);
     expect(report.permissions).toEqual([false, false]);
     expect(report.permissionCheck).toBe(false);
   });

@@ -27,10 +27,24 @@ describe('UI in Chromium against aepo-lab serve', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    served = await startUntilUrl(process.execPath, ['bin/aepo-lab.js', 'serve', '--port', '0', '--data-dir', tempDir('aepo-lab-e2e-')], {});
+    served = await startUntilUrl(
+      process.execPath,
+      ['bin/aepo-lab.js', 'serve', '--port', '0', '--data-dir', tempDir('aepo-lab-e2e-')],
+      {},
+    );
     await call('experiments.create', { name: 'AEPO vs GRPO on HotpotQA', description: 'three seeds each' });
-    for (const [algorithm, seed] of [['grpo', 0], ['aepo', 0], ['aepo', 1]] as const) {
-      await call('runs.create', { experimentId: 1, algorithm, benchmark: 'hotpotqa', seed, config: { clip: { low: 0.2, high: algorithm === 'aepo' ? 0.28 : 0.2 } } });
+    for (const [algorithm, seed] of [
+      ['grpo', 0],
+      ['aepo', 0],
+      ['aepo', 1],
+    ] as const) {
+      await call('runs.create', {
+        experimentId: 1,
+        algorithm,
+        benchmark: 'hotpotqa',
+        seed,
+        config: { clip: { low: 0.2, high: algorithm === 'aepo' ? 0.28 : 0.2 } },
+      });
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--test-type'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -62,7 +76,13 @@ describe('UI in Chromium against aepo-lab serve', () => {
   });
 
   it('navigates to every page', async () => {
-    for (const [name, heading] of [['experiments', 'Experiments'], ['compare', 'Compare'], ['benchmarks', 'Benchmarks'], ['settings', 'Settings'], ['runs', 'Runs']]) {
+    for (const [name, heading] of [
+      ['experiments', 'Experiments'],
+      ['compare', 'Compare'],
+      ['benchmarks', 'Benchmarks'],
+      ['settings', 'Settings'],
+      ['runs', 'Runs'],
+    ]) {
       await page.click(`[data-test="nav-${name}"]`);
       await page.waitForFunction((text) => document.querySelector('h1')?.textContent === text, heading);
       expect(page.url()).toMatch(new RegExp(`#/${name}$`));
@@ -114,7 +134,9 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await page.fill('[data-test="judge-key"]', 'sk-secret');
     await page.click('[data-test="save-connections"]');
     await page.waitForSelector('[data-test="connections"] >> text=Saved.');
-    expect(await call('settings.get', {})).toMatchObject({ judge: { baseUrl: 'http://127.0.0.1:9/v1', model: 'judge-model' } });
+    expect(await call('settings.get', {})).toMatchObject({
+      judge: { baseUrl: 'http://127.0.0.1:9/v1', model: 'judge-model' },
+    });
     expect(await call('settings.secretsSet', {})).toMatchObject({ judgeApiKey: true });
     expect(await page.inputValue('[data-test="judge-key"]')).toBe('');
     expect(JSON.stringify(await call('settings.get', {}))).not.toContain('sk-secret');

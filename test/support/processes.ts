@@ -30,8 +30,17 @@ export interface Started {
  * Starts a long-running command in its own process group, waits until it prints a serve URL, and stops it after
  * the test. Fails with the captured output if no URL appears in time.
  */
-export function startUntilUrl(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<Started> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startUntilUrl(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+): Promise<Started> {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push(child);
   let text = '';
   return new Promise((resolve, reject) => {

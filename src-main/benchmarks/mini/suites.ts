@@ -49,7 +49,10 @@ export interface MiniSuite {
  * are linear equations instead; knowledge: `hops` (facts chained per question), `distractors` (unrelated entries per
  * question in the corpus); deep search: `depth` (pages from a site's home to the fact).
  */
-export const MINI_SUITES: Record<string, { family: 'math' | 'knowledge' | 'deep_search'; knobs: Record<string, number> }> = {
+export const MINI_SUITES: Record<
+  string,
+  { family: 'math' | 'knowledge' | 'deep_search'; knobs: Record<string, number> }
+> = {
   'mini-gsm8k': { family: 'math', knobs: { digits: 2, operations: 2 } },
   'mini-math500': { family: 'math', knobs: { digits: 2, operations: 3, algebraShare: 0.5 } },
   'mini-math': { family: 'math', knobs: { digits: 2, operations: 3, algebraShare: 0.5 } },
@@ -69,7 +72,9 @@ export const MINI_SUITES: Record<string, { family: 'math' | 'knowledge' | 'deep_
 
 /** The demonstration text, with each tool's output as the real tool returns it for this suite. */
 function demonstration(plan: Plan, run: (step: Step) => string): string {
-  const body = plan.steps.map((s) => `<think>${s.think}</think><${s.tool}>${s.input}</${s.tool}> <result>\n${run(s)}\n</result>`).join('');
+  const body = plan.steps
+    .map((s) => `<think>${s.think}</think><${s.tool}>${s.input}</${s.tool}> <result>\n${run(s)}\n</result>`)
+    .join('');
   return `Question: ${plan.question}\n${body}<think>So the answer is ${plan.answer}.</think><answer>The answer is \\boxed{${plan.answer}}</answer><eos>`;
 }
 
@@ -82,11 +87,18 @@ function mathPlan(rng: Rng, knobs: Record<string, number>): Plan {
     return {
       question: `Solve for x: ${a} * x + ${b} = ${c}.`,
       answer: String(x),
-      steps: [{ think: `Subtract ${b} from both sides and divide by ${a}.`, tool: 'python', input: `print((${c} - ${b}) // ${a})` }],
+      steps: [
+        {
+          think: `Subtract ${b} from both sides and divide by ${a}.`,
+          tool: 'python',
+          input: `print((${c} - ${b}) // ${a})`,
+        },
+      ],
     };
   }
   let expression = String(number());
-  for (let i = 1; i < knobs.operations!; i++) expression += ` ${['+', '-', '*'][Math.floor(rng.next() * 3)]} ${number()}`;
+  for (let i = 1; i < knobs.operations!; i++)
+    expression += ` ${['+', '-', '*'][Math.floor(rng.next() * 3)]} ${number()}`;
   return {
     question: `What is ${expression}?`,
     answer: String(evaluateArithmetic(expression)),
@@ -102,9 +114,24 @@ function knowledgeWorld(rng: Rng, knobs: Record<string, number>, count: number) 
   for (let i = 0; i < count; i++) {
     const chain = [names.firm(), names.person(), names.place(), names.person()];
     const facts = [
-      { subject: chain[0]!, text: `${chain[0]} was founded by ${chain[1]}.`, ask: `Who founded ${chain[0]}?`, answer: chain[1]! },
-      { subject: chain[1]!, text: `${chain[1]} was born in ${chain[2]}.`, ask: `Where was ${chain[1]} born?`, answer: chain[2]! },
-      { subject: chain[2]!, text: `The first mayor of ${chain[2]} was ${chain[3]}.`, ask: `Who was the first mayor of ${chain[2]}?`, answer: chain[3]! },
+      {
+        subject: chain[0]!,
+        text: `${chain[0]} was founded by ${chain[1]}.`,
+        ask: `Who founded ${chain[0]}?`,
+        answer: chain[1]!,
+      },
+      {
+        subject: chain[1]!,
+        text: `${chain[1]} was born in ${chain[2]}.`,
+        ask: `Where was ${chain[1]} born?`,
+        answer: chain[2]!,
+      },
+      {
+        subject: chain[2]!,
+        text: `The first mayor of ${chain[2]} was ${chain[3]}.`,
+        ask: `Who was the first mayor of ${chain[2]}?`,
+        answer: chain[3]!,
+      },
     ].slice(0, knobs.hops!);
     for (const fact of facts) documents.push({ id: `doc${documents.length}`, title: fact.subject, text: fact.text });
     for (let d = 0; d < knobs.distractors!; d++) {
@@ -112,7 +139,10 @@ function knowledgeWorld(rng: Rng, knobs: Record<string, number>, count: number) 
       documents.push({ id: `doc${documents.length}`, title: other, text: `${other} was born in ${names.place()}.` });
     }
     plans.push({
-      question: knobs.hops === 2 ? `Where was the founder of ${chain[0]} born?` : `Who was the first mayor of the birthplace of the founder of ${chain[0]}?`,
+      question:
+        knobs.hops === 2
+          ? `Where was the founder of ${chain[0]} born?`
+          : `Who was the first mayor of the birthplace of the founder of ${chain[0]}?`,
       answer: facts.at(-1)!.answer,
       steps: facts.map((fact) => ({ think: fact.ask, tool: 'search' as const, input: fact.subject })),
     });
@@ -134,7 +164,9 @@ function deepSearchWorld(rng: Rng, knobs: Record<string, number>, count: number)
     const firm = names.firm();
     const host = `https://${firm.toLowerCase().replace(/\s+/g, '-')}.example`;
     const year = String(1800 + Math.floor(rng.next() * 200));
-    const urls = Array.from({ length: Math.max(1, knobs.depth!) }, (_, d) => (d === 0 ? `${host}/` : `${host}/${sections.slice(0, d).join('/')}`));
+    const urls = Array.from({ length: Math.max(1, knobs.depth!) }, (_, d) =>
+      d === 0 ? `${host}/` : `${host}/${sections.slice(0, d).join('/')}`,
+    );
     urls.forEach((url, d) => {
       const next = urls[d + 1];
       pages[url] = next
@@ -147,14 +179,21 @@ function deepSearchWorld(rng: Rng, knobs: Record<string, number>, count: number)
       answer: year,
       steps: [
         { think: `I should find the site of ${firm}.`, tool: 'search', input: firm },
-        ...urls.map((url, d) => ({ think: d === 0 ? 'I will open the site.' : 'I will follow the link.', tool: 'browse' as const, input: `${url} first hall` })),
+        ...urls.map((url, d) => ({
+          think: d === 0 ? 'I will open the site.' : 'I will follow the link.',
+          tool: 'browse' as const,
+          input: `${url} first hall`,
+        })),
       ],
     });
   }
   return { plans, documents, pages };
 }
 
-export function generateMiniSuite(id: string, options: { seed?: number; train?: number; test?: number } = {}): MiniSuite {
+export function generateMiniSuite(
+  id: string,
+  options: { seed?: number; train?: number; test?: number } = {},
+): MiniSuite {
   const spec = MINI_SUITES[id];
   if (!spec) throw new Error(`unknown mini suite "${id}"; known: ${Object.keys(MINI_SUITES).join(', ')}`);
   const rng = new Rng(options.seed ?? 0);
@@ -175,6 +214,10 @@ export function generateMiniSuite(id: string, options: { seed?: number; train?: 
     const [url = '', ...goal] = step.input.split(' ');
     return aroundGoal(readableText(pages[url] ?? ''), goal.join(' '));
   };
-  const items = plans.map((plan) => ({ question: plan.question, answers: [plan.answer], demonstration: demonstration(plan, run) }));
+  const items = plans.map((plan) => ({
+    question: plan.question,
+    answers: [plan.answer],
+    demonstration: demonstration(plan, run),
+  }));
   return { id, train: items.slice(0, train), test: items.slice(train), documents, pages, knobs: spec.knobs };
 }

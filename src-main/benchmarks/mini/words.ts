@@ -1,5 +1,31 @@
 /** Made-up names for the generated worlds (no third-party text). Syllables combine into people, places and firms. */
-const FIRST = ['Al', 'Bre', 'Cor', 'Dun', 'El', 'Fen', 'Gal', 'Hal', 'Is', 'Jor', 'Kel', 'Lor', 'Mar', 'Nor', 'Ost', 'Pel', 'Quen', 'Ros', 'Sel', 'Tor', 'Ul', 'Ves', 'Wyn', 'Yar', 'Zel'];
+const FIRST = [
+  'Al',
+  'Bre',
+  'Cor',
+  'Dun',
+  'El',
+  'Fen',
+  'Gal',
+  'Hal',
+  'Is',
+  'Jor',
+  'Kel',
+  'Lor',
+  'Mar',
+  'Nor',
+  'Ost',
+  'Pel',
+  'Quen',
+  'Ros',
+  'Sel',
+  'Tor',
+  'Ul',
+  'Ves',
+  'Wyn',
+  'Yar',
+  'Zel',
+];
 const SECOND = ['da', 'ven', 'mir', 'ric', 'wen', 'ton', 'lis', 'dor', 'mar', 'vik', 'sen', 'ra', 'lan', 'tis', 'ber'];
 const PLACE_END = ['ford', 'haven', 'mere', 'holm', 'stead', 'bury', 'wick', 'dale', 'port', 'gate'];
 const FIRM_END = ['Works', 'Guild', 'Foundry', 'Press', 'Mills', 'Labs', 'Yards', 'Trading'];
@@ -25,7 +51,8 @@ export function nameMaker(random: () => number): NameMaker {
     throw new Error('ran out of distinct names');
   };
   return {
-    person: () => unique(() => `${pick(FIRST)}${pick(SECOND)} ${pick(FIRST)}${pick(SECOND)}${pick(['', 'son', 'ley'])}`),
+    person: () =>
+      unique(() => `${pick(FIRST)}${pick(SECOND)} ${pick(FIRST)}${pick(SECOND)}${pick(['', 'son', 'ley'])}`),
     place: () => unique(() => `${pick(FIRST)}${pick(SECOND)}${pick(PLACE_END)}`),
     firm: () => unique(() => `${pick(FIRST)}${pick(SECOND)} ${pick(FIRM_END)}`),
   };

@@ -15,7 +15,8 @@ function torchTrainStepMs(benchDir: string): number | null {
     const result = spawnSync(python, [script], { encoding: 'utf8', timeout: 600_000 });
     if (result.status !== 0) continue;
     try {
-      const value = (JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as { train_step_ms?: unknown }).train_step_ms;
+      const value = (JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as { train_step_ms?: unknown })
+        .train_step_ms;
       if (typeof value === 'number') return value;
     } catch {
       // not our JSON line: try the next interpreter
@@ -29,18 +30,32 @@ export const bench: Command = {
   summary: 'time the policy model here: train step and KV-cache sampling',
   options: {
     ...jsonOption,
-    preset: { type: 'string', label: '--preset P', description: `model size: ${Object.keys(MODEL_PRESETS).join(', ')} (default small)` },
+    preset: {
+      type: 'string',
+      label: '--preset P',
+      description: `model size: ${Object.keys(MODEL_PRESETS).join(', ')} (default small)`,
+    },
     steps: { type: 'string', label: '--steps N', description: 'timed train steps, at least 5 (default 5)' },
-    'no-reference': { type: 'boolean', label: '--no-reference', description: 'skip the PyTorch reference (reported as null)' },
+    'no-reference': {
+      type: 'boolean',
+      label: '--no-reference',
+      description: 'skip the PyTorch reference (reported as null)',
+    },
   },
   async run(context) {
     const preset = String(context.options.preset ?? 'small');
-    if (!(preset in MODEL_PRESETS)) throw new UsageError(`--preset takes ${Object.keys(MODEL_PRESETS).join(', ')}, not "${preset}"`);
+    if (!(preset in MODEL_PRESETS))
+      throw new UsageError(`--preset takes ${Object.keys(MODEL_PRESETS).join(', ')}, not "${preset}"`);
     const steps = Number(context.options.steps ?? 5);
-    if (!Number.isInteger(steps) || steps < 5) throw new UsageError(`--steps takes a whole number of at least 5, not "${String(context.options.steps)}"`);
+    if (!Number.isInteger(steps) || steps < 5)
+      throw new UsageError(`--steps takes a whole number of at least 5, not "${String(context.options.steps)}"`);
     const backend = await selectBackend({ log: (line) => context.io.err(line) });
     context.io.err(`backend: ${backend.engine}`);
-    const result = runModelBenchmark(backend, { preset: preset as ModelPreset, trainSteps: steps, progress: (line) => context.io.err(line) });
+    const result = runModelBenchmark(backend, {
+      preset: preset as ModelPreset,
+      trainSteps: steps,
+      progress: (line) => context.io.err(line),
+    });
     const reference = !context.options['no-reference'];
     if (reference) context.io.err('PyTorch reference: bench/torch_ref.py (null without python3 and torch)');
     const output = { ...result, torch_train_step_ms: reference ? torchTrainStepMs(context.benchDir) : null };

@@ -11,7 +11,9 @@ import { parsePredictions, scorePredictions, scoreWithJudge } from '../../benchm
 import { jsonOption, UsageError, type Command, type CommandContext } from '../command';
 import { formatTable } from '../format';
 
-const splitOption = { split: { type: 'string' as const, label: '--split S', description: 'which split (default test)' } };
+const splitOption = {
+  split: { type: 'string' as const, label: '--split S', description: 'which split (default test)' },
+};
 
 function readInput(path: string | undefined, what: string): string {
   if (!path) throw new UsageError(`${what} needs a file`);
@@ -36,7 +38,8 @@ function knownBenchmark(id: string | undefined) {
 /** A bad line in a user's file: named by file, line and field; exit 2, nothing written. */
 function badFile(context: CommandContext, file: string, error: LoadError): number {
   const message = `${basename(file)}: ${error.message}`;
-  if (context.options.json) context.io.out(JSON.stringify({ error: { file, line: error.line, field: error.field, message: error.message } }));
+  if (context.options.json)
+    context.io.out(JSON.stringify({ error: { file, line: error.line, field: error.field, message: error.message } }));
   else context.io.err(`aepo-lab: ${message}; nothing was imported`);
   return 2;
 }
@@ -84,7 +87,16 @@ export const benchmarksList: Command = {
       context.io.out(
         formatTable(
           ['ID', 'NAME', 'DOMAIN', 'METRIC', 'TOOLS', 'ITEMS'],
-          rows.map((r) => [r.id, r.name, r.domain, r.metric, r.tools.join(','), Object.entries(r.items).map(([s, n]) => `${s} ${n}`).join(', ') || '—']),
+          rows.map((r) => [
+            r.id,
+            r.name,
+            r.domain,
+            r.metric,
+            r.tools.join(','),
+            Object.entries(r.items)
+              .map(([s, n]) => `${s} ${n}`)
+              .join(', ') || '—',
+          ]),
         ),
       );
     }
@@ -100,7 +112,11 @@ export const score: Command = {
     ...jsonOption,
     ...splitOption,
     predictions: { type: 'string', label: '--predictions FILE', description: 'the predictions to score' },
-    judge: { type: 'boolean', label: '--judge', description: 'let the LLM judge from Settings score LLM-judged benchmarks' },
+    judge: {
+      type: 'boolean',
+      label: '--judge',
+      description: 'let the LLM judge from Settings score LLM-judged benchmarks',
+    },
   },
   async run(context) {
     const info = knownBenchmark(context.args[0]);
@@ -108,7 +124,10 @@ export const score: Command = {
     const content = readInput(file, 'score --predictions');
     const split = String(context.options.split ?? 'test');
     const items = context.lab().services.benchmarks.items(info.id, split);
-    if (items.length === 0) throw new UsageError(`no ${info.id} (${split}) items imported yet; run aepo-lab benchmarks import ${info.id} FILE first`);
+    if (items.length === 0)
+      throw new UsageError(
+        `no ${info.id} (${split}) items imported yet; run aepo-lab benchmarks import ${info.id} FILE first`,
+      );
     let report;
     try {
       const predictions = parsePredictions(content);
@@ -117,13 +136,23 @@ export const score: Command = {
         const judge = settings.get().judge;
         if (!judge) throw new UsageError('--judge needs a judge endpoint in Settings (judge: {baseUrl, model})');
         const endpoint = { ...judge, apiKey: settings.secret('judgeApiKey') };
-        report = await scoreWithJudge(info, items, predictions, (q, answers, p) => judgeAnswer(endpoint, q, answers, p), judge.model);
+        report = await scoreWithJudge(
+          info,
+          items,
+          predictions,
+          (q, answers, p) => judgeAnswer(endpoint, q, answers, p),
+          judge.model,
+        );
       } else report = scorePredictions(info, items, predictions);
     } catch (error) {
       if (error instanceof LoadError) return badFile(context, file!, error);
       throw error;
     }
-    context.io.out(context.options.json ? JSON.stringify(report) : `${info.name}: ${report.score} % (${report.metric}) over ${report.n} predictions; ${report.missing} items without one`);
+    context.io.out(
+      context.options.json
+        ? JSON.stringify(report)
+        : `${info.name}: ${report.score} % (${report.metric}) over ${report.n} predictions; ${report.missing} items without one`,
+    );
     return 0;
   },
 };
@@ -140,16 +169,34 @@ export const benchmarksGenerate: Command = {
   },
   async run(context) {
     const [id] = context.args;
-    if (!id || !(id in MINI_SUITES)) throw new UsageError(`generate takes one of ${Object.keys(MINI_SUITES).join(', ')}`);
+    if (!id || !(id in MINI_SUITES))
+      throw new UsageError(`generate takes one of ${Object.keys(MINI_SUITES).join(', ')}`);
     const number = (name: string, fallback: number) => {
       const value = Number(context.options[name] ?? fallback);
-      if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${name} takes a whole number, not "${String(context.options[name])}"`);
+      if (!Number.isInteger(value) || value < 0)
+        throw new UsageError(`--${name} takes a whole number, not "${String(context.options[name])}"`);
       return value;
     };
-    const suite = generateMiniSuite(id, { seed: number('seed', 0), train: number('train', 200), test: number('test', 50) });
+    const suite = generateMiniSuite(id, {
+      seed: number('seed', 0),
+      train: number('train', 200),
+      test: number('test', 50),
+    });
     const counts = storeMiniSuite(context.lab(), suite);
-    const report = { suite: id, train: suite.train.length, test: suite.test.length, documents: suite.documents.length, pages: Object.keys(suite.pages).length, knobs: suite.knobs, counts };
-    context.io.out(context.options.json ? JSON.stringify(report) : `${id}: ${report.train} train and ${report.test} test items, ${report.documents} documents, ${report.pages} pages`);
+    const report = {
+      suite: id,
+      train: suite.train.length,
+      test: suite.test.length,
+      documents: suite.documents.length,
+      pages: Object.keys(suite.pages).length,
+      knobs: suite.knobs,
+      counts,
+    };
+    context.io.out(
+      context.options.json
+        ? JSON.stringify(report)
+        : `${id}: ${report.train} train and ${report.test} test items, ${report.documents} documents, ${report.pages} pages`,
+    );
     return 0;
   },
 };
@@ -161,16 +208,25 @@ export const evaluate: Command = {
   options: {
     ...jsonOption,
     ...splitOption,
-    endpoint: { type: 'string', label: '--endpoint URL', description: 'base URL up to /v1, e.g. http://127.0.0.1:8000/v1' },
+    endpoint: {
+      type: 'string',
+      label: '--endpoint URL',
+      description: 'base URL up to /v1, e.g. http://127.0.0.1:8000/v1',
+    },
     model: { type: 'string', label: '--model M', description: 'model name to send (default "default")' },
     'api-key': { type: 'string', label: '--api-key K', description: 'bearer key for the endpoint' },
     limit: { type: 'string', label: '--limit N', description: 'only the first N items' },
-    'no-system-prompt': { type: 'boolean', label: '--no-system-prompt', description: 'send no system message (for a policy trained without one)' },
+    'no-system-prompt': {
+      type: 'boolean',
+      label: '--no-system-prompt',
+      description: 'send no system message (for a policy trained without one)',
+    },
   },
   async run(context) {
     const info = knownBenchmark(context.args[0]);
     const baseUrl = context.options.endpoint;
-    if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) throw new UsageError('evaluate needs --endpoint http(s)://host:port/v1');
+    if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl))
+      throw new UsageError('evaluate needs --endpoint http(s)://host:port/v1');
     const split = String(context.options.split ?? 'test');
     const lab = context.lab();
     const limit = context.options.limit === undefined ? Infinity : Number(context.options.limit);
@@ -180,13 +236,24 @@ export const evaluate: Command = {
     const tools = new AppTools(lab, { pythonSandbox: join(context.workerDir, 'python-sandbox.js'), corpus });
     try {
       const result = await evaluateEndpoint(
-        { baseUrl, model: String(context.options.model ?? 'default'), apiKey: context.options['api-key'] as string | undefined },
+        {
+          baseUrl,
+          model: String(context.options.model ?? 'default'),
+          apiKey: context.options['api-key'] as string | undefined,
+        },
         info,
         items,
         tools,
-        { onItem: (done, total) => context.io.err(`evaluated ${done}/${total}`), systemPrompt: context.options['no-system-prompt'] ? null : undefined },
+        {
+          onItem: (done, total) => context.io.err(`evaluated ${done}/${total}`),
+          systemPrompt: context.options['no-system-prompt'] ? null : undefined,
+        },
       );
-      context.io.out(context.options.json ? JSON.stringify({ ...result, transcripts: undefined }) : `${info.id}: ${result.score} % (${result.metric}) over ${result.n} items, ${result.toolCalls} tool calls`);
+      context.io.out(
+        context.options.json
+          ? JSON.stringify({ ...result, transcripts: undefined })
+          : `${info.id}: ${result.score} % (${result.metric}) over ${result.n} items, ${result.toolCalls} tool calls`,
+      );
       return 0;
     } finally {
       await tools.stop();

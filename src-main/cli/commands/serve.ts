@@ -13,7 +13,11 @@ export const serve: Command = {
   options: {
     port: { type: 'string', label: '--port N', description: 'TCP port; 0 picks a free one (default 0)' },
     host: { type: 'string', label: '--host H', description: 'address to bind (default 127.0.0.1)' },
-    checkpoint: { type: 'string', label: '--checkpoint FILE', description: 'also answer /v1/chat/completions with this model' },
+    checkpoint: {
+      type: 'string',
+      label: '--checkpoint FILE',
+      description: 'also answer /v1/chat/completions with this model',
+    },
   },
   async run(context) {
     const port = Number(context.options.port ?? 0);
@@ -30,7 +34,14 @@ export const serve: Command = {
       const loaded = loadCheckpoint(file);
       chat = { model: loaded.model, tokenizer: loaded.tokenizer, name: basename(file) };
     }
-    const server = await startServer({ dispatch: lab.dispatch, bus: lab.bus, rendererDir: context.rendererDir, host, port, chat });
+    const server = await startServer({
+      dispatch: lab.dispatch,
+      bus: lab.bus,
+      rendererDir: context.rendererDir,
+      host,
+      port,
+      chat,
+    });
     context.io.out(`AEPO Lab is serving at ${server.url}`);
     context.io.out(`  data: ${lab.databaseFile}`);
     if (chat) context.io.out(`  model ${chat.name}: ${server.origin}/v1 (OpenAI-compatible; the token is the API key)`);

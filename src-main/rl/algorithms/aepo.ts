@@ -20,7 +20,7 @@
  *    - Entropy-aware advantage (`grpo_entropy_aware`, below): Ã = Â_GRPO · (1 + a·z(h)), z the token entropy
  *      z-scored over the micro-batch's loss tokens, a = 0.2.
  *
- * Where the paper and the released code differ, AEPO Lab follows the paper's intent (spec §13): pre-monitoring on
+ * Where the paper and the released code differ, AEPO Lab follows the paper's intent (docs/algorithms.md): pre-monitoring on
  * (`dynamicRollouts: false` gives the released scripts' fixed m), the entropy-aware advantage on with no entropy bonus
  * (`entropyAdvCoef: 0` reproduces the released runs, where a gating bug skipped it), H_init per trajectory and step.
  */
@@ -33,12 +33,14 @@ import type { AdvantageEstimator, AlgorithmPreset, LossConfig, PolicyLoss } from
 function aepoClipTerm(ratio: number, advantage: number, config: LossConfig): TokenTerm {
   const low = 1 - config.clipLow;
   const high = 1 + config.clipHigh;
-  if (ratio > high && -advantage * high > -advantage * ratio) return { s: (-advantage * high) / ratio, c: 0, clipped: 'upper' };
+  if (ratio > high && -advantage * high > -advantage * ratio)
+    return { s: (-advantage * high) / ratio, c: 0, clipped: 'upper' };
   if (ratio < low && -advantage * low > -advantage * ratio) return { s: 0, c: -advantage * low, clipped: 'lower' };
   return { s: -advantage, c: 0, clipped: null };
 }
 
-export const aepoClipLoss: PolicyLoss = (batch, config) => ratioLoss(batch, config, (ratio, advantage) => aepoClipTerm(ratio, advantage, config));
+export const aepoClipLoss: PolicyLoss = (batch, config) =>
+  ratioLoss(batch, config, (ratio, advantage) => aepoClipTerm(ratio, advantage, config));
 
 /** Ã(i,t) = Â_GRPO(i) · (1 + a · (h_{i,t} − mean h) / std h) over the micro-batch's loss tokens (std 0 counts as 1). */
 export const entropyAwareAdvantage: AdvantageEstimator = (input, options) => {
@@ -47,7 +49,9 @@ export const entropyAwareAdvantage: AdvantageEstimator = (input, options) => {
   const m = mean(entropies);
   const std = unbiasedStd(entropies) || 1;
   const a = options.entropyAdvCoef;
-  return input.entropy.map((row, b) => row.map((h, t) => (input.mask[b]![t] ? base[b]! * (1 + a * ((h - m) / std)) : 0)));
+  return input.entropy.map((row, b) =>
+    row.map((h, t) => (input.mask[b]![t] ? base[b]! * (1 + a * ((h - m) / std)) : 0)),
+  );
 };
 
 const AEPO_SETTINGS = { ...BASE_SETTINGS, globalSamples: 4, dynamicRollouts: true, entropyAdvCoef: 0.2 };
@@ -56,7 +60,12 @@ export const aepo: AlgorithmPreset = {
   id: 'aepo',
   label: 'AEPO',
   fullName: 'Agentic Entropy-Balanced Policy Optimization',
-  citation: { title: 'Agentic Entropy-Balanced Policy Optimization', authors: 'Dong et al.', arxiv: '2510.14545', year: 2025 },
+  citation: {
+    title: 'Agentic Entropy-Balanced Policy Optimization',
+    authors: 'Dong et al.',
+    arxiv: '2510.14545',
+    year: 2025,
+  },
   advantage: 'grpo_entropy_aware',
   loss: 'aepo_clip',
   rollout: 'aepo_tree',

@@ -9,7 +9,12 @@ export const aepoRolloutOnly: AlgorithmPreset = {
   id: 'aepo_rollout_only',
   label: 'AEPO (rollout only)',
   fullName: 'Agentic Entropy-Balanced Policy Optimization, dynamic entropy-balanced rollout only',
-  citation: { title: 'Agentic Entropy-Balanced Policy Optimization', authors: 'Dong et al.', arxiv: '2510.14545', year: 2025 },
+  citation: {
+    title: 'Agentic Entropy-Balanced Policy Optimization',
+    authors: 'Dong et al.',
+    arxiv: '2510.14545',
+    year: 2025,
+  },
   advantage: 'grpo',
   loss: 'ppo_clip',
   rollout: 'aepo_tree',

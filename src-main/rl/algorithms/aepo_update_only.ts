@@ -9,7 +9,12 @@ export const aepoUpdateOnly: AlgorithmPreset = {
   id: 'aepo_update_only',
   label: 'AEPO (update only)',
   fullName: 'Agentic Entropy-Balanced Policy Optimization, entropy-balanced policy optimization only',
-  citation: { title: 'Agentic Entropy-Balanced Policy Optimization', authors: 'Dong et al.', arxiv: '2510.14545', year: 2025 },
+  citation: {
+    title: 'Agentic Entropy-Balanced Policy Optimization',
+    authors: 'Dong et al.',
+    arxiv: '2510.14545',
+    year: 2025,
+  },
   advantage: 'grpo_entropy_aware',
   loss: 'aepo_clip',
   rollout: 'independent',

@@ -17,7 +17,12 @@ export const arpo: AlgorithmPreset = {
   id: 'arpo',
   label: 'ARPO',
   fullName: 'Agentic Reinforced Policy Optimization',
-  citation: { title: 'Agentic Reinforced Policy Optimization', authors: 'Dong et al.', arxiv: '2507.19849', year: 2025 },
+  citation: {
+    title: 'Agentic Reinforced Policy Optimization',
+    authors: 'Dong et al.',
+    arxiv: '2507.19849',
+    year: 2025,
+  },
   advantage: 'grpo',
   loss: 'ppo_clip',
   rollout: 'arpo_tree',

@@ -32,16 +32,27 @@ export const cispoLoss: PolicyLoss = (batch, config) => {
     }),
   );
   let terms = tf.mul(tf.tensor2d(weights), batch.logp) as tf.Tensor2D;
-  if (config.klCoef !== 0 && batch.refLogp) terms = tf.add(terms, tf.mul(k3Kl(batch.logp, batch.refLogp), config.klCoef)) as tf.Tensor2D;
+  if (config.klCoef !== 0 && batch.refLogp)
+    terms = tf.add(terms, tf.mul(k3Kl(batch.logp, batch.refLogp), config.klCoef)) as tf.Tensor2D;
   const tokens = Math.max(1, sum2d(batch.mask));
-  return { loss: aggregate(terms, batch.mask, config.lossAgg), clipFracUpper: upper / tokens, clipFracLower: lower / tokens, approxKl: kl / tokens };
+  return {
+    loss: aggregate(terms, batch.mask, config.lossAgg),
+    clipFracUpper: upper / tokens,
+    clipFracLower: lower / tokens,
+    approxKl: kl / tokens,
+  };
 };
 
 export const cispo: AlgorithmPreset = {
   id: 'cispo',
   label: 'CISPO',
   fullName: 'Clipped IS-weight Policy Optimization',
-  citation: { title: 'MiniMax-M1: Scaling Test-Time Compute Efficiently with Lightning Attention', authors: 'MiniMax', arxiv: '2506.13585', year: 2025 },
+  citation: {
+    title: 'MiniMax-M1: Scaling Test-Time Compute Efficiently with Lightning Attention',
+    authors: 'MiniMax',
+    arxiv: '2506.13585',
+    year: 2025,
+  },
   advantage: 'grpo',
   loss: 'cispo',
   rollout: 'independent',

@@ -18,7 +18,12 @@ export const dapo: AlgorithmPreset = {
   id: 'dapo',
   label: 'DAPO',
   fullName: 'Decoupled Clip and Dynamic Sampling Policy Optimization',
-  citation: { title: 'DAPO: An Open-Source LLM Reinforcement Learning System at Scale', authors: 'Yu et al.', arxiv: '2503.14476', year: 2025 },
+  citation: {
+    title: 'DAPO: An Open-Source LLM Reinforcement Learning System at Scale',
+    authors: 'Yu et al.',
+    arxiv: '2503.14476',
+    year: 2025,
+  },
   advantage: 'grpo',
   loss: 'ppo_clip',
   rollout: 'independent',

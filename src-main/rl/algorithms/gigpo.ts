@@ -22,9 +22,13 @@ export const gigpoAdvantage: AdvantageEstimator = (input, options) => {
   if (!stepOfToken || !anchorKeys) throw new Error('GiGPO needs stepOfToken and anchorKeys from the rollout');
   const episode = grpoOutcomeAdvantage(input.rewards, input.groups);
   // Outcome-only reward at the last step, discounted back: the return of step s of S is γ^(S − 1 − s)·R.
-  const stepReturns = anchorKeys.map((keys, b) => keys.map((_, s) => options.stepDiscount ** (keys.length - 1 - s) * input.rewards[b]!));
+  const stepReturns = anchorKeys.map((keys, b) =>
+    keys.map((_, s) => options.stepDiscount ** (keys.length - 1 - s) * input.rewards[b]!),
+  );
   const returnsByAnchor = new Map<string, number[]>();
-  anchorKeys.forEach((keys, b) => keys.forEach((key, s) => returnsByAnchor.set(key, [...(returnsByAnchor.get(key) ?? []), stepReturns[b]![s]!])));
+  anchorKeys.forEach((keys, b) =>
+    keys.forEach((key, s) => returnsByAnchor.set(key, [...(returnsByAnchor.get(key) ?? []), stepReturns[b]![s]!])),
+  );
   const stepAdvantage = anchorKeys.map((keys, b) =>
     keys.map((key, s) => {
       const group = returnsByAnchor.get(key)!;
@@ -44,7 +48,12 @@ export const gigpo: AlgorithmPreset = {
   id: 'gigpo',
   label: 'GiGPO',
   fullName: 'Group-in-Group Policy Optimization',
-  citation: { title: 'Group-in-Group Policy Optimization for LLM Agent Training', authors: 'Feng et al.', arxiv: '2505.10978', year: 2025 },
+  citation: {
+    title: 'Group-in-Group Policy Optimization for LLM Agent Training',
+    authors: 'Feng et al.',
+    arxiv: '2505.10978',
+    year: 2025,
+  },
   advantage: 'gigpo',
   loss: 'ppo_clip',
   rollout: 'independent',

@@ -20,13 +20,19 @@ function gppoTerm(ratio: number, advantage: number, config: LossConfig): TokenTe
   return { s: (-advantage * bound) / ratio, c: 0, clipped: bound === high ? 'upper' : 'lower' };
 }
 
-export const gppoLoss: PolicyLoss = (batch, config) => ratioLoss(batch, config, (ratio, advantage) => gppoTerm(ratio, advantage, config));
+export const gppoLoss: PolicyLoss = (batch, config) =>
+  ratioLoss(batch, config, (ratio, advantage) => gppoTerm(ratio, advantage, config));
 
 export const gppo: AlgorithmPreset = {
   id: 'gppo',
   label: 'GPPO',
   fullName: 'Gradient-Preserving Clipping Policy Optimization',
-  citation: { title: 'Klear-Reasoner: Advancing Reasoning Capability via Gradient-Preserving Clipping Policy Optimization', authors: 'Su et al.', arxiv: '2508.07629', year: 2025 },
+  citation: {
+    title: 'Klear-Reasoner: Advancing Reasoning Capability via Gradient-Preserving Clipping Policy Optimization',
+    authors: 'Su et al.',
+    arxiv: '2508.07629',
+    year: 2025,
+  },
   advantage: 'grpo',
   loss: 'gppo',
   rollout: 'independent',

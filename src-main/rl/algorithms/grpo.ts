@@ -13,13 +13,19 @@ import { ppoClipTerm, ratioLoss } from '../losses';
 import type { AlgorithmPreset, PolicyLoss } from '../types';
 
 /** −min(ρÂ, clip(ρ)Â) per token: a clipped token contributes its value but no gradient. */
-export const ppoClipLoss: PolicyLoss = (batch, config) => ratioLoss(batch, config, (ratio, advantage) => ppoClipTerm(ratio, advantage, config));
+export const ppoClipLoss: PolicyLoss = (batch, config) =>
+  ratioLoss(batch, config, (ratio, advantage) => ppoClipTerm(ratio, advantage, config));
 
 export const grpo: AlgorithmPreset = {
   id: 'grpo',
   label: 'GRPO',
   fullName: 'Group Relative Policy Optimization',
-  citation: { title: 'DeepSeekMath: Pushing the Limits of Mathematical Reasoning in Open Language Models', authors: 'Shao et al.', arxiv: '2402.03300', year: 2024 },
+  citation: {
+    title: 'DeepSeekMath: Pushing the Limits of Mathematical Reasoning in Open Language Models',
+    authors: 'Shao et al.',
+    arxiv: '2402.03300',
+    year: 2024,
+  },
   advantage: 'grpo',
   loss: 'ppo_clip',
   rollout: 'independent',

@@ -4,7 +4,7 @@
  * Each token's return is the outcome reward received at the last token (minus per-token KL shaping when a KL
  * coefficient is set with `klInReward`; none by default), and the returns are whitened over **all loss tokens of the batch**:
  * A = (G − mean) / √(var_unbiased + 1e-8). The update is PPO-clip. (verl: `reinforce_plus_plus`.)
- * Spec note: the seventh AEPO baseline is most likely REINFORCE++, but no source names it for AEPO.
+ * The seventh AEPO baseline is most likely REINFORCE++, but no source names it for AEPO (docs/algorithms.md).
  */
 import { broadcast, mean } from '../advantages';
 import { BASE_SETTINGS } from '../defaults';
@@ -45,7 +45,12 @@ export const reinforcePP: AlgorithmPreset = {
   id: 'reinforce_pp',
   label: 'REINFORCE++',
   fullName: 'REINFORCE++',
-  citation: { title: 'REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models', authors: 'Hu', arxiv: '2501.03262', year: 2025 },
+  citation: {
+    title: 'REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models',
+    authors: 'Hu',
+    arxiv: '2501.03262',
+    year: 2025,
+  },
   advantage: 'reinforce_pp',
   loss: 'ppo_clip',
   rollout: 'independent',

@@ -1,5 +1,5 @@
 /**
- * The multi-turn rollout engine (spec §2.3, §4). Every iteration all active trajectories generate their next segment
+ * The multi-turn rollout engine (docs/algorithms.md). Every iteration all active trajectories generate their next segment
  * together, stopping at a closing tool tag, EOS or the length budget; the requested tools run; their results are
  * appended as " <result>\n…\n</result>" with loss mask 0; then the strategy decides which trajectories fork, and
  * questions with nothing left running get a fresh root sample until each has k trajectories.
@@ -24,7 +24,13 @@ export interface RolloutOptions {
   probeTokens: number;
 }
 
-export const DEFAULT_ROLLOUT_OPTIONS: RolloutOptions = { maxResponseTokens: 256, toolCallLimit: 6, temperature: 1, entropyTokens: 20, probeTokens: 50 };
+export const DEFAULT_ROLLOUT_OPTIONS: RolloutOptions = {
+  maxResponseTokens: 256,
+  toolCallLimit: 6,
+  temperature: 1,
+  entropyTokens: 20,
+  probeTokens: 50,
+};
 
 export interface RolloutContext {
   /** Opens a sampling session of the given number of sequences on the current policy. */
@@ -45,19 +51,42 @@ const TOOL_TAGS: Record<string, ToolName> = { '</search>': 'search', '</python>'
 
 function newTrajectory(id: number, slot: number): Trajectory {
   return {
-    id, slot, parent: null, forkedAtToken: null, forkedAtIteration: null,
-    tokens: [], mask: [], logp: [], entropy: [], stepOfToken: [], anchorKeys: [], segments: [],
-    initialEntropy: null, toolCalls: 0, toolsUsed: [], branchIterations: [], done: false, stopReason: null,
+    id,
+    slot,
+    parent: null,
+    forkedAtToken: null,
+    forkedAtIteration: null,
+    tokens: [],
+    mask: [],
+    logp: [],
+    entropy: [],
+    stepOfToken: [],
+    anchorKeys: [],
+    segments: [],
+    initialEntropy: null,
+    toolCalls: 0,
+    toolsUsed: [],
+    branchIterations: [],
+    done: false,
+    stopReason: null,
   };
 }
 
 function forkOf(source: Trajectory, id: number, slot: number, iteration: number): Trajectory {
   return {
     ...newTrajectory(id, slot),
-    parent: source.id, forkedAtToken: source.tokens.length, forkedAtIteration: iteration,
-    tokens: [...source.tokens], mask: [...source.mask], logp: [...source.logp], entropy: [...source.entropy],
-    stepOfToken: [...source.stepOfToken], anchorKeys: [...source.anchorKeys], segments: [...source.segments],
-    toolCalls: source.toolCalls, toolsUsed: [...source.toolsUsed],
+    parent: source.id,
+    forkedAtToken: source.tokens.length,
+    forkedAtIteration: iteration,
+    tokens: [...source.tokens],
+    mask: [...source.mask],
+    logp: [...source.logp],
+    entropy: [...source.entropy],
+    stepOfToken: [...source.stepOfToken],
+    anchorKeys: [...source.anchorKeys],
+    segments: [...source.segments],
+    toolCalls: source.toolCalls,
+    toolsUsed: [...source.toolsUsed],
   };
 }
 
@@ -133,7 +162,12 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
   }
 }
 
-function extendWithPrompts(session: SamplingSession, size: number, trajectories: Trajectory[], prompt: (t: Trajectory) => number[]): void {
+function extendWithPrompts(
+  session: SamplingSession,
+  size: number,
+  trajectories: Trajectory[],
+  prompt: (t: Trajectory) => number[],
+): void {
   const chunks: (number[] | null)[] = Array.from({ length: size }, () => null);
   for (const t of trajectories) chunks[t.slot] = prompt(t);
   session.extend(chunks);
@@ -143,19 +177,28 @@ function extendWithPrompts(session: SamplingSession, size: number, trajectories:
  * One iteration for the active trajectories: generate a segment each, then run their tool calls (in parallel) and
  * append the results. Returns the trajectories that called a tool and are still running (the branching candidates).
  */
-async function advance(ctx: RolloutContext, session: SamplingSession, trees: RolloutTree[], active: Trajectory[], k: number): Promise<Trajectory[]> {
+async function advance(
+  ctx: RolloutContext,
+  session: SamplingSession,
+  trees: RolloutTree[],
+  active: Trajectory[],
+  k: number,
+): Promise<Trajectory[]> {
   const { tokenizer, options } = ctx;
   const eos = tokenizer.idOf('<eos>');
   const closing = Object.keys(TOOL_TAGS).map((tag) => tokenizer.encode(tag)[0]!);
   const budget = Math.max(...active.map((t) => options.maxResponseTokens - t.tokens.length));
-  const generations = session.generate(active.map((t) => t.slot), {
-    maxTokens: Math.max(1, budget),
-    temperature: options.temperature,
-    topP: options.topP,
-    topEntropyIds: ctx.settings.segmentEntropy === 'released-top10' ? 10 : 0,
-    stopIds: [eos, ...closing],
-    seed: Math.floor(ctx.random() * 2 ** 31),
-  });
+  const generations = session.generate(
+    active.map((t) => t.slot),
+    {
+      maxTokens: Math.max(1, budget),
+      temperature: options.temperature,
+      topP: options.topP,
+      topEntropyIds: ctx.settings.segmentEntropy === 'released-top10' ? 10 : 0,
+      stopIds: [eos, ...closing],
+      seed: Math.floor(ctx.random() * 2 ** 31),
+    },
+  );
   const calls: Promise<void>[] = [];
   const called: Trajectory[] = [];
   const results: (number[] | null)[] = Array.from({ length: session.batchSize }, () => null);
@@ -190,7 +233,10 @@ async function advance(ctx: RolloutContext, session: SamplingSession, trees: Rol
         const text = ` <result>\n${result.output}\n</result>`;
         const resultTokens = tokenizer.encode(text);
         const promptLength = tree.promptTokens.length;
-        if (t.tokens.length + resultTokens.length >= options.maxResponseTokens || promptLength + t.tokens.length + resultTokens.length >= ctx.contextLength) {
+        if (
+          t.tokens.length + resultTokens.length >= options.maxResponseTokens ||
+          promptLength + t.tokens.length + resultTokens.length >= ctx.contextLength
+        ) {
           return finish(t, 'length');
         }
         t.toolCalls++;
@@ -222,28 +268,44 @@ function toolInput(tokenizer: Tokenizer, segment: number[], tool: ToolName): str
 }
 
 /**
- * AEPO's entropy pre-monitoring (§2.2): per question, a probe of up to `probeTokens` tokens from the question
+ * AEPO's entropy pre-monitoring: per question, a probe of up to `probeTokens` tokens from the question
  * (H_root = Ĥ of its first tokens) and one complete pilot trajectory with real tools (H_tool = Ĥ of every segment).
  * The pilots are thrown away.
  */
-async function premonitor(ctx: RolloutContext, questions: RolloutQuestion[], prompts: number[][]): Promise<PremonitorReading[]> {
+async function premonitor(
+  ctx: RolloutContext,
+  questions: RolloutQuestion[],
+  prompts: number[][],
+): Promise<PremonitorReading[]> {
   const probe = ctx.openSession(questions.length);
   let hRoot: number[];
   try {
     probe.extend(prompts);
     const closing = Object.keys(TOOL_TAGS).map((tag) => ctx.tokenizer.encode(tag)[0]!);
-    const generations = probe.generate(questions.map((_, i) => i), {
-      maxTokens: ctx.options.probeTokens,
-      temperature: ctx.options.temperature,
-      topEntropyIds: ctx.settings.segmentEntropy === 'released-top10' ? 10 : 0,
-      stopIds: [ctx.tokenizer.idOf('<eos>'), ...closing],
-      seed: Math.floor(ctx.random() * 2 ** 31),
-    });
-    hRoot = generations.map((g) => segmentEntropy(g.tokens, ctx.tokenizer.vocabSize, ctx.options.entropyTokens, ctx.settings.segmentEntropy));
+    const generations = probe.generate(
+      questions.map((_, i) => i),
+      {
+        maxTokens: ctx.options.probeTokens,
+        temperature: ctx.options.temperature,
+        topEntropyIds: ctx.settings.segmentEntropy === 'released-top10' ? 10 : 0,
+        stopIds: [ctx.tokenizer.idOf('<eos>'), ...closing],
+        seed: Math.floor(ctx.random() * 2 ** 31),
+      },
+    );
+    hRoot = generations.map((g) =>
+      segmentEntropy(g.tokens, ctx.tokenizer.vocabSize, ctx.options.entropyTokens, ctx.settings.segmentEntropy),
+    );
   } finally {
     probe.dispose();
   }
-  const pilotStrategy: RolloutStrategy = { needsPremonitor: () => false, globalSamples: () => 1, branchProbability: () => 0 };
-  const pilots = await runRollouts({ ...ctx, strategy: pilotStrategy, settings: { ...ctx.settings, groupSize: 1 } }, questions);
+  const pilotStrategy: RolloutStrategy = {
+    needsPremonitor: () => false,
+    globalSamples: () => 1,
+    branchProbability: () => 0,
+  };
+  const pilots = await runRollouts(
+    { ...ctx, strategy: pilotStrategy, settings: { ...ctx.settings, groupSize: 1 } },
+    questions,
+  );
   return pilots.map((tree, q) => ({ hRoot: hRoot[q]!, hTool: tree.trajectories[0]!.segments.map((s) => s.entropy) }));
 }

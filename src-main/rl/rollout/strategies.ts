@@ -38,7 +38,9 @@ export const ROLLOUT_STRATEGIES = {
   aepo_tree: {
     needsPremonitor: (settings) => settings.dynamicRollouts,
     globalSamples: (settings, reading) =>
-      reading ? premonitorGlobalSamples(settings.groupSize, reading.hRoot, reading.hTool, settings.premonitorBeta) : Math.min(settings.groupSize, settings.globalSamples),
+      reading
+        ? premonitorGlobalSamples(settings.groupSize, reading.hRoot, reading.hTool, settings.premonitorBeta)
+        : Math.min(settings.groupSize, settings.globalSamples),
     branchProbability: (deltaH, l, settings) => aepoBranchProbability(deltaH, l, settings.branch),
   },
 } satisfies Record<RolloutId, RolloutStrategy>;

@@ -28,13 +28,21 @@ export function readableText(html: string): string {
 /** The text, or a window of it centred on the paragraph sharing most words with the goal. */
 export function aroundGoal(text: string, goal: string, limit = MAX_OUTPUT): string {
   if (text.length <= limit) return text;
-  const words = new Set(goal.toLowerCase().split(/\W+/).filter((w) => w.length > 2));
+  const words = new Set(
+    goal
+      .toLowerCase()
+      .split(/\W+/)
+      .filter((w) => w.length > 2),
+  );
   const paragraphs = text.split('\n');
   let bestScore = -1;
   let offset = 0;
   let bestOffset = 0;
   for (const p of paragraphs) {
-    const score = p.toLowerCase().split(/\W+/).filter((w) => words.has(w)).length;
+    const score = p
+      .toLowerCase()
+      .split(/\W+/)
+      .filter((w) => words.has(w)).length;
     if (score > bestScore) {
       bestScore = score;
       bestOffset = offset;
@@ -55,17 +63,27 @@ export class BrowseTool {
   async run(input: string): Promise<ToolResult> {
     const started = performance.now();
     const [url = '', ...goal] = input.trim().split(/\s+/);
-    const done = (ok: boolean, output: string, error?: string): ToolResult => ({ ok, output, error, ms: performance.now() - started });
+    const done = (ok: boolean, output: string, error?: string): ToolResult => ({
+      ok,
+      output,
+      error,
+      ms: performance.now() - started,
+    });
     if (!url) return done(false, 'Error: browse needs a URL', 'empty url');
     let html = this.pages(url);
     if (html === undefined && this.web) {
       try {
         html = await this.web(url);
       } catch (error) {
-        return done(false, `Error: could not fetch ${shortUrl(url)}: ${(error as Error).message}`, (error as Error).message);
+        return done(
+          false,
+          `Error: could not fetch ${shortUrl(url)}: ${(error as Error).message}`,
+          (error as Error).message,
+        );
       }
     }
-    if (html === undefined) return done(false, `Error: no page at ${shortUrl(url)}${this.web ? '' : ' (web browsing is off)'}`, 'not found');
+    if (html === undefined)
+      return done(false, `Error: no page at ${shortUrl(url)}${this.web ? '' : ' (web browsing is off)'}`, 'not found');
     return done(true, aroundGoal(readableText(html), goal.join(' ')));
   }
 }

@@ -14,7 +14,15 @@ export function readSitePage(sitesDir: string, url: string): string | undefined 
   let file: string;
   try {
     root = realpathSync(sitesDir);
-    file = realpathSync(resolve(join(root, decodeURIComponentSafe(match[1]!), decodeURIComponentSafe(match[2] ?? '/').replace(/\/$/, '/index') + '.html')));
+    file = realpathSync(
+      resolve(
+        join(
+          root,
+          decodeURIComponentSafe(match[1]!),
+          decodeURIComponentSafe(match[2] ?? '/').replace(/\/$/, '/index') + '.html',
+        ),
+      ),
+    );
   } catch {
     return undefined; // no such page (or folder)
   }

@@ -11,12 +11,32 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
 // Loopback, unspecified, unique-local (AWS's fd00:ec2::254 metadata too), link-local, multicast, documentation.
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['2001:db8::', 32],
+] as const)
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 
 /** True for an address on the public internet; false for loopback, private, link-local, metadata and the like. */
 export function isPublicAddress(address: string): boolean {
@@ -77,7 +97,8 @@ function parseWebUrl(url: string): URL {
   } catch {
     throw new Error(`not a URL: ${shortUrl(url)}`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`only http and https pages can be fetched, not ${shortUrl(parsed.protocol)}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Error(`only http and https pages can be fetched, not ${shortUrl(parsed.protocol)}`);
   return parsed;
 }
 
@@ -89,13 +110,26 @@ function get(url: URL, allowAddress: (address: string) => boolean, signal: Abort
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
       const refused = addresses.find((entry) => !allowAddress(entry.address));
-      if (refused || addresses.length === 0) return callback(new Error(`refused: ${hostname} resolves to ${refused?.address ?? 'nothing'}, not a public address`), '', 0);
+      if (refused || addresses.length === 0)
+        return callback(
+          new Error(`refused: ${hostname} resolves to ${refused?.address ?? 'nothing'}, not a public address`),
+          '',
+          0,
+        );
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { lookup, signal, headers: { 'user-agent': 'AEPO-Lab-browse/1', accept: 'text/html,text/plain;q=0.9,*/*;q=0.5' } }, resolve);
+    const outgoing = request(
+      url,
+      {
+        lookup,
+        signal,
+        headers: { 'user-agent': 'AEPO-Lab-browse/1', accept: 'text/html,text/plain;q=0.9,*/*;q=0.5' },
+      },
+      resolve,
+    );
     outgoing.on('error', reject);
     outgoing.end();
   });

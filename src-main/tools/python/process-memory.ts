@@ -11,7 +11,10 @@ const run = promisify(execFile);
 const PAGE_BYTES = 4096;
 
 /** Asynchronous, so watching several processes never stalls the app's event loop (macOS has to ask `ps`). */
-export async function processRssBytes(pid: number | undefined, platform: NodeJS.Platform = process.platform): Promise<number | undefined> {
+export async function processRssBytes(
+  pid: number | undefined,
+  platform: NodeJS.Platform = process.platform,
+): Promise<number | undefined> {
   if (pid === undefined) return undefined;
   try {
     if (platform === 'linux') {
@@ -20,7 +23,9 @@ export async function processRssBytes(pid: number | undefined, platform: NodeJS.
       return Number.isFinite(resident) ? resident * PAGE_BYTES : undefined;
     }
     if (platform === 'darwin') {
-      const kib = Number((await run('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8', timeout: 1_000 })).stdout.trim());
+      const kib = Number(
+        (await run('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8', timeout: 1_000 })).stdout.trim(),
+      );
       return Number.isFinite(kib) ? kib * 1024 : undefined;
     }
   } catch {

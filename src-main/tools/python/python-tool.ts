@@ -73,7 +73,12 @@ export class PythonTool {
 
   async run(code: string): Promise<ToolResult> {
     const started = performance.now();
-    const done = (ok: boolean, output: string, error?: string): ToolResult => ({ ok, output: this.cut(output), error, ms: performance.now() - started });
+    const done = (ok: boolean, output: string, error?: string): ToolResult => ({
+      ok,
+      output: this.cut(output),
+      error,
+      ms: performance.now() - started,
+    });
     let sandbox: SandboxProcess;
     try {
       sandbox = await this.acquire();
@@ -86,13 +91,20 @@ export class PythonTool {
     const { answer } = outcome;
     const printed = [answer.stdout, answer.value ?? ''].filter(Boolean).join(answer.stdout.endsWith('\n') ? '' : '\n');
     if (answer.ok) return done(true, printed || '(no output)');
-    return done(false, [answer.stdout, answer.stderr, `Error: ${answer.error ?? 'unknown'}`].filter(Boolean).join('\n'), answer.error ?? 'error');
+    return done(
+      false,
+      [answer.stdout, answer.stderr, `Error: ${answer.error ?? 'unknown'}`].filter(Boolean).join('\n'),
+      answer.error ?? 'error',
+    );
   }
 
   /** Tests only: runs JavaScript inside a sandbox process, as an attacker who reached its JavaScript side would. */
   async runJavaScript(javascript: string): Promise<CallOutcome> {
     const sandbox = await this.acquire();
-    const outcome = await sandbox.call({ javascript, maxOutput: this.maxOutput } satisfies Omit<SandboxRequest, 'id'>, this.timeoutMs);
+    const outcome = await sandbox.call(
+      { javascript, maxOutput: this.maxOutput } satisfies Omit<SandboxRequest, 'id'>,
+      this.timeoutMs,
+    );
     this.release(sandbox);
     return outcome;
   }
@@ -112,7 +124,9 @@ export class PythonTool {
   }
 
   private cut(text: string): string {
-    return text.length > this.maxOutput ? `${text.slice(0, this.maxOutput)}\n... [${text.length - this.maxOutput} more characters cut]` : text;
+    return text.length > this.maxOutput
+      ? `${text.slice(0, this.maxOutput)}\n... [${text.length - this.maxOutput} more characters cut]`
+      : text;
   }
 
   private start(): SandboxProcess {
@@ -149,7 +163,9 @@ export class PythonTool {
       this.processes.delete(ready);
     }
     this.warm();
-    return new Promise((resolve, reject) => this.waiting.push((process) => (process instanceof Error ? reject(process) : resolve(process))));
+    return new Promise((resolve, reject) =>
+      this.waiting.push((process) => (process instanceof Error ? reject(process) : resolve(process))),
+    );
   }
 
   /** A process back from a call (or newly ready): to the next waiting call, or idle; a dead one is replaced. */

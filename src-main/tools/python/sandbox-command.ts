@@ -40,14 +40,21 @@ export class SandboxUnavailableError extends Error {
 export function denoBinary(env: NodeJS.ProcessEnv = process.env): string {
   if (env.AEPO_LAB_DENO) return env.AEPO_LAB_DENO;
   const name = DENO_PACKAGES[`${process.platform}-${process.arch}`];
-  if (!name) throw new SandboxUnavailableError(`the python sandbox needs Deno, which has no package for ${process.platform}-${process.arch}; set AEPO_LAB_DENO to a deno binary`);
+  if (!name)
+    throw new SandboxUnavailableError(
+      `the python sandbox needs Deno, which has no package for ${process.platform}-${process.arch}; set AEPO_LAB_DENO to a deno binary`,
+    );
   try {
-    const binary = unpacked(join(dirname(nodeRequire.resolve(`${name}/package.json`)), process.platform === 'win32' ? 'deno.exe' : 'deno'));
+    const binary = unpacked(
+      join(dirname(nodeRequire.resolve(`${name}/package.json`)), process.platform === 'win32' ? 'deno.exe' : 'deno'),
+    );
     if (existsSync(binary)) return binary;
   } catch {
     // not installed: reported below
   }
-  throw new SandboxUnavailableError(`the python sandbox needs Deno from the npm package ${name}, which is not installed (run npm ci, or set AEPO_LAB_DENO to a deno binary)`);
+  throw new SandboxUnavailableError(
+    `the python sandbox needs Deno from the npm package ${name}, which is not installed (run npm ci, or set AEPO_LAB_DENO to a deno binary)`,
+  );
 }
 
 /** Pyodide's folder (the only host files the sandbox may read). */

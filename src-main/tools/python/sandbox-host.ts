@@ -44,7 +44,10 @@ WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, pages: n
  */
 function reuseCompiledPyodide(source: Uint8Array<ArrayBuffer>): void {
   const compiled = WebAssembly.compile(source);
-  const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (bytes: unknown, imports?: WebAssembly.Imports) => Promise<unknown>;
+  const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (
+    bytes: unknown,
+    imports?: WebAssembly.Imports,
+  ) => Promise<unknown>;
   (WebAssembly as { instantiate: unknown }).instantiate = async (bytes: unknown, imports?: WebAssembly.Imports) => {
     if (!(bytes instanceof WebAssembly.Module) && (bytes as ArrayBufferLike).byteLength === source.byteLength) {
       const module = await compiled;
@@ -116,7 +119,8 @@ function collector(limit: number) {
   };
 }
 
-const cut = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit)}\n... [${text.length - limit} more characters cut]` : text);
+const cut = (text: string, limit: number) =>
+  text.length > limit ? `${text.slice(0, limit)}\n... [${text.length - limit} more characters cut]` : text;
 
 async function runPython(py: Pyodide, request: SandboxRequest): Promise<SandboxAnswer> {
   const decoder = new TextDecoder();
@@ -132,7 +136,14 @@ async function runPython(py: Pyodide, request: SandboxRequest): Promise<SandboxA
     const message = error instanceof Error ? error.message : String(error);
     // Python tracebacks are long; the model needs the last line (the exception) most.
     const last = message.trim().split('\n').slice(-1)[0] ?? message;
-    return { id: request.id, ok: false, stdout: stdout.read(), stderr: stderr.read(), value: null, error: cut(last, request.maxOutput) };
+    return {
+      id: request.id,
+      ok: false,
+      stdout: stdout.read(),
+      stderr: stderr.read(),
+      value: null,
+      error: cut(last, request.maxOutput),
+    };
   }
 }
 
@@ -176,7 +187,8 @@ async function main(): Promise<void> {
     base.runPython(PYTHON_GUARDS);
     return base.makeMemorySnapshot();
   })();
-  const fresh = async () => harden(await loadPyodide({ indexURL: config.pyodideDir, _loadSnapshot: snapshot, ...quiet }));
+  const fresh = async () =>
+    harden(await loadPyodide({ indexURL: config.pyodideDir, _loadSnapshot: snapshot, ...quiet }));
   // Interpreters restored ahead of calls. Restoring takes tens of milliseconds of this one thread, so it happens only
   // while no call has come for a moment: a burst of calls is served from the spares without waiting behind restores.
   const spares: Promise<Pyodide>[] = [fresh()];
@@ -228,7 +240,14 @@ async function main(): Promise<void> {
 }
 
 async function fail(error: unknown): Promise<never> {
-  await send({ id: -1, ok: false, stdout: '', stderr: '', value: null, error: `python sandbox failed: ${String(error)}` });
+  await send({
+    id: -1,
+    ok: false,
+    stdout: '',
+    stderr: '',
+    value: null,
+    error: `python sandbox failed: ${String(error)}`,
+  });
   return Deno.exit(1);
 }
 

@@ -9,8 +9,7 @@ import type { SandboxCommand } from './sandbox-command';
 import type { SandboxAnswer, SandboxRequest } from './sandbox-protocol';
 
 export type CallOutcome =
-  | { kind: 'answer'; answer: SandboxAnswer }
-  | { kind: 'timeout' | 'memory' | 'crashed'; detail: string };
+  { kind: 'answer'; answer: SandboxAnswer } | { kind: 'timeout' | 'memory' | 'crashed'; detail: string };
 
 export interface SandboxProcessOptions {
   /** The absolute resident-memory cap of the process, bytes. */
@@ -39,19 +38,38 @@ export class SandboxProcess {
   private readonly memoryWatch: NodeJS.Timeout;
   private nextId = 1;
 
-  constructor(command: SandboxCommand, private readonly options: SandboxProcessOptions) {
-    this.child = spawn(command.binary, command.args, { env: command.env, cwd: command.cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+  constructor(
+    command: SandboxCommand,
+    private readonly options: SandboxProcessOptions,
+  ) {
+    this.child = spawn(command.binary, command.args, {
+      env: command.env,
+      cwd: command.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     this.ready = new Promise<void>((resolve, reject) => (this.onReady = { resolve, reject }));
     this.ready.catch(() => {}); // a failed start is reported to whoever awaits it
-    const startTimer = setTimeout(() => this.fail('crashed', `did not start within ${options.startTimeoutMs / 1000} s`), options.startTimeoutMs);
-    this.ready.then(() => clearTimeout(startTimer), () => clearTimeout(startTimer));
+    const startTimer = setTimeout(
+      () => this.fail('crashed', `did not start within ${options.startTimeoutMs / 1000} s`),
+      options.startTimeoutMs,
+    );
+    this.ready.then(
+      () => clearTimeout(startTimer),
+      () => clearTimeout(startTimer),
+    );
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => this.receive(chunk));
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => (this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_KEPT)));
     this.child.stdin.on('error', () => {}); // a dead process's pipe: reported through 'exit'
     this.child.on('error', (error) => this.fail('crashed', `could not be started: ${error.message}`));
-    this.child.on('exit', (code, signal) => this.fail('crashed', `exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${lastLine(this.stderrTail)}` : ''}`));
+    this.child.on('exit', (code, signal) =>
+      this.fail(
+        'crashed',
+        `exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${lastLine(this.stderrTail)}` : ''}`,
+      ),
+    );
     this.memoryWatch = setInterval(() => void this.checkMemory(), MEMORY_POLL_MS);
     this.memoryWatch.unref();
   }
@@ -154,5 +172,12 @@ function asAnswer(message: unknown): SandboxAnswer | undefined {
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
   const nullableText = (value: unknown) => (typeof value === 'string' ? value : null);
   if (typeof m.id !== 'number' || typeof m.ok !== 'boolean') return undefined;
-  return { id: m.id, ok: m.ok, stdout: text(m.stdout), stderr: text(m.stderr), value: nullableText(m.value), error: nullableText(m.error) };
+  return {
+    id: m.id,
+    ok: m.ok,
+    stdout: text(m.stdout),
+    stderr: text(m.stderr),
+    value: nullableText(m.value),
+    error: nullableText(m.error),
+  };
 }

@@ -30,7 +30,11 @@ export const TOP_K = 10;
 
 export class LocalIndex implements SearchProvider {
   readonly name = 'local';
-  private readonly index = new MiniSearch<SearchDocument>({ fields: ['title', 'text'], storeFields: ['title', 'text'], searchOptions: { boost: { title: 2 } } });
+  private readonly index = new MiniSearch<SearchDocument>({
+    fields: ['title', 'text'],
+    storeFields: ['title', 'text'],
+    searchOptions: { boost: { title: 2 } },
+  });
 
   constructor(documents: SearchDocument[] = []) {
     this.index.addAll(documents);
@@ -69,7 +73,12 @@ export class SearchTool {
   async run(input: string): Promise<ToolResult> {
     const started = performance.now();
     const query = input.replace(/\s+/g, ' ').trim().slice(0, MAX_QUERY);
-    const done = (ok: boolean, output: string, error?: string): ToolResult => ({ ok, output, error, ms: performance.now() - started });
+    const done = (ok: boolean, output: string, error?: string): ToolResult => ({
+      ok,
+      output,
+      error,
+      ms: performance.now() - started,
+    });
     if (!query) return done(false, 'Error: empty search query', 'empty query');
     const cached = this.cache?.get(query);
     if (cached !== undefined) return done(true, cached);
@@ -81,7 +90,11 @@ export class SearchTool {
         this.cache?.set(query, output);
         return done(true, output);
       } catch (error) {
-        return done(false, `Error: search provider ${provider.name} failed: ${(error as Error).message}`, (error as Error).message);
+        return done(
+          false,
+          `Error: search provider ${provider.name} failed: ${(error as Error).message}`,
+          (error as Error).message,
+        );
       }
     }
     return done(true, 'No results.');

@@ -31,13 +31,22 @@ export function webSearchProvider(config: WebSearchConfig): SearchProvider {
   const searchers: Record<WebProviderName, (query: string) => Promise<Hit[]>> = {
     searxng: async (query) => {
       const base = need(config.url, 'the instance URL').replace(/\/$/, '');
-      const body = (await getJson(`${base}/search?format=json&q=${encodeURIComponent(query)}`, {}, 'SearXNG', timeout)) as { results?: { title?: string; content?: string }[] };
+      const body = (await getJson(
+        `${base}/search?format=json&q=${encodeURIComponent(query)}`,
+        {},
+        'SearXNG',
+        timeout,
+      )) as { results?: { title?: string; content?: string }[] };
       return (body.results ?? []).map((r) => ({ title: r.title ?? '', snippet: r.content ?? '' }));
     },
     serper: async (query) => {
       const body = (await getJson(
         config.url ?? 'https://google.serper.dev/search',
-        { method: 'POST', headers: { 'X-API-KEY': need(config.apiKey, 'an API key'), 'content-type': 'application/json' }, body: JSON.stringify({ q: query }) },
+        {
+          method: 'POST',
+          headers: { 'X-API-KEY': need(config.apiKey, 'an API key'), 'content-type': 'application/json' },
+          body: JSON.stringify({ q: query }),
+        },
         'Serper',
         timeout,
       )) as { organic?: { title?: string; snippet?: string }[] };
@@ -45,11 +54,19 @@ export function webSearchProvider(config: WebSearchConfig): SearchProvider {
     },
     bing: async (query) => {
       const base = config.url ?? 'https://api.bing.microsoft.com/v7.0/search';
-      const body = (await getJson(`${base}?q=${encodeURIComponent(query)}`, { headers: { 'Ocp-Apim-Subscription-Key': need(config.apiKey, 'an API key') } }, 'Bing', timeout)) as {
+      const body = (await getJson(
+        `${base}?q=${encodeURIComponent(query)}`,
+        { headers: { 'Ocp-Apim-Subscription-Key': need(config.apiKey, 'an API key') } },
+        'Bing',
+        timeout,
+      )) as {
         webPages?: { value?: { name?: string; snippet?: string }[] };
       };
       return (body.webPages?.value ?? []).map((r) => ({ title: r.name ?? '', snippet: r.snippet ?? '' }));
     },
   };
-  return { name: config.provider, search: async (query, topK) => (await searchers[config.provider](query)).slice(0, topK) };
+  return {
+    name: config.provider,
+    search: async (query, topK) => (await searchers[config.provider](query)).slice(0, topK),
+  };
 }

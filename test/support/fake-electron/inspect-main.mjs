@@ -32,9 +32,15 @@ state.permissionRequestHandler?.({}, 'notifications', (granted) => permissions.p
 const permissionCheck = state.permissionCheckHandler?.({}, 'clipboard-read');
 const openHandlerAnswer = window?.webContents.windowOpenHandler?.({ url: 'https://arxiv.org/abs/2510.14545' });
 let navigationPrevented = false;
-window?.listeners['webContents:will-navigate']?.({ preventDefault: () => (navigationPrevented = true) }, 'https://example.org/');
+window?.listeners['webContents:will-navigate']?.(
+  { preventDefault: () => (navigationPrevented = true) },
+  'https://example.org/',
+);
 let cspHeader = null;
-state.headersHook?.({ responseHeaders: {} }, (answer) => (cspHeader = answer.responseHeaders['Content-Security-Policy']?.[0] ?? null));
+state.headersHook?.(
+  { responseHeaders: {} },
+  (answer) => (cspHeader = answer.responseHeaders['Content-Security-Policy']?.[0] ?? null),
+);
 
 console.log(
   JSON.stringify({

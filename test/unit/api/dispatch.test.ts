@@ -7,7 +7,14 @@ import { tempLab } from '../../support/temp';
 describe('dispatch', () => {
   it('has a handler for exactly the channels of the map', () => {
     const lab = tempLab();
-    const handlers = createHandlers(lab.services, () => ({ name: 'x', version: '0', mode: 'cli', schemaVersion: 1, platform: 'p', nodeVersion: '20' }));
+    const handlers = createHandlers(lab.services, () => ({
+      name: 'x',
+      version: '0',
+      mode: 'cli',
+      schemaVersion: 1,
+      platform: 'p',
+      nodeVersion: '20',
+    }));
     expect(Object.keys(handlers).sort()).toEqual([...CHANNEL_NAMES].sort());
   });
 
@@ -16,12 +23,20 @@ describe('dispatch', () => {
     const created = await lab.dispatch('runs.create', { algorithm: 'aepo', benchmark: 'bamboogle', seed: 3 });
     expect(created).toMatchObject({ ok: true, data: { algorithm: 'aepo', seed: 3, status: 'queued' } });
     expect(await lab.dispatch('runs.list', undefined)).toMatchObject({ ok: true, data: [{ benchmark: 'bamboogle' }] });
-    expect(await lab.dispatch('app.info', {})).toMatchObject({ ok: true, data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 1 } });
+    expect(await lab.dispatch('app.info', {})).toMatchObject({
+      ok: true,
+      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 1 },
+    });
   });
 
   it('refuses invalid input before any service runs, naming each bad field', async () => {
     const lab = tempLab();
-    const result = await lab.dispatch('runs.create', { algorithm: 'AEPO!', benchmark: 'hotpotqa', seed: 1.5, extra: true });
+    const result = await lab.dispatch('runs.create', {
+      algorithm: 'AEPO!',
+      benchmark: 'hotpotqa',
+      seed: 1.5,
+      extra: true,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('invalid_input');
@@ -32,16 +47,31 @@ describe('dispatch', () => {
 
   it('maps unknown channels, missing records and conflicts to codes', async () => {
     const lab = tempLab();
-    expect(await lab.dispatch('runs.drop', {})).toEqual({ ok: false, error: { code: 'unknown_channel', message: 'unknown channel "runs.drop"' } });
-    expect(await lab.dispatch('runs.get', { id: 7 })).toEqual({ ok: false, error: { code: 'not_found', message: 'run 7 not found' } });
+    expect(await lab.dispatch('runs.drop', {})).toEqual({
+      ok: false,
+      error: { code: 'unknown_channel', message: 'unknown channel "runs.drop"' },
+    });
+    expect(await lab.dispatch('runs.get', { id: 7 })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'run 7 not found' },
+    });
     expect(await lab.dispatch('__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
   });
 
   it('validates settings keys and values', async () => {
     const lab = tempLab();
-    expect(await lab.dispatch('settings.update', { theme: 'purple' })).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'theme' }] } });
-    expect(await lab.dispatch('settings.update', { colour: 'red' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await lab.dispatch('settings.update', { defaultSeeds: [7, 8] })).toMatchObject({ ok: true, data: { defaultSeeds: [7, 8] } });
+    expect(await lab.dispatch('settings.update', { theme: 'purple' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', issues: [{ path: 'theme' }] },
+    });
+    expect(await lab.dispatch('settings.update', { colour: 'red' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    expect(await lab.dispatch('settings.update', { defaultSeeds: [7, 8] })).toMatchObject({
+      ok: true,
+      data: { defaultSeeds: [7, 8] },
+    });
   });
 
   it('registers one IPC handler per channel, each going through validation', async () => {
@@ -49,6 +79,9 @@ describe('dispatch', () => {
     const registered = new Map<string, (event: unknown, input: unknown) => unknown>();
     registerIpcHandlers({ handle: (channel, fn) => void registered.set(channel, fn) }, lab.dispatch);
     expect([...registered.keys()].sort()).toEqual([...CHANNEL_NAMES].sort());
-    expect(await registered.get('runs.get')!(null, { id: 'one' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await registered.get('runs.get')!(null, { id: 'one' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 });

@@ -8,7 +8,9 @@ describe('data folder', () => {
     expect(defaultDataDir({}, 'linux')).toBe(join(homedir(), '.config', 'AEPO Lab'));
     expect(defaultDataDir({ XDG_CONFIG_HOME: '/x' }, 'linux')).toBe(join('/x', 'AEPO Lab'));
     expect(defaultDataDir({}, 'darwin')).toBe(join(homedir(), 'Library', 'Application Support', 'AEPO Lab'));
-    expect(defaultDataDir({ APPDATA: 'C:/Users/a/AppData/Roaming' }, 'win32')).toBe(join('C:/Users/a/AppData/Roaming', 'AEPO Lab'));
+    expect(defaultDataDir({ APPDATA: 'C:/Users/a/AppData/Roaming' }, 'win32')).toBe(
+      join('C:/Users/a/AppData/Roaming', 'AEPO Lab'),
+    );
   });
 
   it('prefers --data-dir, then AEPO_LAB_HOME', () => {

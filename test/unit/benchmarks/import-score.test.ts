@@ -11,32 +11,70 @@ const SHARED = join(process.cwd(), '..', 'shared', 'benchmarks');
 async function cli(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { env: {}, io: { out: (t) => out.push(t), err: (t) => err.push(t) }, rendererDir: '', benchDir: '', workerDir: '', stopSignal: Promise.resolve() });
+  const code = await runCli(argv, {
+    env: {},
+    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
+    rendererDir: '',
+    benchDir: '',
+    workerDir: '',
+    stopSignal: Promise.resolve(),
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 describe('importing and scoring the real benchmark files', () => {
-  const folders = existsSync(SHARED) ? readdirSync(SHARED).filter((f) => existsSync(join(SHARED, f, 'test.jsonl'))) : [];
+  const folders = existsSync(SHARED)
+    ? readdirSync(SHARED).filter((f) => existsSync(join(SHARED, f, 'test.jsonl')))
+    : [];
 
   it('finds the ten shared benchmark files', () => {
-    expect(folders.sort()).toEqual(['2wiki', 'aime24', 'aime25', 'bamboogle', 'gsm8k', 'hotpotqa', 'math500', 'musique', 'simpleqa', 'webwalker']);
+    expect(folders.sort()).toEqual([
+      '2wiki',
+      'aime24',
+      'aime25',
+      'bamboogle',
+      'gsm8k',
+      'hotpotqa',
+      'math500',
+      'musique',
+      'simpleqa',
+      'webwalker',
+    ]);
   });
 
-  for (const id of ['2wiki', 'aime24', 'aime25', 'bamboogle', 'gsm8k', 'hotpotqa', 'math500', 'musique', 'simpleqa', 'webwalker']) {
+  for (const id of [
+    '2wiki',
+    'aime24',
+    'aime25',
+    'bamboogle',
+    'gsm8k',
+    'hotpotqa',
+    'math500',
+    'musique',
+    'simpleqa',
+    'webwalker',
+  ]) {
     it(`${id}: imports every line, re-imports as unchanged, and its own gold answers score 100 %`, async () => {
       const dataDir = tempDir();
       const file = join(SHARED, id, 'test.jsonl');
-      const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length;
+      const lines = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length;
       const first = await cli(['--data-dir', dataDir, 'benchmarks', 'import', id, file, '--json']);
       expect(first.code, first.err).toBe(0);
       expect(JSON.parse(first.out)).toMatchObject({ imported: lines, added: lines });
-      expect(JSON.parse((await cli(['--data-dir', dataDir, 'benchmarks', 'import', id, file, '--json'])).out)).toMatchObject({ added: 0, updated: 0, unchanged: lines });
+      expect(
+        JSON.parse((await cli(['--data-dir', dataDir, 'benchmarks', 'import', id, file, '--json'])).out),
+      ).toMatchObject({ added: 0, updated: 0, unchanged: lines });
 
       const lab = openLab({ dataDir, mode: 'cli' });
       const items = lab.services.benchmarks.items(id, 'test');
       lab.close();
       const predictions = join(dataDir, 'gold.jsonl');
-      writeFileSync(predictions, items.map((item) => JSON.stringify({ index: item.index, prediction: item.answers[0] })).join('\n'));
+      writeFileSync(
+        predictions,
+        items.map((item) => JSON.stringify({ index: item.index, prediction: item.answers[0] })).join('\n'),
+      );
       const scored = await cli(['--data-dir', dataDir, 'score', id, '--predictions', predictions, '--json']);
       expect(scored.code, scored.err).toBe(0);
       expect(JSON.parse(scored.out)).toMatchObject({ score: 100, n: lines, missing: 0 });
@@ -48,15 +86,30 @@ describe('bad files', () => {
   it('a malformed line imports nothing, and the error names the line and field (exit 2)', async () => {
     const dataDir = tempDir();
     const file = join(dataDir, 'broken.jsonl');
-    writeFileSync(file, ['{"question": "q1", "answer": ["a"]}', '{"question": "q2", "answer": ["b"]}', '{"question": "", "answer": ["c"]}'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '{"question": "q1", "answer": ["a"]}',
+        '{"question": "q2", "answer": ["b"]}',
+        '{"question": "", "answer": ["c"]}',
+      ].join('\n'),
+    );
     const result = await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'hotpotqa', file]);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/broken\.jsonl: line 3, field "question": must be a non-empty string; nothing was imported/);
+    expect(result.err).toMatch(
+      /broken\.jsonl: line 3, field "question": must be a non-empty string; nothing was imported/,
+    );
     const asJson = await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'hotpotqa', file, '--json']);
     expect(JSON.parse(asJson.out)).toMatchObject({ error: { line: 3, field: 'question' } });
-    expect(JSON.parse((await cli(['--data-dir', dataDir, 'benchmarks', 'list', '--json'])).out).find((b: { id: string }) => b.id === 'hotpotqa').items).toEqual({});
+    expect(
+      JSON.parse((await cli(['--data-dir', dataDir, 'benchmarks', 'list', '--json'])).out).find(
+        (b: { id: string }) => b.id === 'hotpotqa',
+      ).items,
+    ).toEqual({});
     writeFileSync(file, '{"question": "q1", "answer": ["a"]}\nnot json\n');
-    expect((await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'hotpotqa', file])).err).toMatch(/line 2, field "\(line\)": not a JSON object/);
+    expect((await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'hotpotqa', file])).err).toMatch(
+      /line 2, field "\(line\)": not a JSON object/,
+    );
   });
 
   it('refuses unknown benchmarks and predictions that point nowhere', async () => {

@@ -5,22 +5,54 @@ import { BENCHMARKS } from '../../../src-main/benchmarks/registry';
 
 describe('loaders for the formats not shipped in shared/ (small files of our own)', () => {
   it('MATH: JSON array or JSONL, gold = last \\boxed{} of the solution', () => {
-    const json = JSON.stringify([{ problem: 'What is $1+1$?', level: 'Level 1', type: 'Algebra', solution: 'Clearly $1+1=\\boxed{2}$.' }]);
-    expect(loadBenchmarkFile(json, 'math')[0]).toMatchObject({ question: 'What is $1+1$?', answers: ['2'], meta: { level: 'Level 1' } });
-    expect(() => loadBenchmarkFile('{"problem": "p", "solution": "no box"}', 'math')).toThrow(/line 1, field "solution": has no \\boxed/);
+    const json = JSON.stringify([
+      { problem: 'What is $1+1$?', level: 'Level 1', type: 'Algebra', solution: 'Clearly $1+1=\\boxed{2}$.' },
+    ]);
+    expect(loadBenchmarkFile(json, 'math')[0]).toMatchObject({
+      question: 'What is $1+1$?',
+      answers: ['2'],
+      meta: { level: 'Level 1' },
+    });
+    expect(() => loadBenchmarkFile('{"problem": "p", "solution": "no box"}', 'math')).toThrow(
+      /line 1, field "solution": has no \\boxed/,
+    );
   });
 
   it('GAIA (Final answer or answer), HLE, xbench, FRAMES (TSV and JSONL)', () => {
-    expect(loadBenchmarkFile('{"task_id": "t1", "Question": "Q?", "Final answer": "42", "Level": 1}', 'gaia')[0]).toMatchObject({ answers: ['42'], meta: { task_id: 't1', Level: 1 } });
-    expect(loadBenchmarkFile('{"id": "h1", "question": "Q?", "answer": "B", "answer_type": "multipleChoice"}', 'hle')[0]).toMatchObject({ answers: ['B'] });
+    expect(
+      loadBenchmarkFile('{"task_id": "t1", "Question": "Q?", "Final answer": "42", "Level": 1}', 'gaia')[0],
+    ).toMatchObject({ answers: ['42'], meta: { task_id: 't1', Level: 1 } });
+    expect(
+      loadBenchmarkFile('{"id": "h1", "question": "Q?", "answer": "B", "answer_type": "multipleChoice"}', 'hle')[0],
+    ).toMatchObject({ answers: ['B'] });
     expect(loadBenchmarkFile('{"question": "Q?", "answer": ["x", "y"]}', 'qa_aliases')[0]!.answers).toEqual(['x', 'y']);
     const tsv = 'Unnamed: 0\tPrompt\tAnswer\twiki_links\n0\tWho?\tAda\t[]\n';
-    expect(loadBenchmarkFile(tsv, 'frames')[0]).toMatchObject({ question: 'Who?', answers: ['Ada'], meta: { wiki_links: '[]' } });
+    expect(loadBenchmarkFile(tsv, 'frames')[0]).toMatchObject({
+      question: 'Who?',
+      answers: ['Ada'],
+      meta: { wiki_links: '[]' },
+    });
     expect(loadBenchmarkFile('{"Prompt": "Who?", "Answer": "Ada"}', 'frames')).toHaveLength(1);
   });
 
   it('the registry lists the 14 benchmarks plus SimpleQA with lower-case ids', () => {
-    expect(BENCHMARKS.map((b) => b.id)).toEqual(['aime24', 'aime25', 'math500', 'gsm8k', 'math', 'hotpotqa', '2wiki', 'musique', 'bamboogle', 'gaia', 'hle', 'webwalker', 'xbench', 'frames', 'simpleqa']);
+    expect(BENCHMARKS.map((b) => b.id)).toEqual([
+      'aime24',
+      'aime25',
+      'math500',
+      'gsm8k',
+      'math',
+      'hotpotqa',
+      '2wiki',
+      'musique',
+      'bamboogle',
+      'gaia',
+      'hle',
+      'webwalker',
+      'xbench',
+      'frames',
+      'simpleqa',
+    ]);
   });
 });
 

@@ -30,7 +30,10 @@ describe('generated mini suites', () => {
       expect(generateMiniSuite(id, { seed: 4, train: 20, test: 10 })).toEqual(a);
       expect(generateMiniSuite(id, { seed: 5, train: 20, test: 10 })).not.toEqual(a);
       const trainQuestions = new Set(a.train.map((item) => item.question));
-      expect(a.test.filter((item) => trainQuestions.has(item.question)), id).toEqual([]);
+      expect(
+        a.test.filter((item) => trainQuestions.has(item.question)),
+        id,
+      ).toEqual([]);
     }
   });
 
@@ -57,14 +60,19 @@ describe('generated mini suites', () => {
       });
       stops.push(() => tools.stop());
       for (const item of suite.train) {
-        for (const [, tool, input, shown] of item.demonstration.matchAll(/<(search|python|browse)>([\s\S]*?)<\/\1> <result>\n([\s\S]*?)\n<\/result>/g)) {
+        for (const [, tool, input, shown] of item.demonstration.matchAll(
+          /<(search|python|browse)>([\s\S]*?)<\/\1> <result>\n([\s\S]*?)\n<\/result>/g,
+        )) {
           const result = await tools.call(tool as 'search' | 'python' | 'browse', input!);
           expect(result.output.replace(/\n$/, ''), `${id} ${tool} ${input}`).toBe(shown);
         }
       }
     }
     expect(lab.services.benchmarks.itemCounts()).toEqual(
-      expect.arrayContaining([{ benchmark: 'mini-musique', split: 'train', items: 3 }, { benchmark: 'mini-musique', split: 'test', items: 1 }]),
+      expect.arrayContaining([
+        { benchmark: 'mini-musique', split: 'train', items: 3 },
+        { benchmark: 'mini-musique', split: 'test', items: 1 },
+      ]),
     );
   });
 });

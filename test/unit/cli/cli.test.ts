@@ -27,7 +27,15 @@ describe('aepo-lab CLI', () => {
   });
 
   it('exits 2 with one line for unknown commands and bad flags', async () => {
-    const cases = [['frobnicate'], ['runs'], ['runs', 'drop'], ['runs', 'list', '--frob'], ['runs', 'list', '--port', '3'], ['runs', 'show', 'abc'], ['runs', 'list', 'extra']];
+    const cases = [
+      ['frobnicate'],
+      ['runs'],
+      ['runs', 'drop'],
+      ['runs', 'list', '--frob'],
+      ['runs', 'list', '--port', '3'],
+      ['runs', 'show', 'abc'],
+      ['runs', 'list', 'extra'],
+    ];
     for (const argv of cases) {
       const result = await cli(['--data-dir', tempDir(), ...argv]);
       expect(result.code, argv.join(' ')).toBe(2);

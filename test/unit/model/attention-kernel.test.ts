@@ -8,7 +8,10 @@ import { Rng } from '../../../src-main/model/rng';
 
 describe('attention kernel (WebAssembly SIMD)', () => {
   it('ships exactly the compiled resources/kernels/attention.wat', () => {
-    const compiled = (compileWat as (name: string, text: string) => Buffer)('attention.wat', readFileSync('resources/kernels/attention.wat', 'utf8'));
+    const compiled = (compileWat as (name: string, text: string) => Buffer)(
+      'attention.wat',
+      readFileSync('resources/kernels/attention.wat', 'utf8'),
+    );
     expect(compiled.toString('base64')).toBe(attentionWasm);
   });
 

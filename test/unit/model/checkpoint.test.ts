@@ -24,15 +24,18 @@ function trainedModel() {
   const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });
   const batch = [tokenizer.encode('<think>hi</think><answer>1</answer>')];
   for (let i = 0; i < 3; i++) {
-    trainStep(model.variables(), optimizer, () => tf.tidy(() => {
-      const { logp, mask } = scoreTokens(model, batch);
-      return tf.neg(maskedMean(logp, mask));
-    }));
+    trainStep(model.variables(), optimizer, () =>
+      tf.tidy(() => {
+        const { logp, mask } = scoreTokens(model, batch);
+        return tf.neg(maskedMean(logp, mask));
+      }),
+    );
   }
   return { tokenizer, model, optimizer };
 }
 
-const bytesOf = (variables: tf.Variable[]) => variables.map((v) => Buffer.from((v.dataSync() as Float32Array).buffer).toString('hex'));
+const bytesOf = (variables: tf.Variable[]) =>
+  variables.map((v) => Buffer.from((v.dataSync() as Float32Array).buffer).toString('hex'));
 
 describe('checkpoints', () => {
   it('load back bit-identically: weights, optimizer moments, tokenizer, config and meta', () => {
@@ -78,7 +81,11 @@ describe('checkpoints', () => {
     const cases: [string, Buffer, RegExp][] = [
       ['truncated.ckpt', good.subarray(0, good.length - 100), /is truncated: \d+ of \d+ weight bytes are present/],
       ['cut-header.ckpt', good.subarray(0, 40), /is truncated: its header needs/],
-      ['flipped.ckpt', Buffer.concat([good.subarray(0, good.length - 1), Buffer.from([good[good.length - 1]! ^ 1])]), /is corrupt: the weights do not match/],
+      [
+        'flipped.ckpt',
+        Buffer.concat([good.subarray(0, good.length - 1), Buffer.from([good[good.length - 1]! ^ 1])]),
+        /is corrupt: the weights do not match/,
+      ],
       ['foreign.ckpt', Buffer.from('PK\u0003\u0004 some zip file that is not ours'), /is not an AEPO Lab checkpoint/],
       ['empty.ckpt', Buffer.alloc(0), /is not an AEPO Lab checkpoint/],
     ];

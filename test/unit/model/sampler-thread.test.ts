@@ -10,7 +10,10 @@ import { Transformer } from '../../../src-main/model/transformer';
 const LOADER = new URL('../../support/ts-worker.mjs', import.meta.url);
 const WORKER = new URL('../../../src-main/model/sampler-worker.ts', import.meta.url).href;
 const options: GenerateOptions = { maxTokens: 12, temperature: 1, seed: 4 };
-const prompts = [[1, 2, 3], [4, 5]];
+const prompts = [
+  [1, 2, 3],
+  [4, 5],
+];
 
 let model: Transformer;
 let thread: SamplerThread;
@@ -49,7 +52,9 @@ describe('sampler thread', () => {
 
   it('follows the learner after a weight sync', async () => {
     const before = await sampleThere();
-    tf.tidy(() => model.variables().forEach((v) => v.assign(tf.add(v, tf.mul(tf.randomNormal(v.shape, 0, 1, 'float32', 3), 0.5)))));
+    tf.tidy(() =>
+      model.variables().forEach((v) => v.assign(tf.add(v, tf.mul(tf.randomNormal(v.shape, 0, 1, 'float32', 3), 0.5)))),
+    );
     expect(await sampleThere()).toEqual(before); // not synced yet
     await thread.syncWeights(model);
     const after = await sampleThere();

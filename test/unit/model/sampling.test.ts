@@ -50,7 +50,10 @@ describe('pickToken', () => {
     const max = Math.max(...logits);
     const exps = Array.from(logits, (z) => Math.exp(z - max));
     const total = exps.reduce((a, b) => a + b, 0);
-    const top = exps.map((e) => e / total).sort((a, b) => b - a).slice(0, 10);
+    const top = exps
+      .map((e) => e / total)
+      .sort((a, b) => b - a)
+      .slice(0, 10);
     expect(picked.topEntropy).toBeCloseTo(-top.reduce((h, p) => h + p * Math.log(p), 0), 9);
     expect(picked.topEntropy!).toBeLessThan(picked.entropy);
     expect(picked.id).toBe(plain.id);

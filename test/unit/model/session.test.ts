@@ -33,7 +33,11 @@ function greedyByRecompute(prompt: number[], steps: number): { id: number; logp:
 
 describe('KV-cache sampling', () => {
   it('greedy tokens and log-probs equal full recomputation, for a ragged batch', () => {
-    const prompts = [[5, 9, 2, 30], [7, 1], [3, 3, 3, 3, 3, 3, 3]];
+    const prompts = [
+      [5, 9, 2, 30],
+      [7, 1],
+      [3, 3, 3, 3, 3, 3, 3],
+    ];
     const session = new SamplingSession(model, 3);
     session.extend(prompts);
     const generated = session.generate([0, 1, 2], { maxTokens: 12, temperature: 0 });
@@ -47,7 +51,10 @@ describe('KV-cache sampling', () => {
 
   it('continues after an appended tool result without recomputing the prefix, and matches recomputation', () => {
     const session = new SamplingSession(model, 2);
-    session.extend([[4, 8, 15], [16, 23]]);
+    session.extend([
+      [4, 8, 15],
+      [16, 23],
+    ]);
     const first = session.generate([0, 1], { maxTokens: 5, temperature: 0 });
     const result = [30, 31, 32, 33];
     session.extend([result, null]); // only sequence 0 called a tool
@@ -83,7 +90,9 @@ describe('KV-cache sampling', () => {
     expect(session.tokens(2)).toEqual(session.tokens(0));
     const [original, copy] = session.generate([0, 2], { maxTokens: 6, temperature: 0 });
     expect(copy!.tokens.map((t) => t.id)).toEqual(original!.tokens.map((t) => t.id));
-    expect(copy!.tokens.map((t) => t.id)).toEqual(greedyByRecompute([...session.tokens(2)].slice(0, 7), 6).map((t) => t.id));
+    expect(copy!.tokens.map((t) => t.id)).toEqual(
+      greedyByRecompute([...session.tokens(2)].slice(0, 7), 6).map((t) => t.id),
+    );
     expect(() => session.fork(0, 2)).toThrow(/in use/);
     session.dispose();
   });
@@ -107,8 +116,13 @@ describe('KV-cache sampling', () => {
   it('is reproducible with a seed and varies without it', () => {
     const run = (seed: number) => {
       const session = new SamplingSession(model, 2);
-      session.extend([[2, 4], [6, 8]]);
-      const ids = session.generate([0, 1], { maxTokens: 15, temperature: 1.3, topP: 0.95, seed }).map((g) => g.tokens.map((t) => t.id));
+      session.extend([
+        [2, 4],
+        [6, 8],
+      ]);
+      const ids = session
+        .generate([0, 1], { maxTokens: 15, temperature: 1.3, topP: 0.95, seed })
+        .map((g) => g.tokens.map((t) => t.id));
       session.dispose();
       return ids;
     };

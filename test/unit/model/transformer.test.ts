@@ -14,8 +14,14 @@ describe('transformer', () => {
   it('gradients match finite differences on the tiny model', () => {
     const config = { ...presetConfig('tiny', 20), contextLength: 16 };
     const model = Transformer.create(config, 1);
-    const sequences = [[1, 5, 7, 3, 9, 2], [4, 4, 8, 1]];
-    const weights = tf.tensor2d([[0.3, -1, 2, 0.5, 1], [1, -0.5, 0.2, 0, 0]]);
+    const sequences = [
+      [1, 5, 7, 3, 9, 2],
+      [4, 4, 8, 1],
+    ];
+    const weights = tf.tensor2d([
+      [0.3, -1, 2, 0.5, 1],
+      [1, -0.5, 0.2, 0, 0],
+    ]);
     const loss = () =>
       tf.tidy(() => {
         const { logp, entropy, mask } = scoreTokens(model, sequences);
@@ -51,7 +57,9 @@ describe('transformer', () => {
     const before = tf.memory().numTensors;
     const model = Transformer.create(presetConfig('tiny', 24), 9);
     const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });
-    trainStep(model.variables(), optimizer, () => tf.tidy(() => tf.neg(maskedMean(scoreTokens(model, [[1, 2, 3]]).logp, tf.ones([1, 2])))));
+    trainStep(model.variables(), optimizer, () =>
+      tf.tidy(() => tf.neg(maskedMean(scoreTokens(model, [[1, 2, 3]]).logp, tf.ones([1, 2])))),
+    );
     model.dispose();
     optimizer.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -60,11 +68,17 @@ describe('transformer', () => {
   it('does not leak tensors across training steps', () => {
     const model = Transformer.create(presetConfig('tiny', 24), 2);
     const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });
-    const batch = [[1, 2, 3, 4, 5, 6], [6, 5, 4, 3]];
-    const step = () => trainStep(model.variables(), optimizer, () => tf.tidy(() => {
-      const { logp, mask } = scoreTokens(model, batch);
-      return tf.neg(maskedMean(logp, mask));
-    }));
+    const batch = [
+      [1, 2, 3, 4, 5, 6],
+      [6, 5, 4, 3],
+    ];
+    const step = () =>
+      trainStep(model.variables(), optimizer, () =>
+        tf.tidy(() => {
+          const { logp, mask } = scoreTokens(model, batch);
+          return tf.neg(maskedMean(logp, mask));
+        }),
+      );
     step();
     const after1 = tf.memory().numTensors;
     for (let i = 0; i < 99; i++) step();

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, ADVANTAGE_ESTIMATORS, POLICY_LOSSES } from '../../../src-main/rl/algorithms/registry';
-import { aepoBranchProbability, arpoBranchProbability, DEFAULT_BRANCH_CONFIG, premonitorGlobalSamples, segmentEntropy } from '../../../src-main/rl/branching';
+import {
+  aepoBranchProbability,
+  arpoBranchProbability,
+  DEFAULT_BRANCH_CONFIG,
+  premonitorGlobalSamples,
+  segmentEntropy,
+} from '../../../src-main/rl/branching';
 import { Rng } from '../../../src-main/model/rng';
 import type { RolloutTree, Trajectory } from '../../../src-main/rl/rollout/types';
 import { treeMetrics } from '../../../src-main/rl/tree-metrics';
@@ -25,19 +31,28 @@ describe('branch probabilities', () => {
 
   it('ARPO: clip(τ + γ·ΔH, 0, 1), the same as AEPO at l = 0', () => {
     for (const dh of [-3, -0.5, 0, 0.7, 4]) {
-      expect(arpoBranchProbability(dh, DEFAULT_BRANCH_CONFIG)).toBeCloseTo(aepoBranchProbability(dh, 0, DEFAULT_BRANCH_CONFIG), 10);
+      expect(arpoBranchProbability(dh, DEFAULT_BRANCH_CONFIG)).toBeCloseTo(
+        aepoBranchProbability(dh, 0, DEFAULT_BRANCH_CONFIG),
+        10,
+      );
     }
   });
 
   it("each probability is exactly its rule's firing rate, edges included (τ = 0, τ = 1, a spent penalty)", () => {
     // The rules as the paper and the released code state them, with u ~ U(0, 1).
     const clip01 = (x: number) => Math.min(1, Math.max(0, x));
-    const aepoRule = (u: number, dh: number, l: number, c: typeof DEFAULT_BRANCH_CONFIG) => clip01((u + c.gamma * dh) * Math.max(0, 1 - c.penalty * l)) >= c.tau;
+    const aepoRule = (u: number, dh: number, l: number, c: typeof DEFAULT_BRANCH_CONFIG) =>
+      clip01((u + c.gamma * dh) * Math.max(0, 1 - c.penalty * l)) >= c.tau;
     const arpoRule = (u: number, dh: number, c: typeof DEFAULT_BRANCH_CONFIG) => clip01(u - c.gamma * dh) <= c.tau;
     const rng = new Rng(3);
     const n = 20_000;
     for (const tau of [0, 0.5, 1]) {
-      for (const [dh, l] of [[0.5, 4], [-2, 0], [3, 25], [-0.5, 10]] as const) {
+      for (const [dh, l] of [
+        [0.5, 4],
+        [-2, 0],
+        [3, 25],
+        [-0.5, 10],
+      ] as const) {
         const config = { ...DEFAULT_BRANCH_CONFIG, tau };
         let aepo = 0;
         let arpo = 0;
@@ -55,7 +70,8 @@ describe('branch probabilities', () => {
   });
 
   it('segment entropy: by default the mean over the first 20 tokens ÷ ln |V|, independent of the segment length', () => {
-    const tokens = (n: number, entropy: number, topEntropy?: number) => Array.from({ length: n }, () => ({ entropy, topEntropy }));
+    const tokens = (n: number, entropy: number, topEntropy?: number) =>
+      Array.from({ length: n }, () => ({ entropy, topEntropy }));
     const logV = 2;
     const vocab = Math.E ** logV;
     expect(segmentEntropy(tokens(30, 1), vocab, 20, 'mean-normalized')).toBeCloseTo(0.5, 10);
@@ -86,11 +102,19 @@ describe('consecutive branching, measured two ways', () => {
     const trajectory = (branchIterations: number[]) => ({ branchIterations }) as unknown as Trajectory;
     // Two trajectories each branch once, in consecutive iterations: no path branched twice in a row,
     // but the question grew in iterations 0, 1 and 3, so one growth of three followed another.
-    const tree = { trajectories: [trajectory([0]), trajectory([1]), trajectory([])], globalSamples: 1, growthIterations: [0, 1, 3] } as unknown as RolloutTree;
+    const tree = {
+      trajectories: [trajectory([0]), trajectory([1]), trajectory([])],
+      globalSamples: 1,
+      growthIterations: [0, 1, 3],
+    } as unknown as RolloutTree;
     const metrics = treeMetrics([tree], () => null);
     expect(metrics.consecutiveBranchSharePerPath).toBe(0);
     expect(metrics.consecutiveGrowthShare).toBeCloseTo(1 / 3, 10);
-    const pathTree = { ...tree, trajectories: [trajectory([2, 3, 5])], growthIterations: [2, 3, 5] } as unknown as RolloutTree;
+    const pathTree = {
+      ...tree,
+      trajectories: [trajectory([2, 3, 5])],
+      growthIterations: [2, 3, 5],
+    } as unknown as RolloutTree;
     expect(treeMetrics([pathTree], () => null).consecutiveBranchSharePerPath).toBeCloseTo(1 / 3, 10);
   });
 });

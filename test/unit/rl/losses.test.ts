@@ -81,22 +81,67 @@ describe('policy losses, hand-worked', () => {
   });
 
   it('aggregates as token-mean or per-sequence means', () => {
-    const batch = { rewards: [1, 0], group: [0, 0], logp: [[0, 0, 0], [0, 0, 0]], old_logp: [[0, 0, 0], [0, 0, 0]], mask: [[1, 1, 1], [1, 0, 0]], entropy: [[1, 1, 1], [1, 1, 1]] };
-    const loss = (loss_agg: string) => (runConformance({ kind: 'loss', algorithm: 'grpo', config: { clip_low: 0.2, clip_high: 0.2, loss_agg }, batch }) as LossResult).loss;
+    const batch = {
+      rewards: [1, 0],
+      group: [0, 0],
+      logp: [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      old_logp: [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      mask: [
+        [1, 1, 1],
+        [1, 0, 0],
+      ],
+      entropy: [
+        [1, 1, 1],
+        [1, 1, 1],
+      ],
+    };
+    const loss = (loss_agg: string) =>
+      (
+        runConformance({
+          kind: 'loss',
+          algorithm: 'grpo',
+          config: { clip_low: 0.2, clip_high: 0.2, loss_agg },
+          batch,
+        }) as LossResult
+      ).loss;
     expect(loss('token-mean')).toBeCloseTo((-3 * A + A) / 4, 5);
     expect(loss('seq-mean-token-mean')).toBeCloseTo((-A + A) / 2, 5);
     expect(loss('seq-mean-token-sum')).toBeCloseTo((-3 * A + A) / 2, 5);
     // Tokens outside the loss mask (tool results, prompt, padding) get no gradient, whatever the algorithm.
     for (const algorithm of ['grpo', 'dapo', 'reinforce_pp', 'gppo', 'cispo', 'arpo', 'aepo']) {
-      const r = runConformance({ kind: 'loss', algorithm, config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean' }, batch }) as LossResult;
+      const r = runConformance({
+        kind: 'loss',
+        algorithm,
+        config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean' },
+        batch,
+      }) as LossResult;
       expect([Math.abs(r.grad_logp[1]![1]!), Math.abs(r.grad_logp[1]![2]!)], algorithm).toEqual([0, 0]);
       expect(r.grad_logp[0]![0], algorithm).not.toBe(0);
     }
   });
 
   it('adds the k3 KL term when kl_coef is set', () => {
-    const base = { rewards: [1, 0], group: [0, 0], logp: [[-1], [-1]], old_logp: [[-1], [-1]], mask: [[1], [1]], entropy: [[1], [1]], ref_logp: [[-1.5], [-0.5]] };
-    const withKl = runConformance({ kind: 'loss', algorithm: 'grpo', config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean', kl_coef: 0.1 }, batch: base }) as LossResult;
+    const base = {
+      rewards: [1, 0],
+      group: [0, 0],
+      logp: [[-1], [-1]],
+      old_logp: [[-1], [-1]],
+      mask: [[1], [1]],
+      entropy: [[1], [1]],
+      ref_logp: [[-1.5], [-0.5]],
+    };
+    const withKl = runConformance({
+      kind: 'loss',
+      algorithm: 'grpo',
+      config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean', kl_coef: 0.1 },
+      batch: base,
+    }) as LossResult;
     const k3 = (d: number) => Math.exp(d) - d - 1;
     expect(withKl.loss).toBeCloseTo((0.1 * (k3(-0.5) + k3(0.5))) / 2, 5);
   });
@@ -105,8 +150,33 @@ describe('policy losses, hand-worked', () => {
 describe('advantage estimators', () => {
   it('REINFORCE++ whitens returns over all loss tokens of the batch, without a group baseline', () => {
     const r = runConformance({
-      kind: 'loss', algorithm: 'reinforce_pp', config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean' },
-      batch: { rewards: [1, 0, 0], group: ['a', 'b', 'c'], logp: [[0, 0], [0, 0], [0, 0]], old_logp: [[0, 0], [0, 0], [0, 0]], mask: [[1, 1], [1, 0], [1, 1]], entropy: [[1, 1], [1, 1], [1, 1]] },
+      kind: 'loss',
+      algorithm: 'reinforce_pp',
+      config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean' },
+      batch: {
+        rewards: [1, 0, 0],
+        group: ['a', 'b', 'c'],
+        logp: [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+        old_logp: [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+        mask: [
+          [1, 1],
+          [1, 0],
+          [1, 1],
+        ],
+        entropy: [
+          [1, 1],
+          [1, 1],
+          [1, 1],
+        ],
+      },
     }) as LossResult;
     // Loss-token returns: 1, 1, 0, 0, 0 → mean 0.4, unbiased variance 0.3.
     const z = (x: number) => (x - 0.4) / Math.sqrt(0.3 + 1e-8);
@@ -116,8 +186,29 @@ describe('advantage estimators', () => {
 
   it("AEPO's entropy-aware advantage raises high-entropy tokens of good trajectories and lowers the rest", () => {
     const r = runConformance({
-      kind: 'loss', algorithm: 'aepo', config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean', entropy_adv_coef: 0.2 },
-      batch: { rewards: [1, 0], group: [0, 0], logp: [[0, 0], [0, 0]], old_logp: [[0, 0], [0, 0]], mask: [[1, 1], [1, 1]], entropy: [[3, 1], [3, 1]] },
+      kind: 'loss',
+      algorithm: 'aepo',
+      config: { clip_low: 0.2, clip_high: 0.2, loss_agg: 'token-mean', entropy_adv_coef: 0.2 },
+      batch: {
+        rewards: [1, 0],
+        group: [0, 0],
+        logp: [
+          [0, 0],
+          [0, 0],
+        ],
+        old_logp: [
+          [0, 0],
+          [0, 0],
+        ],
+        mask: [
+          [1, 1],
+          [1, 1],
+        ],
+        entropy: [
+          [3, 1],
+          [3, 1],
+        ],
+      },
     }) as LossResult;
     const z = 1 / Math.sqrt(4 / 3); // entropies 3, 1, 3, 1: mean 2, unbiased std √(4/3)
     expect(r.advantages[0]![0]).toBeCloseTo(A * (1 + 0.2 * z), 5);
@@ -128,9 +219,12 @@ describe('advantage estimators', () => {
 
 describe('contract errors', () => {
   it('names the malformed field, with the index inside an array', () => {
-    expect(() => runConformance([{ kind: 'premonitor', k: 4, h_root: 1, h_tool: [], beta: 0.5 }, { kind: 'loss', algorithm: 'ppo' }])).toThrow(
-      expect.objectContaining({ field: '[1].algorithm' }),
-    );
+    expect(() =>
+      runConformance([
+        { kind: 'premonitor', k: 4, h_root: 1, h_tool: [], beta: 0.5 },
+        { kind: 'loss', algorithm: 'ppo' },
+      ]),
+    ).toThrow(expect.objectContaining({ field: '[1].algorithm' }));
     expect(() => runConformance({ kind: 'nope' })).toThrow(expect.objectContaining({ field: 'kind' }));
   });
 });

@@ -6,7 +6,12 @@ import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';
 import { DEFAULT_ROLLOUT_OPTIONS, runRollouts, type RolloutContext } from '../../../src-main/rl/rollout/engine';
 import { ROLLOUT_STRATEGIES } from '../../../src-main/rl/rollout/strategies';
 import type { RolloutTree } from '../../../src-main/rl/rollout/types';
-import { arithmeticQuestions, toyTools, coldStartToyAgent, type AgentFixture } from '../../../src-main/experiments/toy-task';
+import {
+  arithmeticQuestions,
+  toyTools,
+  coldStartToyAgent,
+  type AgentFixture,
+} from '../../../src-main/experiments/toy-task';
 
 let agent: AgentFixture;
 beforeAll(async () => {
@@ -15,7 +20,11 @@ beforeAll(async () => {
 });
 afterAll(() => agent.model.dispose());
 
-function context(algorithm: 'grpo' | 'arpo' | 'aepo', seed: number, overrides: Partial<RolloutContext['settings']> = {}): RolloutContext {
+function context(
+  algorithm: 'grpo' | 'arpo' | 'aepo',
+  seed: number,
+  overrides: Partial<RolloutContext['settings']> = {},
+): RolloutContext {
   const preset = ALGORITHMS[algorithm];
   const rng = new Rng(seed);
   return {
@@ -30,7 +39,8 @@ function context(algorithm: 'grpo' | 'arpo' | 'aepo', seed: number, overrides: P
   };
 }
 
-const summary = (trees: RolloutTree[]) => trees.map((tree) => tree.trajectories.map((t) => [t.parent, t.tokens.join(',')]));
+const summary = (trees: RolloutTree[]) =>
+  trees.map((tree) => tree.trajectories.map((t) => [t.parent, t.tokens.join(',')]));
 
 describe('rollout engine', () => {
   it('runs multi-turn tool calls: results are appended, out of the loss, and the tool really answered', async () => {
@@ -58,8 +68,12 @@ describe('rollout engine', () => {
 
   it('is reproducible for a seed', async () => {
     const questions = arithmeticQuestions(2, 4);
-    expect(summary(await runRollouts(context('aepo', 9), questions))).toEqual(summary(await runRollouts(context('aepo', 9), questions)));
-    expect(summary(await runRollouts(context('aepo', 9), questions))).not.toEqual(summary(await runRollouts(context('aepo', 10), questions)));
+    expect(summary(await runRollouts(context('aepo', 9), questions))).toEqual(
+      summary(await runRollouts(context('aepo', 9), questions)),
+    );
+    expect(summary(await runRollouts(context('aepo', 9), questions))).not.toEqual(
+      summary(await runRollouts(context('aepo', 10), questions)),
+    );
   });
 
   it('never exceeds k per question, and root, branched and fill samples add up to k', async () => {

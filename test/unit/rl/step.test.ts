@@ -8,7 +8,12 @@ import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';
 import { DEFAULT_ROLLOUT_OPTIONS } from '../../../src-main/rl/rollout/engine';
 import { rlStep } from '../../../src-main/rl/step';
 import { informativeGroups, overlongPenalty } from '../../../src-main/rl/dynamic-sampling';
-import { arithmeticQuestions, toyTools, coldStartToyAgent, type AgentFixture } from '../../../src-main/experiments/toy-task';
+import {
+  arithmeticQuestions,
+  toyTools,
+  coldStartToyAgent,
+  type AgentFixture,
+} from '../../../src-main/experiments/toy-task';
 
 let agent: AgentFixture;
 let pretrained: Float32Array[];
@@ -36,14 +41,20 @@ describe('every algorithm trains', () => {
       for (let step = 0; step < 3; step++) {
         const { metrics, trees } = await rlStep(
           {
-            model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
+            model: agent.model,
+            optimizer,
+            tokenizer: agent.tokenizer,
+            tools: toyTools(),
+            preset,
             settings: { ...preset.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
             rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 64, toolCallLimit: 2 },
-            rng, reward: toyReward,
+            rng,
+            reward: toyReward,
           },
           arithmeticQuestions(2, step),
         );
-        for (const [key, value] of Object.entries(metrics)) expect(Number.isFinite(value), `${preset.id} ${key}`).toBe(true);
+        for (const [key, value] of Object.entries(metrics))
+          expect(Number.isFinite(value), `${preset.id} ${key}`).toBe(true);
         expect(trees.every((tree) => tree.trajectories.length === 4)).toBe(true);
         if (preset.rollout === 'independent') expect(metrics['rollout/branches_per_question']).toBe(0);
         expect(metrics['rollout/global_samples']).toBeLessThanOrEqual(4);
@@ -63,10 +74,16 @@ describe('a step that can make only one update', () => {
     for (let step = 0; step < 2; step++) {
       const { metrics } = await rlStep(
         {
-          model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
+          model: agent.model,
+          optimizer,
+          tokenizer: agent.tokenizer,
+          tools: toyTools(),
+          preset,
           settings: { ...preset.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 4, ppoEpochs: 1 },
           rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 48, toolCallLimit: 1 },
-          rng: new Rng(step), reward: () => ({ reward: Math.random(), formatValid: true, f1: 0, prediction: null }), warn: (line) => warnings.push(line),
+          rng: new Rng(step),
+          reward: () => ({ reward: Math.random(), formatValid: true, f1: 0, prediction: null }),
+          warn: (line) => warnings.push(line),
         },
         arithmeticQuestions(1, step),
       );
@@ -74,10 +91,11 @@ describe('a step that can make only one update', () => {
     }
     optimizer.dispose();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/single optimiser update, so the ratio is 1 and AEPO's clipped objective equals GRPO's/);
+    expect(warnings[0]).toMatch(
+      /single optimiser update, so the ratio is 1 and AEPO's clipped objective equals GRPO's/,
+    );
   });
 });
-
 
 describe('DAPO as published', () => {
   it('shapes overlong responses over the rollout budget, with dual clip c = 10', () => {
@@ -92,8 +110,10 @@ describe('DAPO as published', () => {
 
   it('filters groups on accuracy, not on the shaped reward', () => {
     const samples = [
-      { group: 0, correct: 1, reward: 0.9 }, { group: 0, correct: 1, reward: 0.4 }, // all right, rewards differ: dropped
-      { group: 1, correct: 0, reward: 0 }, { group: 1, correct: 1, reward: 1 }, // mixed: kept
+      { group: 0, correct: 1, reward: 0.9 },
+      { group: 0, correct: 1, reward: 0.4 }, // all right, rewards differ: dropped
+      { group: 1, correct: 0, reward: 0 },
+      { group: 1, correct: 1, reward: 1 }, // mixed: kept
     ];
     expect(informativeGroups(samples).map((s) => s.group)).toEqual([1, 1]);
   });
@@ -107,12 +127,23 @@ describe('DAPO as published', () => {
       const f1 = answers[0] === 'never' ? 0 : call++ % 2;
       return { reward: f1, formatValid: true, f1, prediction: null };
     };
-    const hopeless = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ id: `${tag}${i}`, prompt: `Question: What is ${i} + 1?\n`, answers: ['never'] }));
+    const hopeless = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `${tag}${i}`,
+        prompt: `Question: What is ${i} + 1?\n`,
+        answers: ['never'],
+      }));
     const fresh = (n: number) => arithmeticQuestions(n, 99).map((q, i) => ({ ...q, id: `fresh${i}` }));
     const preset = ALGORITHMS.dapo;
     const base = {
-      model: agent.model, optimizer, tokenizer: agent.tokenizer, tools: toyTools(), preset,
-      rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 32, toolCallLimit: 1 }, reward, warn: () => {},
+      model: agent.model,
+      optimizer,
+      tokenizer: agent.tokenizer,
+      tools: toyTools(),
+      preset,
+      rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 32, toolCallLimit: 1 },
+      reward,
+      warn: () => {},
     };
     const settings = { ...preset.defaults, groupSize: 2, globalSamples: 2 };
     const refilled = await rlStep({ ...base, rng: new Rng(1), settings, moreQuestions: fresh }, hopeless(2, 'h'));
@@ -120,7 +151,15 @@ describe('DAPO as published', () => {
     expect(refilled.metrics['rollout/kept_groups']).toBe(2);
     expect(refilled.trees).toHaveLength(4);
     // Only hopeless questions on offer: the cap on rounds ends the step with an empty batch, recorded.
-    const capped = await rlStep({ ...base, rng: new Rng(2), settings: { ...settings, maxGenerationBatches: 3 }, moreQuestions: (n) => hopeless(n, 'x') }, hopeless(2, 'h'));
+    const capped = await rlStep(
+      {
+        ...base,
+        rng: new Rng(2),
+        settings: { ...settings, maxGenerationBatches: 3 },
+        moreQuestions: (n) => hopeless(n, 'x'),
+      },
+      hopeless(2, 'h'),
+    );
     expect(capped.metrics['rollout/generation_batches']).toBe(3);
     expect(capped.metrics['rollout/kept_groups']).toBe(0);
     optimizer.dispose();

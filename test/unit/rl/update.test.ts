@@ -24,7 +24,13 @@ afterAll(() => model.dispose());
 function samples(groups: number, perGroup: number): UpdateSample[] {
   const out: UpdateSample[] = [];
   for (let g = 0; g < groups; g++) {
-    const tree = { promptTokens: [2, 3 + g, 4], question: { id: `q${g}`, prompt: '', answers: [] }, trajectories: [], globalSamples: perGroup, fills: 0 } as unknown as RolloutTree;
+    const tree = {
+      promptTokens: [2, 3 + g, 4],
+      question: { id: `q${g}`, prompt: '', answers: [] },
+      trajectories: [],
+      globalSamples: perGroup,
+      fills: 0,
+    } as unknown as RolloutTree;
     for (let i = 0; i < perGroup; i++) {
       const length = 4 + ((g + i) % 4);
       const trajectory = {
@@ -34,7 +40,12 @@ function samples(groups: number, perGroup: number): UpdateSample[] {
         stepOfToken: Array.from({ length }, () => 0),
         anchorKeys: [`q${g}`],
       } as unknown as Trajectory;
-      out.push({ tree, trajectory, group: g, reward: { reward: (g * perGroup + i) % 3 === 0 ? 1 : (g + i) / 10, formatValid: true, f1: 0, prediction: null } });
+      out.push({
+        tree,
+        trajectory,
+        group: g,
+        reward: { reward: (g * perGroup + i) % 3 === 0 ? 1 : (g + i) / 10, formatValid: true, f1: 0, prediction: null },
+      });
     }
   }
   return out;
@@ -46,28 +57,71 @@ describe('the policy update', () => {
     const settings = { ...ALGORITHMS.reinforce_pp.defaults, updatesPerBatch: 4 };
     const seen = new Map<number, number[]>();
     const optimizer = new AdamW(model.variables(), { learningRate: 0 });
-    const stats = updatePolicy({ model, optimizer, preset: ALGORITHMS.reinforce_pp, settings, temperature: 1, onMiniBatch: (rows, advantages) => rows.forEach((r, k) => seen.set(r, advantages[k]!)) }, batch);
+    const stats = updatePolicy(
+      {
+        model,
+        optimizer,
+        preset: ALGORITHMS.reinforce_pp,
+        settings,
+        temperature: 1,
+        onMiniBatch: (rows, advantages) => rows.forEach((r, k) => seen.set(r, advantages[k]!)),
+      },
+      batch,
+    );
     optimizer.dispose();
     expect(stats.updates).toBe(4);
     // Expected: whitening over every loss token of all 12 samples.
     const width = Math.max(...batch.map((s) => s.tree.promptTokens.length + s.trajectory.tokens.length)) - 1;
     const mask = batch.map((s) => columns(s, width, s.trajectory.mask, 0));
-    const full = reinforcePlusPlusAdvantage({ rewards: batch.map((s) => s.reward.reward), groups: batch.map((s) => s.group), mask, entropy: mask }, settings);
+    const full = reinforcePlusPlusAdvantage(
+      { rewards: batch.map((s) => s.reward.reward), groups: batch.map((s) => s.group), mask, entropy: mask },
+      settings,
+    );
     batch.forEach((_, i) => {
       const got = seen.get(i)!;
       got.forEach((a, t) => expect(a).toBeCloseTo(full[i]![t]!, 6));
     });
     // Whitening one mini-batch alone gives something else: the old behaviour would have failed this test.
     const firstGroupRows = batch.flatMap((s, i) => (s.group === 0 ? [i] : []));
-    const alone = reinforcePlusPlusAdvantage({ rewards: firstGroupRows.map((i) => batch[i]!.reward.reward), groups: firstGroupRows.map(() => 0), mask: firstGroupRows.map((i) => mask[i]!), entropy: [] }, settings);
+    const alone = reinforcePlusPlusAdvantage(
+      {
+        rewards: firstGroupRows.map((i) => batch[i]!.reward.reward),
+        groups: firstGroupRows.map(() => 0),
+        mask: firstGroupRows.map((i) => mask[i]!),
+        entropy: [],
+      },
+      settings,
+    );
     expect(Math.abs(alone[0]!.find((x) => x !== 0)! - full[0]!.find((x) => x !== 0)!)).toBeGreaterThan(0.05);
   });
 
   it('makes ppoEpochs × mini-batches updates, and warns once per run about a single-update step', async () => {
     const optimizer = new AdamW(model.variables(), { learningRate: 1e-4 });
     const grpo = ALGORITHMS.grpo;
-    expect(updatePolicy({ model, optimizer, preset: grpo, settings: { ...grpo.defaults, updatesPerBatch: 2, ppoEpochs: 3 }, temperature: 1 }, samples(2, 2)).updates).toBe(6);
-    expect(updatePolicy({ model, optimizer, preset: grpo, settings: { ...grpo.defaults, updatesPerBatch: 4, ppoEpochs: 1 }, temperature: 1 }, samples(1, 3)).updates).toBe(1);
+    expect(
+      updatePolicy(
+        {
+          model,
+          optimizer,
+          preset: grpo,
+          settings: { ...grpo.defaults, updatesPerBatch: 2, ppoEpochs: 3 },
+          temperature: 1,
+        },
+        samples(2, 2),
+      ).updates,
+    ).toBe(6);
+    expect(
+      updatePolicy(
+        {
+          model,
+          optimizer,
+          preset: grpo,
+          settings: { ...grpo.defaults, updatesPerBatch: 4, ppoEpochs: 1 },
+          temperature: 1,
+        },
+        samples(1, 3),
+      ).updates,
+    ).toBe(1);
     optimizer.dispose();
   });
 
@@ -76,7 +130,12 @@ describe('the policy update', () => {
     tf.tidy(() => {
       const hot = scoreTokens(model, sequences, { temperature: 2 }).logp.arraySync()[0]!;
       const cold = scoreTokens(model, sequences).logp.arraySync()[0]!;
-      const logits = model.forward({ ids: sequences, positions: [[0, 1, 2, 3, 4]], valid: [[true, true, true, true, true]], logitsAt: 'all' });
+      const logits = model.forward({
+        ids: sequences,
+        positions: [[0, 1, 2, 3, 4]],
+        valid: [[true, true, true, true, true]],
+        logitsAt: 'all',
+      });
       const expected = tf.logSoftmax(tf.div(logits, 2)).arraySync() as number[][][];
       hot.forEach((lp, t) => expect(lp).toBeCloseTo(expected[0]![t]![sequences[0]![t + 1]!]!, 5));
       expect(Math.abs(hot[0]! - cold[0]!)).toBeGreaterThan(1e-3);
@@ -87,13 +146,21 @@ describe('the policy update', () => {
     const optimizer = new AdamW(model.variables(), { learningRate: 0 });
     const grpo = ALGORITHMS.grpo;
     const settings = { ...grpo.defaults, klCoef: 0.1 };
-    expect(() => updatePolicy({ model, optimizer, preset: grpo, settings, temperature: 1 }, samples(2, 2))).toThrow(/needs the frozen reference policy/);
+    expect(() => updatePolicy({ model, optimizer, preset: grpo, settings, temperature: 1 }, samples(2, 2))).toThrow(
+      /needs the frozen reference policy/,
+    );
     const reference = frozenCopy(model);
     const same = updatePolicy({ model, optimizer, preset: grpo, settings, temperature: 1, reference }, samples(2, 2));
     expect(same.refKl).toBeCloseTo(0, 6);
     const other = Transformer.create(presetConfig('tiny', VOCAB), 99);
-    const differs = updatePolicy({ model, optimizer, preset: grpo, settings, temperature: 1, reference: other }, samples(2, 2));
-    const without = updatePolicy({ model, optimizer, preset: grpo, settings: { ...settings, klCoef: 0 }, temperature: 1 }, samples(2, 2));
+    const differs = updatePolicy(
+      { model, optimizer, preset: grpo, settings, temperature: 1, reference: other },
+      samples(2, 2),
+    );
+    const without = updatePolicy(
+      { model, optimizer, preset: grpo, settings: { ...settings, klCoef: 0 }, temperature: 1 },
+      samples(2, 2),
+    );
     expect(Math.abs(differs.refKl)).toBeGreaterThan(1e-3);
     expect(Math.abs(differs.loss - without.loss)).toBeGreaterThan(1e-4);
     reference.dispose();
@@ -102,9 +169,24 @@ describe('the policy update', () => {
   });
 
   it("REINFORCE++'s KL-in-reward: each token's return sums −β·KL from it to the end plus R", () => {
-    const input = { rewards: [1, 0], groups: [0, 1], mask: [[1, 1, 1, 0], [1, 1, 0, 0]], entropy: [], klPerToken: [[0.1, 0.2, 0.3, 0], [0.5, 0.5, 0, 0]] };
+    const input = {
+      rewards: [1, 0],
+      groups: [0, 1],
+      mask: [
+        [1, 1, 1, 0],
+        [1, 1, 0, 0],
+      ],
+      entropy: [],
+      klPerToken: [
+        [0.1, 0.2, 0.3, 0],
+        [0.5, 0.5, 0, 0],
+      ],
+    };
     const options = { ...ALGORITHMS.reinforce_pp.defaults, klInReward: true, klCoef: 1 };
-    const returns = [[1 - 0.6, 1 - 0.5, 1 - 0.3], [-1, -0.5]];
+    const returns = [
+      [1 - 0.6, 1 - 0.5, 1 - 0.3],
+      [-1, -0.5],
+    ];
     const values = returns.flat();
     const m = values.reduce((a, b) => a + b, 0) / values.length;
     const std = Math.sqrt(values.reduce((s, x) => s + (x - m) ** 2, 0) / (values.length - 1) + 1e-8);
@@ -118,7 +200,20 @@ describe('the policy update', () => {
 
   it("GiGPO discounts a step's return by γ^(steps left) (γ = 0.95 by default)", () => {
     // Two trajectories share the anchor state of their first step; one needs 3 steps, the other 1.
-    const input = { rewards: [1, 1], groups: [0, 0], mask: [[1, 1, 1], [1, 0, 0]], entropy: [], stepOfToken: [[0, 1, 2], [0, -1, -1]], anchorKeys: [['q', 'q|a', 'q|a|b'], ['q']] };
+    const input = {
+      rewards: [1, 1],
+      groups: [0, 0],
+      mask: [
+        [1, 1, 1],
+        [1, 0, 0],
+      ],
+      entropy: [],
+      stepOfToken: [
+        [0, 1, 2],
+        [0, -1, -1],
+      ],
+      anchorKeys: [['q', 'q|a', 'q|a|b'], ['q']],
+    };
     const settings = ALGORITHMS.gigpo.defaults;
     expect(settings.stepDiscount).toBe(0.95);
     const advantage = gigpoAdvantage(input, settings);

@@ -18,8 +18,16 @@ async function serveTempLab() {
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   const server = await startServer({ dispatch: lab.dispatch, bus: lab.bus, rendererDir, port: 0 });
   servers.push(server);
-  const post = (channel: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${server.token}` }) =>
-    fetch(`${server.origin}/api/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const post = (
+    channel: string,
+    body: unknown,
+    headers: Record<string, string> = { authorization: `Bearer ${server.token}` },
+  ) =>
+    fetch(`${server.origin}/api/${channel}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   return { lab, server, post };
 }
 
@@ -41,7 +49,11 @@ describe('serve mode HTTP API', () => {
   it('takes the token for API calls only from the Authorization header; ?token= only opens the page', async () => {
     const { server, post } = await serveTempLab();
     expect(await (await post('runs.list', {})).json()).toEqual({ ok: true, data: [] });
-    const viaQuery = await fetch(`${server.origin}/api/runs.list?token=${server.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const viaQuery = await fetch(`${server.origin}/api/runs.list?token=${server.token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(viaQuery.status).toBe(401);
     const page = await fetch(server.url);
     expect(page.status).toBe(200);
@@ -52,7 +64,15 @@ describe('serve mode HTTP API', () => {
     const events = await fetch(`${server.origin}/api/events`, { headers: { cookie: session } });
     expect(events.status).toBe(200);
     await events.body?.cancel();
-    expect((await fetch(`${server.origin}/api/runs.list`, { method: 'POST', headers: { cookie: session, 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${server.origin}/api/runs.list`, {
+          method: 'POST',
+          headers: { cookie: session, 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('refuses a foreign Host (DNS rebinding), a foreign Origin, a non-JSON content type and an oversized body', async () => {
@@ -60,11 +80,20 @@ describe('serve mode HTTP API', () => {
     const port = new URL(server.origin).port;
     const raw = (headers: Record<string, string>, body = '{}') =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/runs.list', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', ...headers } }, (response) => {
-          let text = '';
-          response.on('data', (chunk) => (text += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-        });
+        const request = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/runs.list',
+            headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', ...headers },
+          },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk) => (text += chunk));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+          },
+        );
         request.on('error', reject);
         request.end(body);
       });
@@ -104,7 +133,10 @@ describe('serve mode HTTP API', () => {
   it('streams store events over SSE', async () => {
     const { server, post } = await serveTempLab();
     const controller = new AbortController();
-    const response = await fetch(`${server.origin}/api/events`, { headers: { authorization: `Bearer ${server.token}` }, signal: controller.signal });
+    const response = await fetch(`${server.origin}/api/events`, {
+      headers: { authorization: `Bearer ${server.token}` },
+      signal: controller.signal,
+    });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = response.body!.getReader();
     await reader.read(); // the retry preamble

@@ -11,13 +11,27 @@ describe('runs service', () => {
   it('creates, lists newest first, filters and fetches runs', () => {
     const { services } = tempLab();
     const experiment = services.experiments.create({ name: 'AEPO vs GRPO' });
-    const a = services.runs.create({ algorithm: 'grpo', benchmark: 'hotpotqa', seed: 0, experimentId: experiment.id, config: { lr: 1e-6 } });
+    const a = services.runs.create({
+      algorithm: 'grpo',
+      benchmark: 'hotpotqa',
+      seed: 0,
+      experimentId: experiment.id,
+      config: { lr: 1e-6 },
+    });
     const b = services.runs.create({ algorithm: 'aepo', benchmark: 'hotpotqa', seed: 1 });
     expect(services.runs.list().map((r) => r.id)).toEqual([b.id, a.id]);
     expect(services.runs.list({ experimentId: experiment.id }).map((r) => r.id)).toEqual([a.id]);
-    expect(services.runs.get(a.id)).toMatchObject({ algorithm: 'grpo', status: 'queued', config: { lr: 1e-6 }, appVersion: '0.1.0', backend: null });
+    expect(services.runs.get(a.id)).toMatchObject({
+      algorithm: 'grpo',
+      status: 'queued',
+      config: { lr: 1e-6 },
+      appVersion: '0.1.0',
+      backend: null,
+    });
     expect(() => services.runs.get(999)).toThrow(NotFoundError);
-    expect(() => services.runs.create({ algorithm: 'x', benchmark: 'y', seed: 0, experimentId: 42 })).toThrow('experiment 42 not found');
+    expect(() => services.runs.create({ algorithm: 'x', benchmark: 'y', seed: 0, experimentId: 42 })).toThrow(
+      'experiment 42 not found',
+    );
   });
 
   it('moves runs through their lifecycle and refuses impossible moves', () => {
@@ -48,9 +62,14 @@ describe('experiments service', () => {
   it('counts runs by status and deletes with its runs', () => {
     const { services } = tempLab();
     const e = services.experiments.create({ name: 'sweep', description: 'three seeds' });
-    for (const seed of [0, 1, 2]) services.runs.create({ experimentId: e.id, algorithm: 'aepo', benchmark: 'musique', seed });
+    for (const seed of [0, 1, 2])
+      services.runs.create({ experimentId: e.id, algorithm: 'aepo', benchmark: 'musique', seed });
     services.runs.setStatus(services.runs.list()[0]!.id, { status: 'running' });
-    expect(services.experiments.list()[0]).toMatchObject({ name: 'sweep', runCount: 3, runsByStatus: { queued: 2, running: 1 } });
+    expect(services.experiments.list()[0]).toMatchObject({
+      name: 'sweep',
+      runCount: 3,
+      runsByStatus: { queued: 2, running: 1 },
+    });
     services.experiments.delete(e.id);
     expect(services.runs.list()).toEqual([]);
     expect(() => services.experiments.get(e.id)).toThrow(NotFoundError);
@@ -82,7 +101,10 @@ describe('metrics service', () => {
   it('stores non-finite values as null and replaces a re-logged step', () => {
     const { services } = tempLab();
     const run = services.runs.create({ algorithm: 'aepo', benchmark: 'gsm8k', seed: 0 });
-    services.metrics.append(run.id, [{ key: 'loss', step: 1, value: Number.NaN }, { key: 'loss', step: 2, value: 1 }]);
+    services.metrics.append(run.id, [
+      { key: 'loss', step: 1, value: Number.NaN },
+      { key: 'loss', step: 2, value: 1 },
+    ]);
     services.metrics.append(run.id, [{ key: 'loss', step: 2, value: 0.5 }]);
     expect(services.metrics.series(run.id, 'loss').map((p) => p.value)).toEqual([null, 0.5]);
   });
@@ -110,7 +132,14 @@ describe('metrics service', () => {
 describe('settings and benchmarks services', () => {
   it('answers defaults, stores updates, and falls back per key for a stale stored value', () => {
     const lab = tempLab();
-    expect(lab.services.settings.get()).toEqual({ theme: 'system', defaultSeeds: [0, 1, 2], webSearch: null, webBrowsing: false, judge: null, pythonProcesses: null });
+    expect(lab.services.settings.get()).toEqual({
+      theme: 'system',
+      defaultSeeds: [0, 1, 2],
+      webSearch: null,
+      webBrowsing: false,
+      judge: null,
+      pythonProcesses: null,
+    });
     expect(lab.services.settings.update({ theme: 'dark' })).toMatchObject({ theme: 'dark', defaultSeeds: [0, 1, 2] });
     lab.db.prepare(`UPDATE settings SET value = '"purple"' WHERE key = 'theme'`).run();
     expect(lab.services.settings.get().theme).toBe('system');
@@ -118,11 +147,20 @@ describe('settings and benchmarks services', () => {
 
   it('keeps secrets write-only: usable by main, never in settings answers', async () => {
     const lab = tempLab();
-    expect(await lab.dispatch('settings.setSecret', { name: 'judgeApiKey', value: 'sk-123' })).toEqual({ ok: true, data: { set: true } });
+    expect(await lab.dispatch('settings.setSecret', { name: 'judgeApiKey', value: 'sk-123' })).toEqual({
+      ok: true,
+      data: { set: true },
+    });
     expect(JSON.stringify(await lab.dispatch('settings.get', {}))).not.toContain('sk-123');
-    expect(await lab.dispatch('settings.secretsSet', {})).toEqual({ ok: true, data: { webSearchApiKey: false, judgeApiKey: true } });
+    expect(await lab.dispatch('settings.secretsSet', {})).toEqual({
+      ok: true,
+      data: { webSearchApiKey: false, judgeApiKey: true },
+    });
     expect(lab.services.settings.secret('judgeApiKey')).toBe('sk-123');
-    expect(await lab.dispatch('settings.setSecret', { name: 'password', value: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await lab.dispatch('settings.setSecret', { name: 'password', value: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 
   it('binds a key to the endpoint it was set for and keeps it outside the database, readable only by the user', () => {
@@ -161,7 +199,9 @@ describe('settings and benchmarks services', () => {
   it('counts benchmark items per benchmark and split', () => {
     const lab = tempLab();
     expect(lab.services.benchmarks.itemCounts()).toEqual([]);
-    const insert = lab.db.prepare(`INSERT INTO benchmark_items (benchmark, split, idx, question, answers, content_hash) VALUES (?, ?, ?, 'q', '["a"]', 'h')`);
+    const insert = lab.db.prepare(
+      `INSERT INTO benchmark_items (benchmark, split, idx, question, answers, content_hash) VALUES (?, ?, ?, 'q', '["a"]', 'h')`,
+    );
     insert.run('hotpotqa', 'test', 0);
     insert.run('hotpotqa', 'test', 1);
     insert.run('gsm8k', 'train', 0);

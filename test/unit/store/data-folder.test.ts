@@ -12,14 +12,20 @@ const open = (file: string) => openDatabase(file, { appVersion: '0.1.0', migrati
 describe('data folder and database file', () => {
   it('a data folder that cannot be created fails at once with exit 1 and its name (it used to spin forever)', () => {
     const started = Date.now();
-    const result = spawnSync(process.execPath, ['bin/aepo-lab.js', '--data-dir', '/proc/nope', 'runs', 'list'], { encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });
+    const result = spawnSync(process.execPath, ['bin/aepo-lab.js', '--data-dir', '/proc/nope', 'runs', 'list'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    });
     expect(result.signal).toBeNull();
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/the data folder \/proc\/nope can't be created or written/);
     expect(Date.now() - started).toBeLessThan(15_000);
     const notAFolder = join(tempDir(), 'file');
     writeFileSync(notAFolder, 'x');
-    expect(() => open(join(notAFolder, 'sub', 'aepo-lab.sqlite'))).toThrow(/the data folder .*file\/sub can't be created or written \(ENOTDIR\)/);
+    expect(() => open(join(notAFolder, 'sub', 'aepo-lab.sqlite'))).toThrow(
+      /the data folder .*file\/sub can't be created or written \(ENOTDIR\)/,
+    );
   });
 
   it('refuses an existing zero-length database file instead of replacing it', () => {
@@ -40,7 +46,8 @@ describe('data folder and database file', () => {
     // Scribble over pages in the second half of the file (table and index pages, not the header and schema).
     const size = statSync(file).size;
     const fd = openSync(file, 'r+');
-    for (let offset = Math.floor(size / 2); offset < size - 4096; offset += 8192) writeSync(fd, Buffer.alloc(512, 0xab), 0, 512, offset + 100);
+    for (let offset = Math.floor(size / 2); offset < size - 4096; offset += 8192)
+      writeSync(fd, Buffer.alloc(512, 0xab), 0, 512, offset + 100);
     closeSync(fd);
     const before = readFileSync(file);
     expect(() => open(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));

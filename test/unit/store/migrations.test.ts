@@ -4,11 +4,20 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DatabaseStateError } from '../../../src-main/core/errors';
 import { openDatabase } from '../../../src-main/store/database';
-import { bundledMigrations, migrationChecksum, migrationsFromFolder, parseMigrations, readLedger } from '../../../src-main/store/migrations';
+import {
+  bundledMigrations,
+  migrationChecksum,
+  migrationsFromFolder,
+  parseMigrations,
+  readLedger,
+} from '../../../src-main/store/migrations';
 import { tempDir } from '../../support/temp';
 
 const v1 = { 'm/001_initial.sql': 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);' };
-const v2 = { ...v1, 'm/002_tags.sql': 'CREATE TABLE tags (id INTEGER PRIMARY KEY, note_id INTEGER REFERENCES notes(id));' };
+const v2 = {
+  ...v1,
+  'm/002_tags.sql': 'CREATE TABLE tags (id INTEGER PRIMARY KEY, note_id INTEGER REFERENCES notes(id));',
+};
 const open = (file: string, files: Record<string, string>, appVersion = '1.0.0') =>
   openDatabase(file, { appVersion, migrations: parseMigrations(files) });
 
@@ -34,9 +43,22 @@ describe('migrations', () => {
   it('creates the full schema on a fresh database, with WAL, foreign keys and a busy timeout', () => {
     const file = dbFile();
     const db = openDatabase(file, { appVersion: '0.1.0' });
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]
+    ).map((t) => t.name);
     expect(tables).toEqual(
-      expect.arrayContaining(['benchmark_items', 'checkpoints', 'evaluations', 'experiments', 'metrics', 'rollouts', 'runs', 'schema_migrations', 'settings', 'tool_cache']),
+      expect.arrayContaining([
+        'benchmark_items',
+        'checkpoints',
+        'evaluations',
+        'experiments',
+        'metrics',
+        'rollouts',
+        'runs',
+        'schema_migrations',
+        'settings',
+        'tool_cache',
+      ]),
     );
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -75,7 +97,9 @@ describe('migrations', () => {
     const bytesBefore = readFileSync(file);
     const edited = { 'm/001_initial.sql': 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);' };
     expect(() => open(file, edited)).toThrow(DatabaseStateError);
-    expect(() => open(file, edited)).toThrow(/migration 001_initial\.sql was edited after it was applied .* Nothing was changed/);
+    expect(() => open(file, edited)).toThrow(
+      /migration 001_initial\.sql was edited after it was applied .* Nothing was changed/,
+    );
     expect(snapshot(file)).toEqual(before);
     expect(readFileSync(file).equals(bytesBefore)).toBe(true);
   });
@@ -84,7 +108,9 @@ describe('migrations', () => {
     const file = dbFile();
     open(file, v2, '2.0.0').close();
     const before = snapshot(file);
-    expect(() => open(file, v1, '1.0.0')).toThrow(/written by a newer AEPO Lab \(schema version 2, applied by app 2\.0\.0\); this app 1\.0\.0 knows schema versions up to 1/);
+    expect(() => open(file, v1, '1.0.0')).toThrow(
+      /written by a newer AEPO Lab \(schema version 2, applied by app 2\.0\.0\); this app 1\.0\.0 knows schema versions up to 1/,
+    );
     expect(snapshot(file)).toEqual(before);
   });
 
@@ -92,7 +118,9 @@ describe('migrations', () => {
     const file = dbFile();
     open(file, v1).close();
     const broken = { ...v1, 'm/002_broken.sql': 'CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);' };
-    expect(() => open(file, broken)).toThrow(/migration 002_broken\.sql failed .*no such table: nowhere.*stays at schema version 1/);
+    expect(() => open(file, broken)).toThrow(
+      /migration 002_broken\.sql failed .*no such table: nowhere.*stays at schema version 1/,
+    );
     const db = new Database(file, { readonly: true });
     expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'half'`).pluck().get()).toBe(0);
     expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(1);
@@ -103,7 +131,9 @@ describe('migrations', () => {
     expect(migrationChecksum('A;\r\nB;\r\n')).toBe(migrationChecksum('A;\nB;\n'));
     const file = dbFile();
     open(file, { 'm/001_initial.sql': v1['m/001_initial.sql'].replace(/;/, ';\n') }).close();
-    expect(() => open(file, { 'm/001_initial.sql': v1['m/001_initial.sql'].replace(/;/, ';\r\n') }).close()).not.toThrow();
+    expect(() =>
+      open(file, { 'm/001_initial.sql': v1['m/001_initial.sql'].replace(/;/, ';\r\n') }).close(),
+    ).not.toThrow();
   });
 
   it('bundles exactly the files of migrations/', () => {
@@ -118,6 +148,8 @@ describe('migrations', () => {
   it('names the file when it is not a database at all', () => {
     const file = dbFile();
     writeFileSync(file, 'this is not a database, just some text that is long enough to have a header '.repeat(20));
-    expect(() => open(file, v1)).toThrow(new RegExp(`cannot open the database ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: file is not a database`));
+    expect(() => open(file, v1)).toThrow(
+      new RegExp(`cannot open the database ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: file is not a database`),
+    );
   });
 });

@@ -12,7 +12,14 @@ import { SANDBOX_HOST } from '../../support/python-sandbox';
 
 const SECRET = 'aepo-test-secret-4711';
 process.env.AEPO_SANDBOX_TEST_SECRET = SECRET; // set before the sandbox starts: it must never see it
-const tool = new PythonTool({ hostScript: SANDBOX_HOST, processes: 1, spareInterpreters: 1, timeoutMs: 10_000, memoryMb: 900, javascriptRequests: true });
+const tool = new PythonTool({
+  hostScript: SANDBOX_HOST,
+  processes: 1,
+  spareInterpreters: 1,
+  timeoutMs: 10_000,
+  memoryMb: 900,
+  javascriptRequests: true,
+});
 const scratch = mkdtempSync(join(tmpdir(), 'aepo-sandbox-'));
 let connections = 0;
 const listener = createServer((socket) => {
@@ -61,14 +68,18 @@ describe('python sandbox: JavaScript inside it cannot reach the host', () => {
       ]),
     );
     expect(results).toHaveLength(5);
-    for (const result of results) expect(result).toMatch(/^DENIED: .*(NotCapable|Requires read access|PermissionDenied)/);
+    for (const result of results)
+      expect(result).toMatch(/^DENIED: .*(NotCapable|Requires read access|PermissionDenied)/);
     await sandboxAnswersNormally();
   });
 
   it('writes no file', async () => {
     const target = join(scratch, 'written-by-sandbox');
     const results = await attack(
-      tryEach([`Deno.writeTextFileSync(${JSON.stringify(target)}, 'x'); return 'wrote'`, `(await import('node:fs')).writeFileSync(${JSON.stringify(target)}, 'x'); return 'wrote'`]),
+      tryEach([
+        `Deno.writeTextFileSync(${JSON.stringify(target)}, 'x'); return 'wrote'`,
+        `(await import('node:fs')).writeFileSync(${JSON.stringify(target)}, 'x'); return 'wrote'`,
+      ]),
     );
     for (const result of results) expect(result).toMatch(/^DENIED: .*(NotCapable|Requires write access)/);
     expect(existsSync(target)).toBe(false);
@@ -110,7 +121,11 @@ describe('python sandbox: JavaScript inside it cannot reach the host', () => {
 
   it("never sees the app's environment: reading it is denied, and the process was started with an empty one", async () => {
     const results = await attack(
-      tryEach([`return Deno.env.get('AEPO_SANDBOX_TEST_SECRET')`, `return JSON.stringify(Deno.env.toObject())`, `return (await import('node:process')).env.AEPO_SANDBOX_TEST_SECRET`]),
+      tryEach([
+        `return Deno.env.get('AEPO_SANDBOX_TEST_SECRET')`,
+        `return JSON.stringify(Deno.env.toObject())`,
+        `return (await import('node:process')).env.AEPO_SANDBOX_TEST_SECRET`,
+      ]),
     );
     for (const result of results) expect(result).not.toContain(SECRET);
     expect(results.slice(0, 2).every((result) => /^DENIED: .*Requires env access/.test(result))).toBe(true);
@@ -121,7 +136,9 @@ describe('python sandbox: JavaScript inside it cannot reach the host', () => {
 
   it('a process over its memory cap is killed and replaced', async () => {
     const before = tool.pids();
-    const outcome = await tool.runJavaScript(`const keep = []; for (let i = 0; i < 40; i++) keep.push(new Uint8Array(100 * 2 ** 20).fill(1)); return keep.length`);
+    const outcome = await tool.runJavaScript(
+      `const keep = []; for (let i = 0; i < 40; i++) keep.push(new Uint8Array(100 * 2 ** 20).fill(1)); return keep.length`,
+    );
     expect(outcome.kind).not.toBe('answer');
     expect(outcome.kind === 'answer' ? '' : outcome.detail).toMatch(/memory limit of 900 MiB exceeded|exited/);
     await sandboxAnswersNormally();

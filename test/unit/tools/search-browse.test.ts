@@ -11,7 +11,11 @@ import { LocalIndex, SearchTool } from '../../../src-main/tools/search/search-to
 import { runCli } from '../../../src-main/cli/main';
 import { tempDir, tempLab } from '../../support/temp';
 
-const documents = Array.from({ length: 15 }, (_, i) => ({ id: `d${i}`, title: `River ${i}`, text: `The river number ${i} flows past Halden. ${'Long text. '.repeat(200)}` }));
+const documents = Array.from({ length: 15 }, (_, i) => ({
+  id: `d${i}`,
+  title: `River ${i}`,
+  text: `The river number ${i} flows past Halden. ${'Long text. '.repeat(200)}`,
+}));
 
 describe('search tool', () => {
   it('answers from the local index as the authors format it: at most 10 "Page i:" lines of at most 1,000 characters', async () => {
@@ -27,7 +31,10 @@ describe('search tool', () => {
 
   it('serves and fills its cache, and survives a 2,000-character query', async () => {
     const store = new Map<string, string>([['cached question', 'Page 1: from the cache']]);
-    const tool = new SearchTool([new LocalIndex(documents)], { get: (q) => store.get(q), set: (q, r) => void store.set(q, r) });
+    const tool = new SearchTool([new LocalIndex(documents)], {
+      get: (q) => store.get(q),
+      set: (q, r) => void store.set(q, r),
+    });
     expect((await tool.run('  cached   question ')).output).toBe('Page 1: from the cache');
     await tool.run('river 3');
     expect(store.has('river 3')).toBe(true);
@@ -45,7 +52,10 @@ describe('search tool', () => {
     const io = { out: (t: string) => out.push(t), err: () => {} };
     const env = { env: {}, io, rendererDir: '', benchDir: '', workerDir: '', stopSignal: Promise.resolve() };
     expect(await runCli(['--data-dir', dataDir, 'tool-cache', 'import', file, '--json'], env)).toBe(0);
-    expect(JSON.parse(out[0]!)).toMatchObject({ imported: Object.keys(cache).length, added: Object.keys(cache).length });
+    expect(JSON.parse(out[0]!)).toMatchObject({
+      imported: Object.keys(cache).length,
+      added: Object.keys(cache).length,
+    });
     const lab = openLab({ dataDir, mode: 'cli' });
     const tools = new AppTools(lab, { pythonSandbox: '' });
     const [query, expected] = Object.entries(cache)[123]!;
@@ -56,8 +66,14 @@ describe('search tool', () => {
 
 describe('browse tool', () => {
   it('turns HTML into readable text and cuts it around the goal', () => {
-    expect(readableText('<html><style>x{}</style><h1>Title</h1><p>One &amp; two</p><script>evil()</script></html>')).toBe('Title\nOne & two');
-    const text = [...Array.from({ length: 100 }, (_, i) => `filler paragraph ${i}`), 'the opening hours are nine to five', ...Array.from({ length: 100 }, () => 'more filler')].join('\n');
+    expect(
+      readableText('<html><style>x{}</style><h1>Title</h1><p>One &amp; two</p><script>evil()</script></html>'),
+    ).toBe('Title\nOne & two');
+    const text = [
+      ...Array.from({ length: 100 }, (_, i) => `filler paragraph ${i}`),
+      'the opening hours are nine to five',
+      ...Array.from({ length: 100 }, () => 'more filler'),
+    ].join('\n');
     const window = aroundGoal(text, 'opening hours', 300);
     expect(window).toContain('the opening hours are nine to five');
     expect(window.length).toBeLessThanOrEqual(310);
@@ -69,7 +85,9 @@ describe('browse tool', () => {
     mkdirSync(site, { recursive: true });
     writeFileSync(join(site, 'index.html'), '<p>Open daily from 9 to 17.</p>');
     const tools = new AppTools(lab, { pythonSandbox: '' });
-    expect((await tools.call('browse', 'https://museum.example/visit/ opening hours')).output).toBe('Open daily from 9 to 17.');
+    expect((await tools.call('browse', 'https://museum.example/visit/ opening hours')).output).toBe(
+      'Open daily from 9 to 17.',
+    );
     expect(await tools.call('browse', 'https://museum.example/../../../../etc/passwd')).toMatchObject({ ok: false });
     // A sibling folder sharing the prefix, and a symlink inside sites/ pointing out, are refused too.
     mkdirSync(join(lab.dataDir, 'sites-private', 'x'), { recursive: true });
@@ -82,8 +100,13 @@ describe('browse tool', () => {
     expect(await tools.call('browse', 'https://museum.example/visit/link')).toMatchObject({ ok: false });
     expect(await tools.call('browse', 'https://linked.example/outside')).toMatchObject({ ok: false });
     // A huge model-written URL is not echoed back in full.
-    expect((await tools.call('browse', `https://museum.example/${'a'.repeat(100_000)}`)).output.length).toBeLessThan(400);
-    expect(await new BrowseTool(() => undefined).run('')).toMatchObject({ ok: false, output: 'Error: browse needs a URL' });
+    expect((await tools.call('browse', `https://museum.example/${'a'.repeat(100_000)}`)).output.length).toBeLessThan(
+      400,
+    );
+    expect(await new BrowseTool(() => undefined).run('')).toMatchObject({
+      ok: false,
+      output: 'Error: browse needs a URL',
+    });
     expect((await tools.call('browse', 'https://elsewhere.example/')).output).toMatch(/web browsing is off/);
   });
 
@@ -96,9 +119,13 @@ describe('browse tool', () => {
     const fetchLocal = (target: string) => fetchPage(target, { allowAddress: (address) => address === '127.0.0.1' });
     expect((await new AppTools(lab, { pythonSandbox: '', fetchPage: fetchLocal }).call('browse', url)).ok).toBe(false);
     lab.services.settings.update({ webBrowsing: true });
-    expect((await new AppTools(lab, { pythonSandbox: '', fetchPage: fetchLocal }).call('browse', url)).output).toBe('Live page\nFetched over HTTP.');
+    expect((await new AppTools(lab, { pythonSandbox: '', fetchPage: fetchLocal }).call('browse', url)).output).toBe(
+      'Live page\nFetched over HTTP.',
+    );
     // With the app's own fetcher the same loopback page is refused.
-    expect((await new AppTools(lab, { pythonSandbox: '' }).call('browse', url)).output).toMatch(/refused: 127\.0\.0\.1 is not a public address/);
+    expect((await new AppTools(lab, { pythonSandbox: '' }).call('browse', url)).output).toMatch(
+      /refused: 127\.0\.0\.1 is not a public address/,
+    );
     server.close();
   });
 });

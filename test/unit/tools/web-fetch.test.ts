@@ -9,8 +9,12 @@ let requests: string[] = [];
 beforeAll(async () => {
   server = createServer((request, response) => {
     requests.push(request.url ?? '');
-    if (request.url === '/to-metadata') return response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
-    if (request.url === '/to-other-loopback') return response.writeHead(302, { location: `http://127.0.0.2:${(server.address() as AddressInfo).port}/page` }).end();
+    if (request.url === '/to-metadata')
+      return response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+    if (request.url === '/to-other-loopback')
+      return response
+        .writeHead(302, { location: `http://127.0.0.2:${(server.address() as AddressInfo).port}/page` })
+        .end();
     if (request.url === '/huge') return response.end('x'.repeat(5 * 2 ** 20));
     response.end('<p>page</p>');
   });
@@ -24,24 +28,47 @@ const onlyTestServer = (address: string) => address === '127.0.0.1' || isPublicA
 
 describe('web fetch for browse', () => {
   it('tells public addresses from loopback, private, link-local and metadata ones', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00:ec2::254', '::ffff:127.0.0.1', '::ffff:7f00:1', '64:ff9b::a9fe:a9fe', 'not-an-ip']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00:ec2::254',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '64:ff9b::a9fe:a9fe',
+      'not-an-ip',
+    ]) {
       expect(isPublicAddress(address), address).toBe(false);
     }
-    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect(isPublicAddress(address), address).toBe(true);
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
+      expect(isPublicAddress(address), address).toBe(true);
   });
 
   it('refuses this machine by IP and by name, before connecting', async () => {
     requests = [];
     await expect(fetchPage(`${base}/page`)).rejects.toThrow(/refused: 127\.0\.0\.1 is not a public address/);
-    await expect(fetchPage(`http://localhost:${(server.address() as AddressInfo).port}/page`)).rejects.toThrow(/refused: localhost resolves to/);
+    await expect(fetchPage(`http://localhost:${(server.address() as AddressInfo).port}/page`)).rejects.toThrow(
+      /refused: localhost resolves to/,
+    );
     await expect(fetchPage('file:///etc/passwd')).rejects.toThrow(/only http and https/);
     expect(requests).toEqual([]);
   });
 
   it('checks every redirect again', async () => {
     requests = [];
-    await expect(fetchPage(`${base}/to-metadata`, { allowAddress: onlyTestServer })).rejects.toThrow(/169\.254\.169\.254 is not a public address/);
-    await expect(fetchPage(`${base}/to-other-loopback`, { allowAddress: onlyTestServer })).rejects.toThrow(/127\.0\.0\.2 is not a public address/);
+    await expect(fetchPage(`${base}/to-metadata`, { allowAddress: onlyTestServer })).rejects.toThrow(
+      /169\.254\.169\.254 is not a public address/,
+    );
+    await expect(fetchPage(`${base}/to-other-loopback`, { allowAddress: onlyTestServer })).rejects.toThrow(
+      /127\.0\.0\.2 is not a public address/,
+    );
     expect(requests).toEqual(['/to-metadata', '/to-other-loopback']);
     expect(await fetchPage(`${base}/page`, { allowAddress: onlyTestServer })).toBe('<p>page</p>');
   });

@@ -12,9 +12,19 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     seen.push({ url: request.url ?? '', headers: request.headers });
     response.setHeader('content-type', 'application/json');
-    if (request.url?.startsWith('/search?format=json')) return response.end(JSON.stringify({ results: [{ title: 'Halden', content: 'A town.' }, { title: 'River', content: 'x'.repeat(3000) }] }));
-    if (request.url === '/serper') return response.end(JSON.stringify({ organic: [{ title: 'S', snippet: 'from serper' }] }));
-    if (request.url?.startsWith('/bing')) return response.end(JSON.stringify({ webPages: { value: [{ name: 'B', snippet: 'from bing' }] } }));
+    if (request.url?.startsWith('/search?format=json'))
+      return response.end(
+        JSON.stringify({
+          results: [
+            { title: 'Halden', content: 'A town.' },
+            { title: 'River', content: 'x'.repeat(3000) },
+          ],
+        }),
+      );
+    if (request.url === '/serper')
+      return response.end(JSON.stringify({ organic: [{ title: 'S', snippet: 'from serper' }] }));
+    if (request.url?.startsWith('/bing'))
+      return response.end(JSON.stringify({ webPages: { value: [{ name: 'B', snippet: 'from bing' }] } }));
     response.statusCode = 503;
     response.end('{}');
   });
@@ -31,14 +41,25 @@ describe('web search providers', () => {
   });
 
   it('Serper and Bing send their keys the way their APIs want them', async () => {
-    expect((await new SearchTool([webSearchProvider({ provider: 'serper', url: `${base}/serper`, apiKey: 'k1' })]).run('q')).output).toBe('Page 1: S: from serper');
+    expect(
+      (await new SearchTool([webSearchProvider({ provider: 'serper', url: `${base}/serper`, apiKey: 'k1' })]).run('q'))
+        .output,
+    ).toBe('Page 1: S: from serper');
     expect(seen.at(-1)!.headers['x-api-key']).toBe('k1');
-    expect((await new SearchTool([webSearchProvider({ provider: 'bing', url: `${base}/bing`, apiKey: 'k2' })]).run('q')).output).toBe('Page 1: B: from bing');
+    expect(
+      (await new SearchTool([webSearchProvider({ provider: 'bing', url: `${base}/bing`, apiKey: 'k2' })]).run('q'))
+        .output,
+    ).toBe('Page 1: B: from bing');
     expect(seen.at(-1)!.headers['ocp-apim-subscription-key']).toBe('k2');
   });
 
   it('reports a missing key or a failing service as a tool error, not a crash', async () => {
-    expect((await new SearchTool([webSearchProvider({ provider: 'serper' })]).run('q')).output).toMatch(/serper search needs an API key/);
-    expect((await new SearchTool([webSearchProvider({ provider: 'bing', url: `${base}/down`, apiKey: 'k' })]).run('q')).output).toMatch(/Bing answered HTTP 503/);
+    expect((await new SearchTool([webSearchProvider({ provider: 'serper' })]).run('q')).output).toMatch(
+      /serper search needs an API key/,
+    );
+    expect(
+      (await new SearchTool([webSearchProvider({ provider: 'bing', url: `${base}/down`, apiKey: 'k' })]).run('q'))
+        .output,
+    ).toMatch(/Bing answered HTTP 503/);
   });
 });
