@@ -36,7 +36,8 @@ export async function chat(
   messages: ChatMessage[],
   options: ChatOptions = {},
 ): Promise<ChatCompletion> {
-  const response = await fetch(`${endpoint.baseUrl.replace(/\/$/, '')}/chat/completions`, {
+  const url = `${endpoint.baseUrl.replace(/\/$/, '')}/chat/completions`;
+  const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -51,13 +52,17 @@ export async function chat(
       ...(options.continueFinal ? { continue_final_message: true, add_generation_prompt: false } : {}),
     }),
     signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
+  }).catch((error: Error) => {
+    // fetch says only "fetch failed": name the URL and the cause (refused, unknown host, timed out).
+    const cause = (error.cause as { code?: string; message?: string } | undefined) ?? {};
+    throw new Error(`cannot reach the chat endpoint ${url}: ${cause.code ?? cause.message ?? error.message}`);
   });
   const body = (await response.json().catch(() => null)) as {
     choices?: { message?: { content?: string }; finish_reason?: string; stop_reason?: string }[];
     error?: { message?: string };
   } | null;
   if (!response.ok)
-    throw new Error(`chat endpoint answered ${response.status}: ${body?.error?.message ?? 'no details'}`);
+    throw new Error(`chat endpoint ${url} answered ${response.status}: ${body?.error?.message ?? 'no details'}`);
   const choice = body?.choices?.[0];
   if (typeof choice?.message?.content !== 'string')
     throw new Error('chat endpoint answered without choices[0].message.content');

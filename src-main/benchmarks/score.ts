@@ -21,8 +21,9 @@ export interface GoldItem {
 
 export interface ScoreReport {
   benchmark: string;
-  /** Percentage, 0–100. */
+  /** Percentage, 0–100, over all n items: an item without a prediction counts as wrong. */
   score: number;
+  /** Items scored against (all of the split, or those an evaluation ran). */
   n: number;
   metric: string;
   /** Gold items with no prediction. */
@@ -64,10 +65,15 @@ function matchPredictions<T extends GoldItem>(
 ): { item: T; prediction: string }[] {
   const byIndex = new Map(items.map((item) => [item.index, item]));
   const byId = new Map(items.map((item) => [String(item.meta.id ?? item.meta.task_id ?? ''), item]));
+  const lineOf = new Map<number, number>();
   return predictions.map((p, i) => {
+    const field = p.index !== undefined ? 'index' : 'id';
     const item = p.index !== undefined ? byIndex.get(p.index) : byId.get(String(p.id));
-    if (!item)
-      throw new LoadError(i + 1, p.index !== undefined ? 'index' : 'id', `no imported item ${p.index ?? p.id}`);
+    if (!item) throw new LoadError(i + 1, field, `no imported item ${p.index ?? p.id}`);
+    const earlier = lineOf.get(item.index);
+    if (earlier !== undefined)
+      throw new LoadError(i + 1, field, `item ${p.index ?? p.id} is predicted twice, on lines ${earlier} and ${i + 1}`);
+    lineOf.set(item.index, i + 1);
     return { item, prediction: p.prediction };
   });
 }
@@ -77,7 +83,7 @@ export function metricLabel(info: BenchmarkInfo): string {
   return info.metric === 'llm_judge' ? 'f1 (no LLM judge configured)' : info.metric;
 }
 
-/** Per-item scores (0..1) of the items in `scored` → the percentage report. */
+/** Per-item scores (0..1) of the items in `scored` → the percentage over all `itemCount` items (missing = wrong). */
 export function scoreReport(
   info: BenchmarkInfo,
   itemCount: number,
@@ -88,8 +94,8 @@ export function scoreReport(
   const total = scores.reduce((a, b) => a + b, 0);
   return {
     benchmark: info.id,
-    score: scores.length === 0 ? 0 : Math.round((10000 * total) / scores.length) / 100,
-    n: scores.length,
+    score: itemCount === 0 ? 0 : Math.round((10000 * total) / itemCount) / 100,
+    n: itemCount,
     metric,
     missing: itemCount - new Set(scored.map((m) => m.item.index)).size,
   };

@@ -20,7 +20,7 @@ function readInput(path: string | undefined, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 
@@ -31,17 +31,18 @@ function knownBenchmark(id: string | undefined) {
     if (id.startsWith('mini-') && id in MINI_SUITES) return { ...benchmark(id.slice('mini-'.length)), id };
     return benchmark(id);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // A wrong id is a data error (exit 1), not a mistyped command line.
+    throw new Error((error as Error).message);
   }
 }
 
-/** A bad line in a user's file: named by file, line and field; exit 2, nothing written. */
+/** A bad line in a user's file: named by file, line and field; exit 1 (a data error), nothing written. */
 function badFile(context: CommandContext, file: string, error: LoadError): number {
   const message = `${basename(file)}: ${error.message}`;
   if (context.options.json)
     context.io.out(JSON.stringify({ error: { file, line: error.line, field: error.field, message: error.message } }));
   else context.io.err(`aepo-lab: ${message}; nothing was imported`);
-  return 2;
+  return 1;
 }
 
 export const benchmarksImport: Command = {
@@ -125,7 +126,7 @@ export const score: Command = {
     const split = String(context.options.split ?? 'test');
     const items = context.lab().services.benchmarks.items(info.id, split);
     if (items.length === 0)
-      throw new UsageError(
+      throw new Error(
         `no ${info.id} (${split}) items imported yet; run aepo-lab benchmarks import ${info.id} FILE first`,
       );
     let report;
@@ -134,7 +135,7 @@ export const score: Command = {
       if (context.options.judge) {
         const settings = context.lab().services.settings;
         const judge = settings.get().judge;
-        if (!judge) throw new UsageError('--judge needs a judge endpoint in Settings (judge: {baseUrl, model})');
+        if (!judge) throw new Error('--judge needs a judge endpoint in Settings (judge: {baseUrl, model})');
         const endpoint = { ...judge, apiKey: settings.secret('judgeApiKey') };
         report = await scoreWithJudge(
           info,
@@ -151,7 +152,7 @@ export const score: Command = {
     context.io.out(
       context.options.json
         ? JSON.stringify(report)
-        : `${info.name}: ${report.score} % (${report.metric}) over ${report.n} predictions; ${report.missing} items without one`,
+        : `${info.name}: ${report.score} % (${report.metric}) over all ${report.n} items; ${report.missing} had no prediction and count as wrong`,
     );
     return 0;
   },
@@ -231,7 +232,7 @@ export const evaluate: Command = {
     const lab = context.lab();
     const limit = context.options.limit === undefined ? Infinity : Number(context.options.limit);
     const items = lab.services.benchmarks.items(info.id, split).slice(0, limit);
-    if (items.length === 0) throw new UsageError(`no ${info.id} (${split}) items imported yet`);
+    if (items.length === 0) throw new Error(`no ${info.id} (${split}) items imported yet`);
     const corpus = info.id.startsWith('mini-') ? { id: info.id, documents: readCorpus(lab, info.id) } : undefined;
     const tools = new AppTools(lab, { pythonSandbox: join(context.workerDir, 'python-sandbox.js'), corpus });
     try {

@@ -31,7 +31,8 @@ export const runsList: Command = {
     if (context.options.json) {
       context.io.out(JSON.stringify(runs, null, 2));
     } else if (runs.length === 0) {
-      context.io.out('No runs yet. Start one from the app, or see `aepo-lab --help`.');
+      const filtered = status !== undefined || experimentId !== undefined;
+      context.io.out(filtered ? 'No runs match.' : 'No runs yet. Start one from the app, or see `aepo-lab --help`.');
     } else {
       const rows = runs.map((run) => [
         String(run.id),

@@ -54,7 +54,7 @@ export const toolCacheImport: Command = {
         return [query, result];
       });
     } catch (error) {
-      throw new UsageError(`${file}: ${(error as Error).message}; nothing was imported`);
+      throw new Error(`${file}: ${(error as Error).message}; nothing was imported`);
     }
     const counts = context.lab().services.toolCache.importMany('search', entries);
     context.io.out(

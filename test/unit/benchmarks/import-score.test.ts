@@ -95,7 +95,7 @@ describe('bad files', () => {
       ].join('\n'),
     );
     const result = await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'hotpotqa', file]);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.err).toMatch(
       /broken\.jsonl: line 3, field "question": must be a non-empty string; nothing was imported/,
     );
@@ -114,14 +114,37 @@ describe('bad files', () => {
 
   it('refuses unknown benchmarks and predictions that point nowhere', async () => {
     const dataDir = tempDir();
-    expect((await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'imagenet', 'x.jsonl'])).code).toBe(2);
+    expect((await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'imagenet', 'x.jsonl'])).code).toBe(1);
     const file = join(dataDir, 'q.jsonl');
     writeFileSync(file, '{"question": "q1", "answer": ["a"]}\n');
     await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'bamboogle', file]);
     const predictions = join(dataDir, 'p.jsonl');
     writeFileSync(predictions, '{"index": 5, "prediction": "a"}\n');
     const result = await cli(['--data-dir', dataDir, 'score', 'bamboogle', '--predictions', predictions]);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.err).toMatch(/line 1, field "index": no imported item 5/);
+  });
+
+  it('scores over all items (a missing prediction counts as wrong) and refuses an item predicted twice', async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, 'q.jsonl');
+    writeFileSync(
+      file,
+      ['red', 'blue', 'green', 'grey'].map((answer, i) => JSON.stringify({ question: `q${i}`, answer: [answer] })).join('\n'),
+    );
+    await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'bamboogle', file]);
+    const predictions = join(dataDir, 'p.jsonl');
+    writeFileSync(predictions, '{"index": 0, "prediction": "red"}\n');
+    const one = await cli(['--data-dir', dataDir, 'score', 'bamboogle', '--predictions', predictions, '--json']);
+    expect(JSON.parse(one.out)).toMatchObject({ score: 25, n: 4, missing: 3 });
+    const text = await cli(['--data-dir', dataDir, 'score', 'bamboogle', '--predictions', predictions]);
+    expect(text.out).toMatch(/25 % \(f1\) over all 4 items; 3 had no prediction and count as wrong/);
+    writeFileSync(
+      predictions,
+      '{"index": 0, "prediction": "red"}\n{"index": 1, "prediction": "blue"}\n{"index": 0, "prediction": "x"}\n',
+    );
+    const twice = await cli(['--data-dir', dataDir, 'score', 'bamboogle', '--predictions', predictions]);
+    expect(twice.code).toBe(1);
+    expect(twice.err).toMatch(/line 3, field "index": item 0 is predicted twice, on lines 1 and 3/);
   });
 });

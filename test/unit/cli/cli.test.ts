@@ -54,6 +54,7 @@ describe('aepo-lab CLI', () => {
     lab.services.runs.create({ algorithm: 'aepo', benchmark: 'hotpotqa', seed: 2, config: { beta: 0.5 } });
     lab.close();
 
+    expect((await cli(['--data-dir', dir, 'runs', 'list', '--status', 'running'])).out).toBe('No runs match.');
     const list = await cli(['--data-dir', dir, 'runs', 'list', '--json']);
     expect(JSON.parse(list.out)).toMatchObject([{ id: 1, algorithm: 'aepo', benchmark: 'hotpotqa', seed: 2 }]);
     const table = (await cli(['--data-dir', dir, 'runs', 'list'])).out.split('\n');
