@@ -130,7 +130,9 @@ describe('bad files', () => {
     const file = join(dataDir, 'q.jsonl');
     writeFileSync(
       file,
-      ['red', 'blue', 'green', 'grey'].map((answer, i) => JSON.stringify({ question: `q${i}`, answer: [answer] })).join('\n'),
+      ['red', 'blue', 'green', 'grey']
+        .map((answer, i) => JSON.stringify({ question: `q${i}`, answer: [answer] }))
+        .join('\n'),
     );
     await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'bamboogle', file]);
     const predictions = join(dataDir, 'p.jsonl');
