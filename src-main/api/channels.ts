@@ -4,6 +4,8 @@
  * client are all derived from it, so a channel exists everywhere or nowhere.
  */
 import { z } from 'zod';
+import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/run-config';
+import { CHANNEL_NAMES, type ChannelName } from './channel-names';
 import { SECRET_NAMES, settingsPatchSchema, type SecretName, type Settings } from '../core/settings-schema';
 import {
   RUN_STATUSES,
@@ -28,8 +30,6 @@ const channel =
 
 const id = z.number().int().positive();
 const none = z.object({}).strict();
-/** Algorithm and benchmark ids: lower case, as in the registries (`aepo`, `reinforce_pp`, `2wiki`). */
-const slug = z.string().regex(/^[a-z0-9][a-z0-9_.+-]{0,63}$/, 'lower-case id such as "aepo" or "hotpotqa"');
 const jsonObject = z.record(z.string(), z.json()) as unknown as z.ZodType<JsonObject>;
 
 export interface AppInfo {
@@ -74,14 +74,16 @@ export const channels = {
       .object({
         experimentId: id.nullable().optional(),
         name: z.string().max(200).optional(),
-        algorithm: slug,
-        benchmark: slug,
+        // Checked against the registries here, so a run of an unknown algorithm can't even be created.
+        algorithm: algorithmId,
+        benchmark: benchmarkId,
         seed: z
           .number()
           .int()
           .min(0)
           .max(2 ** 31 - 1),
-        config: jsonObject.optional(),
+        /** The run's config; stored with every default filled in. */
+        config: runConfigSchema.prefault({}),
       })
       .strict(),
   ),
@@ -107,11 +109,10 @@ export const channels = {
     z.object({ name: z.enum(SECRET_NAMES), value: z.string().max(4096) }).strict(),
   ),
   'settings.secretsSet': channel<Record<SecretName, boolean>>()(none),
-} as const;
+} as const satisfies Record<ChannelName, Channel<z.ZodType, unknown>>;
 
 export type Channels = typeof channels;
-export type ChannelName = keyof Channels;
-export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+export { CHANNEL_NAMES, type ChannelName };
 
 /** What a caller sends (optional fields may be left out). */
 export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;

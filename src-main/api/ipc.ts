@@ -1,4 +1,4 @@
-import { CHANNEL_NAMES } from './channels';
+import { CHANNEL_NAMES } from './channel-names';
 import type { Dispatch } from './dispatch';
 
 /** The part of Electron's ipcMain the handlers need; written against this so it runs (and is tested) without Electron. */

@@ -4,7 +4,7 @@
  * channels of the map and nothing else of Electron.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNEL_NAMES } from '../api/channels';
+import { CHANNEL_NAMES } from '../api/channel-names';
 import { eventChannel } from '../api/ipc';
 import type { LabBridge } from '../api/typed-api';
 import { LAB_EVENT_NAMES, type LabEventName } from '../core/events';

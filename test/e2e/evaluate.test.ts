@@ -122,6 +122,6 @@ describe('evaluating a model behind an OpenAI-compatible endpoint', () => {
       '--no-system-prompt',
     ]);
     expect(unauthorised.status).toBe(1);
-    expect(unauthorised.stderr).toMatch(/chat endpoint answered 401/);
+    expect(unauthorised.stderr).toMatch(/chat endpoint \S+ answered 401/);
   });
 });

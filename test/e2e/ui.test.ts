@@ -43,7 +43,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
         algorithm,
         benchmark: 'hotpotqa',
         seed,
-        config: { clip: { low: 0.2, high: algorithm === 'aepo' ? 0.28 : 0.2 } },
+        config: { algorithm: { clipHigh: algorithm === 'aepo' ? 0.28 : 0.2 } },
       });
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--test-type'] });
@@ -110,7 +110,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await page.click('text=Compare 2');
     await page.waitForSelector('[data-test="compare-table"]');
     const keys = await page.locator('[data-test="compare-table"] tbody td:first-child').allTextContents();
-    expect(keys).toEqual(['algorithm', 'config.clip.high']);
+    expect(keys).toEqual(['algorithm', 'config.algorithm.clipHigh']);
   });
 
   it('switches to the dark theme and keeps it after a reload', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RUN_CONFIG } from '../../../src-main/experiments/run-config';
 import { CHANNEL_NAMES } from '../../../src-main/api/channels';
 import { createHandlers } from '../../../src-main/api/handlers';
 import { registerIpcHandlers } from '../../../src-main/api/ipc';
@@ -83,5 +84,30 @@ describe('dispatch', () => {
       ok: false,
       error: { code: 'invalid_input' },
     });
+  });
+
+  it('checks algorithm and benchmark ids against their registries, and stores the full config with defaults', async () => {
+    const lab = tempLab();
+    const nonsense = await lab.dispatch('runs.create', { algorithm: 'nonsense', benchmark: 'gsm8k', seed: 0 });
+    expect(nonsense).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(JSON.stringify(nonsense)).toMatch(/unknown algorithm \\"nonsense\\"; known: grpo, dapo/);
+    const unknownBench = await lab.dispatch('runs.create', { algorithm: 'aepo', benchmark: 'imagenet', seed: 0 });
+    expect(JSON.stringify(unknownBench)).toMatch(/unknown benchmark \\"imagenet\\"/);
+    const badConfig = await lab.dispatch('runs.create', {
+      algorithm: 'aepo',
+      benchmark: 'mini-gsm8k',
+      seed: 0,
+      config: { training: { steps: -1 }, typo: 1 },
+    });
+    expect(badConfig).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const created = await lab.dispatch('runs.create', {
+      algorithm: 'aepo',
+      benchmark: 'mini-gsm8k',
+      seed: 0,
+      config: { training: { steps: 3 } },
+    });
+    expect(created.ok).toBe(true);
+    const config = created.ok ? (created.data as { config: unknown }).config : {};
+    expect(config).toEqual({ ...DEFAULT_RUN_CONFIG, training: { ...DEFAULT_RUN_CONFIG.training, steps: 3 } });
   });
 });

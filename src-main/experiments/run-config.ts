@@ -1,0 +1,198 @@
+/**
+ * The typed experiment config: everything one run needs beyond its algorithm, benchmark and seed, each field with a
+ * doc line and a default. A run stores its full config with the defaults filled in, so what produced a number is
+ * always on record. Presets (`smoke`, `quick`, `paper`) are diffs over the defaults.
+ */
+import { z } from 'zod';
+import { MINI_SUITES } from '../benchmarks/mini/suites';
+import { BENCHMARKS } from '../benchmarks/registry';
+import { SEGMENT_ENTROPY_FORMS } from '../rl/branching';
+import { ALGORITHM_IDS } from '../rl/types';
+
+/** Every benchmark id a run may name: the registry's and the generated mini suites'. */
+export const BENCHMARK_IDS: readonly string[] = [...BENCHMARKS.map((b) => b.id), ...Object.keys(MINI_SUITES)];
+
+export const algorithmId = z.enum(ALGORITHM_IDS, {
+  error: (issue) => `unknown algorithm "${String(issue.input)}"; known: ${ALGORITHM_IDS.join(', ')}`,
+});
+export const benchmarkId = z.string().refine((id) => BENCHMARK_IDS.includes(id), {
+  error: (issue) => `unknown benchmark "${String(issue.input)}"; known: ${BENCHMARK_IDS.join(', ')}`,
+});
+
+const positiveInt = z.number().int().positive();
+const probability = z.number().min(0).max(1);
+
+/** Overrides of the algorithm preset's settings (rl/defaults.ts and the algorithm's file); unset: the preset's. */
+const algorithmSettings = z
+  .object({
+    clipLow: z.number().min(0).max(1),
+    clipHigh: z.number().min(0),
+    dualClipC: z.number().gt(1).nullable(),
+    lossAgg: z.enum(['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum']),
+    klCoef: z.number().min(0),
+    klInReward: z.boolean(),
+    groupSize: z.number().int().min(2).max(64),
+    globalSamples: z.number().int().min(1).max(64),
+    dynamicRollouts: z.boolean(),
+    premonitorBeta: z.number(),
+    beamSize: z.number().int().min(2).max(8),
+    branch: z.object({ tau: z.number(), gamma: z.number(), penalty: z.number().min(0) }).strict(),
+    segmentEntropy: z.enum(SEGMENT_ENTROPY_FORMS),
+    entropyAdvCoef: z.number(),
+    stepAdvWeight: z.number(),
+    stepDiscount: probability,
+    dynamicSampling: z.boolean(),
+    maxGenerationBatches: z.number().int().min(1).max(100),
+    overlongShaping: z
+      .object({ bufferFraction: probability, penalty: z.number().min(0) })
+      .strict()
+      .nullable(),
+    updatesPerBatch: z.number().int().min(1).max(64),
+    ppoEpochs: z.number().int().min(1).max(16),
+  })
+  .partial()
+  .strict();
+
+export const runConfigSchema = z
+  .object({
+    model: z
+      .object({
+        /** Size of the policy transformer (model/config.ts). */
+        preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
+        /** Longest sequence in tokens: prompt, generated text and tool results together. */
+        contextLength: z.number().int().min(64).max(2048).default(320),
+        /** Byte-pair merges of the tokenizer trained on the suites' demonstrations. */
+        vocabSize: z.number().int().min(300).max(8192).default(600),
+      })
+      .strict()
+      .prefault({}),
+    coldStart: z
+      .object({
+        /** Supervised steps on the suites' demonstrations before RL (0: RL from random weights). */
+        steps: z.number().int().min(0).max(100_000).default(600),
+        /** Demonstrations per step. */
+        batchSize: positiveInt.max(256).default(8),
+        learningRate: z.number().positive().default(3e-3),
+      })
+      .strict()
+      .prefault({}),
+    /** Overrides of the algorithm's defaults. */
+    algorithm: algorithmSettings.default({}),
+    rollout: z
+      .object({
+        /** Response tokens per trajectory, tool results included. */
+        maxResponseTokens: positiveInt.max(4096).default(240),
+        /** Tool calls per trajectory; the call that exceeds it gets an EOS. */
+        toolCallLimit: z.number().int().min(0).max(32).default(4),
+        /** Sampling temperature of training rollouts (training log-probs use the same). */
+        temperature: z.number().positive().max(4).default(1),
+        topP: z.number().gt(0).max(1).default(1),
+        /** J: generated tokens per segment that count towards its entropy. */
+        entropyTokens: positiveInt.max(256).default(20),
+        /** Length of AEPO's pre-monitoring probe. */
+        probeTokens: positiveInt.max(512).default(50),
+      })
+      .strict()
+      .prefault({}),
+    optimizer: z
+      .object({
+        learningRate: z.number().positive().default(1e-4),
+        weightDecay: z.number().min(0).default(0.01),
+        /** Global gradient-norm clip. */
+        maxGradNorm: z.number().positive().default(1),
+      })
+      .strict()
+      .prefault({}),
+    training: z
+      .object({
+        /** RL steps of the run. */
+        steps: z.number().int().min(0).max(100_000).default(20),
+        /** Questions (groups) per step. */
+        questionsPerStep: positiveInt.max(512).default(8),
+        /** Train items generated per mini suite. */
+        trainItems: positiveInt.max(100_000).default(400),
+      })
+      .strict()
+      .prefault({}),
+    evaluation: z
+      .object({
+        /** Test items evaluated per benchmark (the first ones of the split). */
+        items: positiveInt.max(100_000).default(50),
+        /** Samples per item: Pass@1 is their mean accuracy, Pass@k the unbiased estimate (n ≥ k). */
+        samples: positiveInt.max(64).default(5),
+        /** Sampling temperature of evaluation. */
+        temperature: z.number().min(0).max(4).default(0.6),
+        /** The k of Pass@k reported beside Pass@1. */
+        k: positiveInt.max(64).default(5),
+      })
+      .strict()
+      .refine((e) => e.samples >= e.k, { error: 'evaluation.samples must be at least evaluation.k' })
+      .prefault({}),
+    budgets: z
+      .object({
+        /** Checkpoint every this many RL steps (and at the end). */
+        checkpointEvery: positiveInt.max(100_000).default(5),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type RunConfig = z.output<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+export const DEFAULT_RUN_CONFIG: RunConfig = runConfigSchema.parse({});
+
+/** Presets: diffs over the defaults, with the algorithms, benchmarks and seeds they compare. */
+export interface ExperimentPreset {
+  summary: string;
+  algorithms: (typeof ALGORITHM_IDS)[number][];
+  benchmarks: string[];
+  seeds: number[];
+  config: RunConfigInput;
+}
+
+const ALL_EIGHT = ['grpo', 'dapo', 'reinforce_pp', 'gppo', 'cispo', 'gigpo', 'arpo', 'aepo'] as const;
+
+export const EXPERIMENT_PRESETS = {
+  smoke: {
+    summary: 'all 8 algorithms on one math suite, a few steps: a check that everything runs (minutes)',
+    algorithms: [...ALL_EIGHT],
+    benchmarks: ['mini-gsm8k'],
+    seeds: [1],
+    config: {
+      coldStart: { steps: 150 },
+      rollout: { maxResponseTokens: 96, toolCallLimit: 2 },
+      training: { steps: 2, questionsPerStep: 4, trainItems: 60 },
+      evaluation: { items: 8, samples: 5 },
+      algorithm: { groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
+    },
+  },
+  quick: {
+    summary: 'all 8 algorithms on one suite per family (math, knowledge, deep search), 2 seeds',
+    algorithms: [...ALL_EIGHT],
+    benchmarks: ['mini-gsm8k', 'mini-hotpotqa', 'mini-webwalker'],
+    seeds: [1, 2],
+    config: { coldStart: { steps: 800 }, training: { steps: 12 }, evaluation: { items: 40 } },
+  },
+  paper: {
+    summary: "all 14 mini suites, 3 seeds, the released code's hyperparameters scaled to the model (hours)",
+    algorithms: [...ALL_EIGHT],
+    benchmarks: Object.keys(MINI_SUITES),
+    seeds: [1, 2, 3],
+    config: {
+      model: { preset: 'small' },
+      coldStart: { steps: 2000 },
+      training: { steps: 80, questionsPerStep: 16 },
+      algorithm: { groupSize: 12, globalSamples: 6, updatesPerBatch: 8 },
+      evaluation: { items: 100 },
+    },
+  },
+} as const satisfies Record<string, ExperimentPreset>;
+
+export type ExperimentPresetId = keyof typeof EXPERIMENT_PRESETS;
+
+/** A config in words a person reads: "training.steps: must be a positive whole number", one issue a line. */
+export function describeConfigError(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`).join('; ');
+}
