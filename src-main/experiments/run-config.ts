@@ -4,7 +4,7 @@
  * always on record. Presets (`smoke`, `quick`, `paper`) are diffs over the defaults.
  */
 import { z } from 'zod';
-import { MINI_SUITES } from '../benchmarks/mini/suites';
+import { MINI_SUITES } from '../benchmarks/mini/catalogue';
 import { BENCHMARKS } from '../benchmarks/registry';
 import { SEGMENT_ENTROPY_FORMS } from '../rl/branching';
 import { ALGORITHM_IDS } from '../rl/types';

@@ -11,6 +11,7 @@ import { Rng } from '../../model/rng';
 import { aroundGoal, readableText } from '../../tools/browse/browse-tool';
 import { formatResults, LocalIndex, TOP_K } from '../../tools/search/search-tool';
 import { evaluateArithmetic } from '../../tools/toy';
+import { MINI_SUITES } from './catalogue';
 import { nameMaker } from './words';
 
 /** One step of a demonstration: a thought, then a tool call whose real output the generator fills in. */
@@ -44,31 +45,7 @@ export interface MiniSuite {
   knobs: Record<string, number>;
 }
 
-/**
- * Difficulty knobs per suite. math: `digits` per number, `operations` per expression, `algebraShare` of items that
- * are linear equations instead; knowledge: `hops` (facts chained per question), `distractors` (unrelated entries per
- * question in the corpus); deep search: `depth` (pages from a site's home to the fact).
- */
-export const MINI_SUITES: Record<
-  string,
-  { family: 'math' | 'knowledge' | 'deep_search'; knobs: Record<string, number> }
-> = {
-  'mini-gsm8k': { family: 'math', knobs: { digits: 2, operations: 2 } },
-  'mini-math500': { family: 'math', knobs: { digits: 2, operations: 3, algebraShare: 0.5 } },
-  'mini-math': { family: 'math', knobs: { digits: 2, operations: 3, algebraShare: 0.5 } },
-  'mini-aime24': { family: 'math', knobs: { digits: 3, operations: 4, algebraShare: 0.5 } },
-  'mini-aime25': { family: 'math', knobs: { digits: 3, operations: 4, algebraShare: 0.5 } },
-  'mini-hotpotqa': { family: 'knowledge', knobs: { hops: 2, distractors: 3 } },
-  'mini-2wiki': { family: 'knowledge', knobs: { hops: 2, distractors: 2 } },
-  'mini-bamboogle': { family: 'knowledge', knobs: { hops: 2, distractors: 1 } },
-  'mini-musique': { family: 'knowledge', knobs: { hops: 3, distractors: 3 } },
-  'mini-gaia': { family: 'deep_search', knobs: { depth: 2 } },
-  'mini-hle': { family: 'deep_search', knobs: { depth: 2 } },
-  'mini-webwalker': { family: 'deep_search', knobs: { depth: 3 } },
-  'mini-xbench': { family: 'deep_search', knobs: { depth: 2 } },
-  'mini-frames': { family: 'deep_search', knobs: { depth: 2 } },
-  'mini-simpleqa': { family: 'deep_search', knobs: { depth: 1 } },
-};
+export { MINI_SUITES };
 
 /** The demonstration text, with each tool's output as the real tool returns it for this suite. */
 function demonstration(plan: Plan, run: (step: Step) => string): string {

@@ -4,9 +4,11 @@
  * Pages from the web are off unless the user enables them (web-fetch.ts; the app wires it in app/tools.ts).
  */
 import type { ToolResult } from '../types';
-import { shortUrl } from './web-fetch';
 
 const MAX_OUTPUT = 3000;
+
+/** A URL as it may appear in an error: never a huge model-written input echoed back. */
+export const shortUrl = (url: string) => (url.length > 200 ? `${url.slice(0, 200)}…` : url);
 
 /** Visible text of an HTML page: no scripts, styles or tags; block elements as line breaks. */
 export function readableText(html: string): string {

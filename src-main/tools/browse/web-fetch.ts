@@ -8,6 +8,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { shortUrl } from './browse-tool';
 
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [
@@ -63,9 +64,6 @@ export interface FetchPageOptions {
   /** Which addresses may be connected to; tests widen it to their own loopback server, the app never does. */
   allowAddress?: (address: string) => boolean;
 }
-
-/** A URL as it may appear in an error: never a huge model-written input echoed back. */
-export const shortUrl = (url: string) => (url.length > 200 ? `${url.slice(0, 200)}…` : url);
 
 /** Fetches a page as text: http(s) only, public addresses only, time- and size-limited. */
 export async function fetchPage(url: string, options: FetchPageOptions = {}): Promise<string> {
