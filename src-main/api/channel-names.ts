@@ -8,6 +8,7 @@ export const CHANNEL_NAMES = [
   'experiments.get',
   'experiments.create',
   'experiments.delete',
+  'experiments.export',
   'runs.list',
   'runs.get',
   'runs.create',

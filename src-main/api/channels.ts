@@ -4,6 +4,8 @@
  * client are all derived from it, so a channel exists everywhere or nowhere.
  */
 import { z } from 'zod';
+import type { ExportedTable } from '../experiments/export';
+import { EXPORT_FORMATS } from '../experiments/export-formats';
 import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/run-config';
 import { CHANNEL_NAMES, type ChannelName } from './channel-names';
 import { SECRET_NAMES, settingsPatchSchema, type SecretName, type Settings } from '../core/settings-schema';
@@ -58,6 +60,19 @@ export const channels = {
       .strict(),
   ),
   'experiments.delete': channel<{ deleted: true }>()(z.object({ id }).strict()),
+  /** The experiment's results table as CSV, Markdown or LaTeX. */
+  'experiments.export': channel<ExportedTable>()(
+    z
+      .object({
+        id,
+        format: z.enum(EXPORT_FORMATS).default('md'),
+        metric: z
+          .string()
+          .regex(/^pass@[1-9]\d*$/, 'pass@1, pass@5, ...')
+          .default('pass@1'),
+      })
+      .strict(),
+  ),
 
   'runs.list': channel<Run[]>()(
     z

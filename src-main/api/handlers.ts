@@ -1,3 +1,4 @@
+import { exportExperiment } from '../experiments/export';
 import type { Services } from '../services';
 import type { AppInfo } from './channels';
 import type { Handlers } from './dispatch';
@@ -11,6 +12,7 @@ export function createHandlers(services: Services, appInfo: () => AppInfo): Hand
     'experiments.get': ({ id }) => services.experiments.get(id),
     'experiments.create': (input) => services.experiments.create(input),
     'experiments.delete': ({ id }) => services.experiments.delete(id),
+    'experiments.export': (request) => exportExperiment(services, request, appInfo().version),
 
     'runs.list': (filter) => services.runs.list(filter),
     'runs.get': ({ id }) => services.runs.get(id),

@@ -1,3 +1,4 @@
+import type { ChannelAnswer, ChannelName } from '../api/channels';
 import type { Lab } from '../app/open-lab';
 
 /** A mistake in how the command was typed: reported in one line, exit code 2. */
@@ -50,3 +51,17 @@ export interface Command {
 export const jsonOption: Record<string, OptionSpec> = {
   json: { type: 'boolean', label: '--json', description: 'print JSON instead of a table' },
 };
+
+/** Calls a channel through the same validating dispatcher the UI uses; failures become exit code 1. */
+export async function callChannel<C extends ChannelName>(
+  context: CommandContext,
+  channel: C,
+  input: unknown,
+): Promise<ChannelAnswer<C>> {
+  const result = await context.lab().dispatch(channel, input);
+  if (!result.ok) {
+    const details = result.error.issues?.map((issue) => `${issue.path || '(input)'}: ${issue.message}`).join('; ');
+    throw new Error(details ? `${result.error.message} (${details})` : result.error.message);
+  }
+  return result.data as ChannelAnswer<C>;
+}

@@ -7,6 +7,7 @@ import { UsageError, type CliIo, type Command, type OptionSpec } from './command
 import { bench } from './commands/bench';
 import { benchmarksGenerate, benchmarksImport, benchmarksList, evaluate, score } from './commands/benchmarks';
 import { conformance } from './commands/conformance';
+import { exportCommand } from './commands/export';
 import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
 import { tool, toolCacheImport } from './commands/tools';
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   toolCacheImport,
   bench,
   conformance,
+  exportCommand,
 ];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {

@@ -1,15 +1,7 @@
-import type { ChannelAnswer } from '../../api/channels';
 import type { Run } from '../../store/records';
-import { jsonOption, UsageError, type Command, type CommandContext } from '../command';
+import { callChannel as call, jsonOption, UsageError, type Command } from '../command';
 import { formatDuration, formatTime } from '../../api/units';
 import { formatTable } from '../format';
-
-/** Calls a channel through the same validating dispatcher the UI uses; failures become exit code 1. */
-async function call<C extends 'runs.list' | 'runs.get'>(context: CommandContext, channel: C, input: unknown) {
-  const result = await context.lab().dispatch(channel, input);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.data as ChannelAnswer<C>;
-}
 
 const runDuration = (run: Run) => formatDuration(run.startedAt, run.finishedAt);
 

@@ -1,0 +1,48 @@
+import type { Db } from './database';
+
+/** One stored evaluation: `value` is a percentage (0–100) over `n` scored items; `k` is the k of pass@k. */
+export interface NewEvaluation {
+  runId: number;
+  step: number;
+  benchmark: string;
+  metric: string;
+  k: number;
+  value: number;
+  n: number;
+}
+
+/** An evaluation with the run it belongs to, as the results table reads it. */
+export interface EvaluationRow extends NewEvaluation {
+  algorithm: string;
+  runBenchmark: string;
+  seed: number;
+  runName: string;
+}
+
+export function createEvaluationsRepo(db: Db) {
+  // Re-evaluating a run at the same step replaces the value (a resumed run rewrites what came after its checkpoint).
+  const upsert = db.prepare(`
+    INSERT INTO evaluations (run_id, step, benchmark, metric, k, value, n, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, step, benchmark, metric, k) DO UPDATE SET value = excluded.value, n = excluded.n, created_at = excluded.created_at`);
+  const ofExperiment = db.prepare(`
+    SELECT e.run_id AS runId, e.step, e.benchmark, e.metric, e.k, e.value, e.n,
+           r.algorithm, r.benchmark AS runBenchmark, r.seed, r.name AS runName
+    FROM evaluations e JOIN runs r ON r.id = e.run_id
+    WHERE r.experiment_id = ? ORDER BY e.run_id, e.benchmark, e.k, e.step`);
+  const ofRun = db.prepare(
+    'SELECT run_id AS runId, step, benchmark, metric, k, value, n FROM evaluations WHERE run_id = ? ORDER BY step, benchmark, k',
+  );
+  const record = db.transaction((rows: NewEvaluation[], now: number) => {
+    for (const e of rows) upsert.run(e.runId, e.step, e.benchmark, e.metric, e.k, e.value, e.n, now);
+  });
+  return {
+    /** Stores a batch in one transaction: all rows land or none. */
+    record(rows: NewEvaluation[], now = Date.now()): void {
+      record(rows, now);
+    },
+    ofExperiment: (experimentId: number) => ofExperiment.all(experimentId) as EvaluationRow[],
+    ofRun: (runId: number) => ofRun.all(runId) as NewEvaluation[],
+  };
+}
+
+export type EvaluationsRepo = ReturnType<typeof createEvaluationsRepo>;

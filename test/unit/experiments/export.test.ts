@@ -1,0 +1,148 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Lab } from '../../../src-main/app/open-lab';
+import { exportExperiment } from '../../../src-main/experiments/export';
+import { EXPORT_FORMATS } from '../../../src-main/experiments/export-formats';
+import { resultsTable } from '../../../src-main/experiments/results-table';
+import { startServer } from '../../../src-main/serve/server';
+import { runCli } from '../../../src-main/cli/main';
+import { tempDir, tempLab } from '../../support/temp';
+
+const GOLDEN = join(import.meta.dirname, '../../golden');
+const EXTENSIONS = { csv: 'csv', md: 'md', latex: 'tex' } as const;
+
+/** A fixed small experiment: base, GRPO and AEPO over 2 seeds, an outside model, three suites (one per family). */
+function goldenExperiment(lab: Lab): number {
+  const experiment = lab.services.experiments.create({ name: 'golden: AEPO vs GRPO' });
+  const pass1: Record<string, number[][]> = {
+    // per seed: [mini-gsm8k, mini-hotpotqa, mini-webwalker]
+    base: [[20, 10, 5]],
+    grpo: [
+      [30, 12, 6],
+      [34, 14, 8],
+    ],
+    aepo: [
+      [36, 15, 7],
+      [40, 17, 9],
+    ],
+    'outside:gpt-x': [[55, 40]], // evaluated on two suites only
+  };
+  const benchmarks = ['mini-gsm8k', 'mini-hotpotqa', 'mini-webwalker'];
+  for (const [algorithm, seeds] of Object.entries(pass1)) {
+    seeds.forEach((values, seed) => {
+      const run = lab.services.runs.create({
+        experimentId: experiment.id,
+        algorithm,
+        benchmark: 'mini-gsm8k',
+        seed: seed + 1,
+      });
+      lab.services.evaluations.record(
+        values.flatMap((value, b) => [
+          // An earlier evaluation that the table must ignore for the run's last one.
+          { runId: run.id, step: 1, benchmark: benchmarks[b]!, metric: 'pass', k: 1, value: 1, n: 40 },
+          { runId: run.id, step: 10, benchmark: benchmarks[b]!, metric: 'pass', k: 1, value, n: 40 },
+          {
+            runId: run.id,
+            step: 10,
+            benchmark: benchmarks[b]!,
+            metric: 'pass',
+            k: 5,
+            value: Math.min(100, value * 1.5),
+            n: 40,
+          },
+        ]),
+      );
+    });
+  }
+  return experiment.id;
+}
+
+describe('results table and export', () => {
+  it('takes each run’s last evaluation, mean ± std over seeds, family and overall averages, best in bold', () => {
+    const lab = tempLab();
+    const id = goldenExperiment(lab);
+    const table = resultsTable(lab.services.evaluations.ofExperiment(id), 'pass@1');
+    expect(table.rows.map((r) => r.label)).toEqual(['base', 'grpo', 'aepo', 'outside:gpt-x']);
+    expect(table.columns.map((c) => c.label)).toEqual([
+      'mini-gsm8k',
+      'mini-hotpotqa',
+      'mini-webwalker',
+      'Math avg',
+      'Knowledge avg',
+      'Deep search avg',
+      'Overall',
+    ]);
+    const aepo = table.rows[2]!.cells;
+    expect(aepo[0]).toMatchObject({ mean: 38, n: 2 });
+    expect(aepo[0]!.std).toBeCloseTo(Math.SQRT2 * 2, 10);
+    // Overall per seed: (36+15+7)/3 and (40+17+9)/3, then their mean.
+    expect(aepo[6]!.mean).toBeCloseTo((58 / 3 + 66 / 3) / 2, 10);
+    expect(table.rows[3]!.cells[2]).toBeNull();
+    expect(table.best).toEqual([3, 3, 2, 3, 3, 2, 3]);
+    expect(() => resultsTable([], 'accuracy')).toThrow(/pass@K/);
+  });
+
+  it('matches the golden files in every format', () => {
+    const lab = tempLab();
+    const id = goldenExperiment(lab);
+    for (const format of EXPORT_FORMATS) {
+      const { text, filename } = exportExperiment(
+        lab.services,
+        { id, format, metric: 'pass@1' },
+        '0.1.0',
+        new Date('2026-11-25T12:00:00Z'),
+      );
+      const golden = join(GOLDEN, `export.${EXTENSIONS[format]}`);
+      if (process.env.UPDATE_GOLDEN) writeFileSync(golden, text);
+      expect(text, format).toBe(readFileSync(golden, 'utf8'));
+      expect(filename).toBe(`experiment-${id}-pass@1.${EXTENSIONS[format]}`);
+    }
+  });
+
+  it('exports through the CLI (to a file) and through serve mode; an experiment without evaluations says so', async () => {
+    const dataDir = tempDir();
+    const { openLab } = await import('../../../src-main/app/open-lab');
+    const lab = openLab({ dataDir, mode: 'cli' });
+    const id = goldenExperiment(lab);
+    const empty = lab.services.experiments.create({ name: 'nothing yet' });
+    lab.close();
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = {
+      env: {},
+      io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) },
+      rendererDir: '',
+      benchDir: '',
+      workerDir: '',
+      stopSignal: Promise.resolve(),
+    };
+    const file = join(dataDir, 'table.tex');
+    expect(
+      await runCli(
+        ['--data-dir', dataDir, 'export', String(id), '--format', 'latex', '--metric', 'pass@5', '--out', file],
+        env,
+      ),
+    ).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/\\toprule[\s\S]*\\textbf\{/);
+    expect(await runCli(['--data-dir', dataDir, 'export', String(empty.id)], env)).toBe(1);
+    expect(err.at(-1)).toMatch(/has no pass@1 evaluations yet/);
+    expect(await runCli(['--data-dir', dataDir, 'export', String(id), '--format', 'pdf'], env)).toBe(2);
+
+    const served = openLab({ dataDir, mode: 'serve' });
+    const server = await startServer({ dispatch: served.dispatch, bus: served.bus, rendererDir: tempDir(), port: 0 });
+    try {
+      const response = await fetch(`${server.origin}/api/experiments.export`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id, format: 'csv' }),
+      });
+      const body = (await response.json()) as { ok: boolean; data: { text: string } };
+      expect(body.ok).toBe(true);
+      expect(body.data.text.split('\n')[1]).toMatch(/^algorithm,mini-gsm8k,mini-gsm8k_std,mini-gsm8k_n,/);
+    } finally {
+      await server.close();
+      served.close();
+    }
+  });
+});
