@@ -129,6 +129,8 @@ describe('UI in Chromium against aepo-lab serve', () => {
 
   it('sets the LLM judge in Settings; its key is stored but never shown', async () => {
     await page.click('[data-test="nav-settings"]');
+    // The form fills itself from the stored settings first; typing before that would be overwritten.
+    await page.waitForSelector('[data-test="connections"][data-loaded="yes"]');
     await page.fill('[data-test="judge-url"]', 'http://127.0.0.1:9/v1');
     await page.fill('[data-test="judge-model"]', 'judge-model');
     await page.fill('[data-test="judge-key"]', 'sk-secret');
