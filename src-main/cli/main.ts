@@ -8,6 +8,7 @@ import { bench } from './commands/bench';
 import { benchmarksGenerate, benchmarksImport, benchmarksList, evaluate, score } from './commands/benchmarks';
 import { conformance } from './commands/conformance';
 import { exportCommand } from './commands/export';
+import { experimentStart } from './commands/experiment';
 import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
 import { tool, toolCacheImport } from './commands/tools';
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   toolCacheImport,
   bench,
   conformance,
+  experimentStart,
   exportCommand,
 ];
 

@@ -32,6 +32,8 @@ export interface RlRunOptions {
   moreQuestions?: (step: number, count: number) => RolloutQuestion[];
   reward?: RlStepContext['reward'];
   onStep?: (step: number, metrics: Record<string, number>) => void;
+  /** One-line warnings (a single-update step); default stderr. */
+  warn?: (line: string) => void;
 }
 
 /** What the rollout viewer needs of a tree: structure, tokens as text pieces, loss mask and entropies. */
@@ -73,6 +75,7 @@ export async function runRl(services: Services, runId: number, options: RlRunOpt
           rng,
           reward: options.reward,
           reference,
+          warn: options.warn,
           moreQuestions: options.moreQuestions && ((count) => options.moreQuestions!(step, count)),
         },
         options.questionsFor(step),

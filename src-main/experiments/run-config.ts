@@ -161,7 +161,7 @@ export const EXPERIMENT_PRESETS = {
     benchmarks: ['mini-gsm8k'],
     seeds: [1],
     config: {
-      coldStart: { steps: 150 },
+      coldStart: { steps: 1200 },
       rollout: { maxResponseTokens: 96, toolCallLimit: 2 },
       training: { steps: 2, questionsPerStep: 4, trainItems: 60 },
       evaluation: { items: 8, samples: 5 },

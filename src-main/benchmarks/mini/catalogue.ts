@@ -1,4 +1,5 @@
 /** The generated mini suites, one per benchmark: data only, so config validation can name them without the generators. */
+import { benchmark, type BenchmarkInfo } from '../registry';
 
 /**
  * Difficulty knobs per suite. math: `digits` per number, `operations` per expression, `algebraShare` of items that
@@ -25,3 +26,9 @@ export const MINI_SUITES: Record<
   'mini-frames': { family: 'deep_search', knobs: { depth: 2 } },
   'mini-simpleqa': { family: 'deep_search', knobs: { depth: 1 } },
 };
+
+/** The benchmark an id names: a registry benchmark, or a mini suite scored like the benchmark it mirrors. */
+export function benchmarkInfo(id: string): BenchmarkInfo {
+  if (id.startsWith('mini-') && id in MINI_SUITES) return { ...benchmark(id.slice('mini-'.length)), id };
+  return benchmark(id);
+}

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LoadError, loadBenchmarkFile } from '../../benchmarks/loaders';
 import { generateMiniSuite, MINI_SUITES } from '../../benchmarks/mini/suites';
-import { benchmark, BENCHMARKS } from '../../benchmarks/registry';
+import { BENCHMARKS } from '../../benchmarks/registry';
+import { benchmarkInfo } from '../../benchmarks/mini/catalogue';
 import { readCorpus, storeMiniSuite } from '../../app/mini-suites';
 import { AppTools } from '../../app/tools';
 import { evaluateEndpoint } from '../../benchmarks/evaluate';
@@ -27,9 +28,7 @@ function readInput(path: string | undefined, what: string): string {
 function knownBenchmark(id: string | undefined) {
   if (!id) throw new UsageError('needs a benchmark id');
   try {
-    // A mini suite is scored like the benchmark it mirrors.
-    if (id.startsWith('mini-') && id in MINI_SUITES) return { ...benchmark(id.slice('mini-'.length)), id };
-    return benchmark(id);
+    return benchmarkInfo(id);
   } catch (error) {
     // A wrong id is a data error (exit 1), not a mistyped command line.
     throw new Error((error as Error).message);

@@ -8,7 +8,7 @@ export interface RolloutQuestion {
   answers: string[];
 }
 
-/** A stretch the model wrote between two tool interactions; `score` is its segment entropy Ĥ. */
+/** A stretch the model wrote between two tool interactions, with its segment entropy Ĥ. */
 export interface Segment {
   start: number;
   end: number;

@@ -1,0 +1,71 @@
+/**
+ * Evaluating a policy on a benchmark's test items: n independent samples per item at the evaluation temperature,
+ * each scored with the benchmark's metric. Pass@1 is the mean score over all samples (for F1 benchmarks the mean F1);
+ * Pass@k is the unbiased estimator over the samples that are fully right (score 1), as in the AEPO paper's tables.
+ */
+import { itemScore } from '../benchmarks/score';
+import type { BenchmarkInfo } from '../benchmarks/registry';
+import { passAtK } from '../benchmarks/metrics';
+import type { Tokenizer } from '../model/tokenizer';
+import type { Transformer } from '../model/transformer';
+import { SamplingSession } from '../model/session';
+import type { Rng } from '../model/rng';
+import { BASE_SETTINGS } from '../rl/defaults';
+import { hierarchicalReward } from '../rl/rewards';
+import { runRollouts } from '../rl/rollout/engine';
+import { ROLLOUT_STRATEGIES } from '../rl/rollout/strategies';
+import type { RolloutQuestion } from '../rl/rollout/types';
+import type { ToolSet } from '../tools/types';
+import type { RunConfig } from './run-config';
+
+export interface EvaluationResult {
+  /** Percent. */
+  pass1: number;
+  /** Percent, the unbiased Pass@k with k = config.evaluation.k. */
+  passK: number;
+  k: number;
+  /** Items evaluated. */
+  n: number;
+}
+
+/** Questions evaluated together: the sampler's batch is questions × samples sequences. */
+const QUESTIONS_PER_BATCH = 8;
+
+export async function evaluatePolicy(
+  policy: { model: Transformer; tokenizer: Tokenizer },
+  info: BenchmarkInfo,
+  items: RolloutQuestion[],
+  tools: ToolSet,
+  config: RunConfig,
+  rng: Rng,
+): Promise<EvaluationResult> {
+  const { samples, temperature, k } = config.evaluation;
+  let scoreSum = 0;
+  let passSum = 0;
+  for (let start = 0; start < items.length; start += QUESTIONS_PER_BATCH) {
+    const batch = items.slice(start, start + QUESTIONS_PER_BATCH);
+    const trees = await runRollouts(
+      {
+        openSession: (n) => new SamplingSession(policy.model, n),
+        tokenizer: policy.tokenizer,
+        tools,
+        strategy: ROLLOUT_STRATEGIES.independent,
+        settings: { ...BASE_SETTINGS, groupSize: samples },
+        options: { ...config.rollout, temperature },
+        random: () => rng.next(),
+        contextLength: policy.model.config.contextLength,
+      },
+      batch,
+    );
+    trees.forEach((tree) => {
+      const scores = tree.trajectories.map((t) => {
+        const { prediction } = hierarchicalReward(policy.tokenizer.decode(t.tokens), tree.question.answers);
+        return prediction === null ? 0 : itemScore(info, prediction, tree.question.answers);
+      });
+      scoreSum += scores.reduce((a, b) => a + b, 0) / scores.length;
+      passSum += passAtK(scores.length, scores.filter((s) => s >= 1).length, k);
+    });
+  }
+  const n = items.length;
+  return { pass1: n === 0 ? 0 : (100 * scoreSum) / n, passK: n === 0 ? 0 : (100 * passSum) / n, k, n };
+}

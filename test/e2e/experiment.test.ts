@@ -1,0 +1,75 @@
+// The smoke experiment end to end, as a user runs it: the built command, a fresh data folder, every algorithm.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp';
+
+function aepoLab(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/aepo-lab.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('aepo-lab experiment (built)', () => {
+  it(
+    'smoke: all 8 algorithms and the base checkpoint in the results and the exported table',
+    { timeout: 300_000 },
+    async () => {
+      const dataDir = tempDir();
+      const run = await aepoLab(['--data-dir', dataDir, 'experiment', 'start', '--preset', 'smoke', '--json']);
+      expect(run.code, run.err).toBe(0);
+      const lines = run.out.trim().split('\n');
+      const summary = JSON.parse(lines.at(-1)!) as {
+        experiment: number;
+        results: { algorithm: string; 'pass@1': number; 'pass@5': number }[];
+      };
+      const algorithms = new Set(summary.results.map((r) => r.algorithm));
+      expect([...algorithms].sort()).toEqual([
+        'aepo',
+        'arpo',
+        'base',
+        'cispo',
+        'dapo',
+        'gigpo',
+        'gppo',
+        'grpo',
+        'reinforce_pp',
+      ]);
+      for (const row of summary.results) {
+        for (const value of [row['pass@1'], row['pass@5']]) {
+          expect(value).toBeGreaterThanOrEqual(0);
+          expect(value).toBeLessThanOrEqual(100);
+        }
+      }
+      expect(run.err).toMatch(/base checkpoint made in/);
+
+      const table = await aepoLab(['--data-dir', dataDir, 'export', String(summary.experiment), '--format', 'md']);
+      expect(table.code).toBe(0);
+      const rows = table.out
+        .split('\n')
+        .filter((line) => /^\| (base|grpo|dapo|reinforce_pp|gppo|cispo|gigpo|arpo|aepo) \|/.test(line));
+      expect(rows).toHaveLength(9);
+
+      // A second experiment with the same inputs reuses the cached base checkpoint.
+      const again = await aepoLab([
+        '--data-dir',
+        dataDir,
+        'experiment',
+        'start',
+        '--preset',
+        'smoke',
+        '--algos',
+        'grpo',
+        '--json',
+      ]);
+      expect(again.code, again.err).toBe(0);
+      expect(again.err).toMatch(/base checkpoint reused/);
+      const runs = await aepoLab(['--data-dir', dataDir, 'runs', 'list', '--json']);
+      expect((JSON.parse(runs.out) as { status: string }[]).every((r) => r.status === 'completed')).toBe(true);
+    },
+  );
+});
