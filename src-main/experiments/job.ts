@@ -4,6 +4,8 @@
  * differences come from the algorithm alone; then Pass@1 and Pass@k on each benchmark's test split, stored in
  * `evaluations`. The base checkpoint is evaluated too (algorithm `base`): the reference row of every table.
  */
+import { join } from 'node:path';
+import { APP_VERSION } from '../app/version';
 import { benchmarkInfo } from '../benchmarks/mini/catalogue';
 import { generateMiniSuite, type MiniSuite } from '../benchmarks/mini/suites';
 import { readCorpus, storeMiniSuite } from '../app/mini-suites';
@@ -162,6 +164,11 @@ export async function runExperiment(
               steps: config.training.steps,
               questionsFor,
               moreQuestions,
+              checkpoints: {
+                dir: join(lab.dataDir, 'checkpoints'),
+                every: config.budgets.checkpointEvery,
+                appVersion: APP_VERSION,
+              },
               warn: (line) => say(`${algorithm} ${suite.id} seed ${seed}: ${line}`),
               onStep: (step, metrics) =>
                 say(

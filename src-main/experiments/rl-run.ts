@@ -7,7 +7,10 @@ import type { AdamW } from '../model/optimizer';
 import { Rng } from '../model/rng';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
-import { frozenCopy } from '../model/weights';
+import { frozenCopy, loadWeights, weightSnapshot } from '../model/weights';
+import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RolloutOptions } from '../rl/rollout/engine';
 import type { RolloutQuestion, RolloutTree } from '../rl/rollout/types';
 import { rlStep, type RlStepContext } from '../rl/step';
@@ -34,6 +37,10 @@ export interface RlRunOptions {
   onStep?: (step: number, metrics: Record<string, number>) => void;
   /** One-line warnings (a single-update step); default stderr. */
   warn?: (line: string) => void;
+  /** Where checkpoints go, every `checkpointEvery` steps and at the end (none when unset). */
+  checkpoints?: { dir: string; every: number; appVersion: string };
+  /** Continue from the run's last checkpoint (weights, optimiser moments, random state, step) instead of step 1. */
+  resume?: boolean;
 }
 
 /** What the rollout viewer needs of a tree: structure, tokens as text pieces, loss mask and entropies. */
@@ -57,12 +64,14 @@ function treeRecord(tree: RolloutTree, rewards: number[], tokenizer: Tokenizer) 
 }
 
 export async function runRl(services: Services, runId: number, options: RlRunOptions): Promise<void> {
+  const { rng, firstStep } = options.resume
+    ? restore(services, runId, options)
+    : { rng: new Rng(options.seed), firstStep: 1 };
   services.runs.setStatus(runId, { status: 'running', backend: options.backend.engine });
-  const rng = new Rng(options.seed);
   // A KL term needs the policy the run started from, frozen.
   const reference = options.settings.klCoef > 0 ? frozenCopy(options.model) : undefined;
   try {
-    for (let step = 1; step <= options.steps; step++) {
+    for (let step = firstStep; step <= options.steps; step++) {
       const { metrics, trees, rewards } = await rlStep(
         {
           model: options.model,
@@ -94,6 +103,9 @@ export async function runRl(services: Services, runId: number, options: RlRunOpt
           toolCalls: tree.trajectories.reduce((n, t) => n + t.toolCalls, 0),
         })),
       );
+      const every = options.checkpoints?.every ?? 0;
+      if (options.checkpoints && (step % every === 0 || step === options.steps))
+        checkpoint(services, runId, step, rng, options);
       options.onStep?.(step, metrics);
     }
     services.runs.setStatus(runId, { status: 'completed' });
@@ -103,4 +115,51 @@ export async function runRl(services: Services, runId: number, options: RlRunOpt
   } finally {
     reference?.dispose();
   }
+}
+
+/**
+ * Writes the run's state after `step` (after the step's metrics and rollouts are committed) and records it. A run
+ * resumed from here redoes the steps after it and draws the same random numbers, so it records what it would have.
+ */
+function checkpoint(services: Services, runId: number, step: number, rng: Rng, options: RlRunOptions): void {
+  const { dir, appVersion } = options.checkpoints!;
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `run-${runId}-step-${step}.ckpt`);
+  let written: { bytes: number; sha256: string };
+  try {
+    written = saveCheckpoint(path, {
+      model: options.model,
+      tokenizer: options.tokenizer,
+      optimizer: options.optimizer,
+      meta: { runId, step, appVersion, createdAt: Date.now(), rngState: rng.state32 },
+    });
+  } catch (error) {
+    throw new Error(`cannot write the checkpoint ${path}: ${(error as Error).message}`);
+  }
+  services.checkpoints.record({ runId, step, path, ...written });
+}
+
+/**
+ * Loads the run's last checkpoint into the model and optimiser, drops what the run recorded after it (it is redone)
+ * and marks the interrupted run. A corrupt or missing file fails with its name.
+ */
+function restore(services: Services, runId: number, options: RlRunOptions): { rng: Rng; firstStep: number } {
+  const last = services.checkpoints.latest(runId);
+  const run = services.runs.get(runId);
+  if (run.status === 'running')
+    services.runs.setStatus(runId, { status: 'failed', error: `interrupted; resuming from step ${last?.step ?? 0}` });
+  if (services.runs.get(runId).status !== 'queued') services.runs.setStatus(runId, { status: 'queued' });
+  if (!last) return { rng: new Rng(options.seed), firstStep: 1 };
+  const saved = loadCheckpoint(last.path);
+  try {
+    loadWeights(options.model, weightSnapshot(saved.model));
+    if (!saved.optimizerState) throw new Error(`${last.path} holds no optimiser state`);
+    options.optimizer.load(saved.optimizerState);
+  } finally {
+    saved.model.dispose();
+  }
+  if (saved.meta.rngState === undefined) throw new Error(`${last.path} holds no random state`);
+  services.metrics.deleteAfter(runId, last.step);
+  services.rollouts.deleteAfter(runId, last.step);
+  return { rng: Rng.fromState(saved.meta.rngState), firstStep: last.step + 1 };
 }

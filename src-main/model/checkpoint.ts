@@ -23,6 +23,8 @@ export interface CheckpointMeta {
   step: number;
   appVersion: string;
   createdAt: number;
+  /** For resuming a run exactly: the state of its random generator after `step`. */
+  rngState?: number;
 }
 
 interface TensorEntry {

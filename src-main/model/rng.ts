@@ -9,6 +9,17 @@ export class Rng {
     this.state = seed >>> 0 || 0x9e3779b9;
   }
 
+  /** The generator's whole state: a checkpoint stores it so a resumed run draws exactly what it would have. */
+  get state32(): number {
+    return this.state;
+  }
+
+  static fromState(state: number): Rng {
+    const rng = new Rng(1);
+    rng.state = state >>> 0;
+    return rng;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,7 @@
 import type { EventBus } from '../core/events';
 import type { Db } from '../store/database';
 import { createBenchmarkItemsRepo } from '../store/benchmark-items-repo';
+import { createCheckpointsRepo } from '../store/checkpoints-repo';
 import { createEvaluationsRepo } from '../store/evaluations-repo';
 import { createExperimentsRepo } from '../store/experiments-repo';
 import { createMetricsRepo } from '../store/metrics-repo';
@@ -24,6 +25,7 @@ export function createServices(db: Db, bus: EventBus, appVersion: string, secret
     metrics: createMetricsService(createMetricsRepo(db), runs.get, bus),
     rollouts: createRolloutsRepo(db),
     evaluations: createEvaluationsRepo(db),
+    checkpoints: createCheckpointsRepo(db),
     toolCache: createToolCacheRepo(db),
     benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db), bus),
     settings: createSettingsService(createSettingsRepo(db), bus, secrets),

@@ -14,6 +14,11 @@ export function createMetricsService(repo: MetricsRepo, requireRun: (id: number)
       requireRun(runId);
       return repo.series(runId, key, range);
     },
+    /** Drops the points after `step`: a run resumed from its checkpoint at `step` writes them again. */
+    deleteAfter(runId: number, step: number): void {
+      repo.deleteAfter(runId, step);
+      bus.emit('store.changed', { tables: ['metrics'] });
+    },
     keys(runId: number): MetricKeyInfo[] {
       requireRun(runId);
       return repo.keys(runId);

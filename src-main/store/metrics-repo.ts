@@ -25,6 +25,7 @@ export function createMetricsRepo(db: Db) {
   const keys = db.prepare(`
     SELECT key, count(*) AS points, min(step) AS firstStep, max(step) AS lastStep
     FROM metrics WHERE run_id = ? GROUP BY key ORDER BY key`);
+  const deleteAfter = db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?');
   const appendAll = db.transaction((runId: number, samples: MetricSample[], now: number) => {
     for (const s of samples) {
       upsert.run(runId, s.key, s.step, Number.isFinite(s.value) ? s.value : null, s.wallTimeMs ?? now);
@@ -44,6 +45,10 @@ export function createMetricsRepo(db: Db) {
         range.fromStep ?? Number.MIN_SAFE_INTEGER,
         range.toStep ?? Number.MAX_SAFE_INTEGER,
       ) as MetricPoint[];
+    },
+    /** Removes the points of steps after `step` (a run going back to its checkpoint at `step`). */
+    deleteAfter(runId: number, step: number): void {
+      deleteAfter.run(runId, step);
     },
     keys(runId: number): MetricKeyInfo[] {
       return keys.all(runId) as MetricKeyInfo[];

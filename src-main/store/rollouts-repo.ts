@@ -26,16 +26,33 @@ interface RolloutRow {
 
 export function createRolloutsRepo(db: Db) {
   const insert = db.prepare(
-    'INSERT INTO rollouts (run_id, step, question, tree, reward, tool_calls, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO rollouts (run_id, step, position, question, tree, reward, tool_calls, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  const deleteStep = db.prepare('DELETE FROM rollouts WHERE run_id = ? AND step = ?');
+  const deleteAfter = db.prepare('DELETE FROM rollouts WHERE run_id = ? AND step > ?');
   const byRunStep = db.prepare('SELECT * FROM rollouts WHERE run_id = ? AND (? IS NULL OR step = ?) ORDER BY step, id');
   const insertAll = db.transaction((rows: Omit<RolloutRecord, 'id' | 'createdAt'>[], now: number) => {
-    for (const r of rows) insert.run(r.runId, r.step, r.question, JSON.stringify(r.tree), r.reward, r.toolCalls, now);
+    // A step's rows replace any it had (a resumed run redoing the step), so they are never duplicated.
+    for (const step of new Set(rows.map((r) => `${r.runId}:${r.step}`))) {
+      const [runId, stepNumber] = step.split(':').map(Number);
+      deleteStep.run(runId, stepNumber);
+    }
+    const positions = new Map<string, number>();
+    for (const r of rows) {
+      const key = `${r.runId}:${r.step}`;
+      const position = positions.get(key) ?? 0;
+      positions.set(key, position + 1);
+      insert.run(r.runId, r.step, position, r.question, JSON.stringify(r.tree), r.reward, r.toolCalls, now);
+    }
   });
   return {
     /** One transaction per step: all of a step's trees land, or none. */
     insertMany(rows: Omit<RolloutRecord, 'id' | 'createdAt'>[], now = Date.now()): void {
       insertAll(rows, now);
+    },
+    /** Removes the rows of steps after `step` (a run going back to its checkpoint at `step`). */
+    deleteAfter(runId: number, step: number): void {
+      deleteAfter.run(runId, step);
     },
     list(runId: number, step?: number): RolloutRecord[] {
       return (byRunStep.all(runId, step ?? null, step ?? null) as RolloutRow[]).map((row) => ({

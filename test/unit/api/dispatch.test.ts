@@ -12,7 +12,7 @@ describe('dispatch', () => {
       name: 'x',
       version: '0',
       mode: 'cli',
-      schemaVersion: 1,
+      schemaVersion: 2,
       platform: 'p',
       nodeVersion: '20',
     }));
@@ -26,7 +26,7 @@ describe('dispatch', () => {
     expect(await lab.dispatch('runs.list', undefined)).toMatchObject({ ok: true, data: [{ benchmark: 'bamboogle' }] });
     expect(await lab.dispatch('app.info', {})).toMatchObject({
       ok: true,
-      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 1 },
+      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 2 },
     });
   });
 

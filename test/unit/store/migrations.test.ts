@@ -153,3 +153,36 @@ describe('migrations', () => {
     );
   });
 });
+
+describe('migration 002: rollout positions', () => {
+  it('numbers the rows of each step of an existing database, so (run, step, position) is unique', () => {
+    const file = join(tempDir(), 'lab.sqlite');
+    const all = bundledMigrations();
+    const old = openDatabase(file, { appVersion: '0.1.0', migrations: all.slice(0, 1) });
+    old
+      .prepare(
+        "INSERT INTO runs (algorithm, benchmark, seed, app_version, created_at, updated_at) VALUES ('aepo', 'gsm8k', 0, '0.1.0', 0, 0)",
+      )
+      .run();
+    const insert = old.prepare(
+      "INSERT INTO rollouts (run_id, step, question, tree, reward, created_at) VALUES (1, ?, 'q', '{}', 0, 0)",
+    );
+    for (const step of [1, 1, 1, 2]) insert.run(step);
+    old.close();
+    const db = openDatabase(file, { appVersion: '0.1.0', migrations: all });
+    expect(db.prepare('SELECT step, position FROM rollouts ORDER BY id').all()).toEqual([
+      { step: 1, position: 0 },
+      { step: 1, position: 1 },
+      { step: 1, position: 2 },
+      { step: 2, position: 0 },
+    ]);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO rollouts (run_id, step, position, question, tree, reward, created_at) VALUES (1, 2, 0, 'q', '{}', 0, 0)",
+        )
+        .run(),
+    ).toThrow(/UNIQUE/);
+    db.close();
+  });
+});
