@@ -8,7 +8,7 @@ import { bench } from './commands/bench';
 import { benchmarksGenerate, benchmarksImport, benchmarksList, evaluate, score } from './commands/benchmarks';
 import { conformance } from './commands/conformance';
 import { exportCommand } from './commands/export';
-import { experimentStart } from './commands/experiment';
+import { experimentResume, experimentStart } from './commands/experiment';
 import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
 import { tool, toolCacheImport } from './commands/tools';
@@ -27,6 +27,7 @@ export const COMMANDS: Command[] = [
   bench,
   conformance,
   experimentStart,
+  experimentResume,
   exportCommand,
 ];
 

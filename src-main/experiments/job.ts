@@ -17,8 +17,10 @@ import { Rng } from '../model/rng';
 import { ALGORITHMS } from '../rl/algorithms/registry';
 import type { RolloutQuestion } from '../rl/rollout/types';
 import type { AlgorithmId } from '../rl/types';
+import { loadCheckpoint, type Checkpoint } from '../model/checkpoint';
+import { loadWeights, weightSnapshot } from '../model/weights';
 import { baseCheckpoint, loadBase } from './cold-start';
-import { evaluatePolicy, type EvaluationResult } from './evaluation';
+import { evaluatePolicy } from './evaluation';
 import { runRl } from './rl-run';
 import type { RunConfig } from './run-config';
 
@@ -96,99 +98,143 @@ export async function runExperiment(
     ]),
   );
   const results: ResultRow[] = [];
-  const record = (
+  const existing = lab.services.runs.list({ experimentId });
+  /** A run already in this experiment (a resumed job) or a new one. */
+  const runFor = (algorithm: string, benchmark: string, seed: number) =>
+    existing.find((r) => r.algorithm === algorithm && r.benchmark === benchmark && r.seed === seed) ??
+    lab.services.runs.create({ experimentId, algorithm, benchmark, seed, config });
+  /** A finished run's stored results, or null when it still has work to do. */
+  const finished = (runId: number, algorithm: string, seed: number): ResultRow[] | null => {
+    if (lab.services.runs.get(runId).status !== 'completed') return null;
+    const rows = lab.services.evaluations.ofRun(runId);
+    if (rows.length === 0) return null;
+    const last = Math.max(...rows.map((r) => r.step));
+    return [...new Set(rows.map((r) => r.benchmark))].map((benchmark) => {
+      const value = (k: number) =>
+        rows.find((r) => r.step === last && r.benchmark === benchmark && r.k === k)?.value ?? 0;
+      return { algorithm, benchmark, seed, 'pass@1': round(value(1)), 'pass@5': round(value(config.evaluation.k)) };
+    });
+  };
+  const evaluate = async (
     runId: number,
     step: number,
-    benchmark: string,
     algorithm: string,
     seed: number,
-    result: EvaluationResult,
+    policy: Checkpoint,
+    suite: MiniSuite,
   ) => {
+    const result = await evaluatePolicy(
+      policy,
+      benchmarkInfo(suite.id),
+      asQuestions(suite, 'test'),
+      toolsFor.get(suite.id)!,
+      config,
+      new Rng(seed),
+    );
     lab.services.evaluations.record([
-      { runId, step, benchmark, metric: 'pass', k: 1, value: result.pass1, n: result.n },
-      { runId, step, benchmark, metric: 'pass', k: result.k, value: result.passK, n: result.n },
+      { runId, step, benchmark: suite.id, metric: 'pass', k: 1, value: result.pass1, n: result.n },
+      { runId, step, benchmark: suite.id, metric: 'pass', k: result.k, value: result.passK, n: result.n },
     ]);
-    results.push({ algorithm, benchmark, seed, 'pass@1': round(result.pass1), 'pass@5': round(result.passK) });
+    results.push({
+      algorithm,
+      benchmark: suite.id,
+      seed,
+      'pass@1': round(result.pass1),
+      'pass@5': round(result.passK),
+    });
+    say(`${algorithm} ${suite.id} seed ${seed}: pass@1 ${result.pass1.toFixed(1)} %`);
+  };
+  const trainAndEvaluate = async (runId: number, algorithm: AlgorithmId, suite: MiniSuite, seed: number) => {
+    const preset = ALGORITHMS[algorithm];
+    const policy = loadBase(base.file);
+    const optimizer = new AdamW(policy.model.variables(), config.optimizer);
+    const order = shuffled(asQuestions(suite, 'train'), seed);
+    const perStep = config.training.questionsPerStep;
+    const steps = config.training.steps;
+    // DAPO's refills come from the rest of the order, a fixed stretch per step, so a resumed run draws the same ones.
+    const refills = new Map<number, number>();
+    const moreQuestions = (step: number, count: number) =>
+      Array.from({ length: count }, () => {
+        const used = refills.get(step) ?? 0;
+        refills.set(step, used + 1);
+        return order[(steps * perStep + (step - 1) * perStep * 16 + used) % order.length]!;
+      });
+    const questionsFor = (step: number) =>
+      Array.from({ length: perStep }, (_, i) => order[((step - 1) * perStep + i) % order.length]!);
+    const label = `${algorithm} ${suite.id} seed ${seed}`;
+    try {
+      if (lab.services.runs.get(runId).status === 'completed') {
+        // Trained, but the job stopped before evaluating it: evaluate its final weights.
+        const last = loadCheckpoint(lab.services.checkpoints.latest(runId)!.path);
+        loadWeights(policy.model, weightSnapshot(last.model));
+        last.model.dispose();
+        await evaluate(runId, steps, algorithm, seed, policy, suite);
+        return;
+      }
+      // A run an interrupted job left behind continues from its last checkpoint (or from the start without one).
+      const resume = lab.services.runs.get(runId).status !== 'queued';
+      const from = lab.services.checkpoints.latest(runId)?.step ?? 0;
+      if (resume) say(`${label}: resuming after step ${from}`);
+      await runRl(lab.services, runId, {
+        model: policy.model,
+        tokenizer: policy.tokenizer,
+        optimizer,
+        tools: toolsFor.get(suite.id)!,
+        preset,
+        settings: { ...preset.defaults, ...config.algorithm },
+        rollout: config.rollout,
+        backend,
+        seed,
+        steps,
+        questionsFor,
+        moreQuestions,
+        checkpoints: {
+          dir: join(lab.dataDir, 'checkpoints'),
+          every: config.budgets.checkpointEvery,
+          appVersion: APP_VERSION,
+        },
+        resume,
+        warn: (line) => say(`${label}: ${line}`),
+        onStep: (step, metrics) => say(`${label}: step ${step}/${steps}, reward ${metrics['reward/mean']!.toFixed(3)}`),
+      });
+      await evaluate(runId, steps, algorithm, seed, policy, suite);
+    } finally {
+      optimizer.dispose();
+      policy.model.dispose();
+    }
+  };
+  /** Moves a run to running from wherever an interrupted job left it. */
+  const markRunning = (runId: number) => {
+    const status = lab.services.runs.get(runId).status;
+    if (status === 'running') lab.services.runs.setStatus(runId, { status: 'failed', error: 'interrupted; run again' });
+    if (lab.services.runs.get(runId).status !== 'queued') lab.services.runs.setStatus(runId, { status: 'queued' });
+    lab.services.runs.setStatus(runId, { status: 'running', backend: backend.engine });
   };
   try {
     // The base checkpoint, evaluated once per seed on every benchmark.
     for (const seed of plan.seeds) {
-      const run = lab.services.runs.create({ experimentId, algorithm: 'base', benchmark: 'all', seed, config });
-      lab.services.runs.setStatus(run.id, { status: 'running', backend: backend.engine });
+      const run = runFor('base', 'all', seed);
+      const done = finished(run.id, 'base', seed);
+      if (done) {
+        results.push(...done);
+        continue;
+      }
+      markRunning(run.id);
       const policy = loadBase(base.file);
       try {
-        for (const suite of suites) {
-          const result = await evaluatePolicy(
-            policy,
-            benchmarkInfo(suite.id),
-            asQuestions(suite, 'test'),
-            toolsFor.get(suite.id)!,
-            config,
-            new Rng(seed),
-          );
-          record(run.id, 0, suite.id, 'base', seed, result);
-          say(`base seed ${seed} ${suite.id}: pass@1 ${result.pass1.toFixed(1)} %`);
-        }
+        for (const suite of suites) await evaluate(run.id, 0, 'base', seed, policy, suite);
         lab.services.runs.setStatus(run.id, { status: 'completed' });
       } finally {
         policy.model.dispose();
       }
     }
     for (const algorithm of plan.algorithms) {
-      const preset = ALGORITHMS[algorithm];
       for (const suite of suites) {
         for (const seed of plan.seeds) {
-          const run = lab.services.runs.create({ experimentId, algorithm, benchmark: suite.id, seed, config });
-          const policy = loadBase(base.file);
-          const settings = { ...preset.defaults, ...config.algorithm };
-          const optimizer = new AdamW(policy.model.variables(), config.optimizer);
-          const order = shuffled(asQuestions(suite, 'train'), seed);
-          const perStep = config.training.questionsPerStep;
-          // DAPO's refills come from the rest of the order, after every step's own questions.
-          let refill = config.training.steps * perStep;
-          const moreQuestions = (_step: number, count: number) =>
-            Array.from({ length: count }, () => order[refill++ % order.length]!);
-          const questionsFor = (step: number) =>
-            Array.from({ length: perStep }, (_, i) => order[((step - 1) * perStep + i) % order.length]!);
-          try {
-            await runRl(lab.services, run.id, {
-              model: policy.model,
-              tokenizer: policy.tokenizer,
-              optimizer,
-              tools: toolsFor.get(suite.id)!,
-              preset,
-              settings,
-              rollout: config.rollout,
-              backend,
-              seed,
-              steps: config.training.steps,
-              questionsFor,
-              moreQuestions,
-              checkpoints: {
-                dir: join(lab.dataDir, 'checkpoints'),
-                every: config.budgets.checkpointEvery,
-                appVersion: APP_VERSION,
-              },
-              warn: (line) => say(`${algorithm} ${suite.id} seed ${seed}: ${line}`),
-              onStep: (step, metrics) =>
-                say(
-                  `${algorithm} ${suite.id} seed ${seed}: step ${step}/${config.training.steps}, reward ${metrics['reward/mean']!.toFixed(3)}`,
-                ),
-            });
-            const result = await evaluatePolicy(
-              policy,
-              benchmarkInfo(suite.id),
-              asQuestions(suite, 'test'),
-              toolsFor.get(suite.id)!,
-              config,
-              new Rng(seed),
-            );
-            record(run.id, config.training.steps, suite.id, algorithm, seed, result);
-            say(`${algorithm} ${suite.id} seed ${seed}: pass@1 ${result.pass1.toFixed(1)} %`);
-          } finally {
-            optimizer.dispose();
-            policy.model.dispose();
-          }
+          const run = runFor(algorithm, suite.id, seed);
+          const done = finished(run.id, algorithm, seed);
+          if (done) results.push(...done);
+          else await trainAndEvaluate(run.id, algorithm, suite, seed);
         }
       }
     }

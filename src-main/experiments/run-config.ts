@@ -166,6 +166,7 @@ export const EXPERIMENT_PRESETS = {
       training: { steps: 2, questionsPerStep: 4, trainItems: 60 },
       evaluation: { items: 8, samples: 5 },
       algorithm: { groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
+      budgets: { checkpointEvery: 1 },
     },
   },
   quick: {

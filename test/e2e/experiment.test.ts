@@ -72,4 +72,51 @@ describe('aepo-lab experiment (built)', () => {
       expect((JSON.parse(runs.out) as { status: string }[]).every((r) => r.status === 'completed')).toBe(true);
     },
   );
+
+  it(
+    'an experiment killed with SIGKILL mid-run finishes with experiment resume: kept runs, the interrupted one continued',
+    { timeout: 300_000 },
+    async () => {
+      const dataDir = tempDir();
+      const child = spawn(
+        process.execPath,
+        [
+          'bin/aepo-lab.js',
+          '--data-dir',
+          dataDir,
+          'experiment',
+          'start',
+          '--preset',
+          'smoke',
+          '--algos',
+          'grpo,aepo',
+          '--json',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let err = '';
+      await new Promise<void>((resolve) => {
+        child.stderr.on('data', (chunk) => {
+          err += chunk;
+          // Mid-run: AEPO has finished its first step (and written its checkpoint), not its second.
+          if (/aepo mini-gsm8k seed 1: step 1\/2/.test(err) && child.exitCode === null) {
+            child.kill('SIGKILL');
+            resolve();
+          }
+        });
+        child.on('close', () => resolve());
+      });
+      expect(err).not.toMatch(/experiment 1 done/);
+      const resumed = await aepoLab(['--data-dir', dataDir, 'experiment', 'resume', '1', '--json']);
+      expect(resumed.code, resumed.err).toBe(0);
+      expect(resumed.err).toMatch(/aepo mini-gsm8k seed 1: resuming after step 1/);
+      expect(resumed.err).not.toMatch(/grpo mini-gsm8k seed 1: step/); // finished before the kill: kept, not redone
+      const summary = JSON.parse(resumed.out.trim().split('\n').at(-1)!) as { results: { algorithm: string }[] };
+      expect(summary.results.map((r) => r.algorithm).sort()).toEqual(['aepo', 'base', 'grpo']);
+      const runs = JSON.parse((await aepoLab(['--data-dir', dataDir, 'runs', 'list', '--json'])).out) as {
+        status: string;
+      }[];
+      expect(runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    },
+  );
 });

@@ -71,3 +71,38 @@ export const experimentStart: Command = {
     return 0;
   },
 };
+
+export const experimentResume: Command = {
+  path: ['experiment', 'resume'],
+  args: ['ID'],
+  summary:
+    'finish an interrupted experiment: finished runs are kept, interrupted ones continue from their last checkpoint',
+  options: jsonOption,
+  async run(context) {
+    const id = Number(context.args[0]);
+    if (!Number.isInteger(id) || id <= 0)
+      throw new UsageError(`experiment resume needs an experiment ID, not "${context.args[0] ?? ''}"`);
+    const experiment = await callChannel(context, 'experiments.get', { id });
+    const stored = experiment.config as {
+      algorithms?: AlgorithmId[];
+      benchmarks?: string[];
+      seeds?: number[];
+      run?: unknown;
+    };
+    if (!stored.algorithms || !stored.benchmarks || !stored.seeds)
+      throw new Error(`experiment ${id} was not started by 'aepo-lab experiment start', so it has no plan to resume`);
+    const config = runConfigSchema.parse(stored.run ?? {});
+    const results = await runExperiment(
+      context.lab(),
+      id,
+      { algorithms: stored.algorithms, benchmarks: stored.benchmarks, seeds: stored.seeds, config },
+      {
+        pythonSandbox: join(context.workerDir, 'python-sandbox.js'),
+        onProgress: (line) => context.io.err(line),
+      },
+    );
+    if (context.options.json) context.io.out(JSON.stringify({ experiment: id, results }));
+    else context.io.out((await callChannel(context, 'experiments.export', { id, format: 'md' })).text.trimEnd());
+    return 0;
+  },
+};
