@@ -9,7 +9,8 @@ import { AppTools } from '../../app/tools';
 import { evaluateEndpoint } from '../../benchmarks/evaluate';
 import { judgeAnswer } from '../../benchmarks/judge';
 import { parsePredictions, scorePredictions, scoreWithJudge } from '../../benchmarks/score';
-import { jsonOption, UsageError, type Command, type CommandContext } from '../command';
+import { recordOutsideResult } from '../../experiments/outside-results';
+import { jsonOption, UsageError, type Command, type CommandContext, type OptionSpec } from '../command';
 import { formatTable } from '../format';
 
 const splitOption = {
@@ -23,6 +24,20 @@ function readInput(path: string | undefined, what: string): string {
   } catch (error) {
     throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+const experimentOption: Record<string, OptionSpec> = {
+  experiment: { type: 'string', label: '--experiment ID', description: "store the result in this experiment's table" },
+};
+
+/** The --experiment option as an id (null: the result is a run of its own). */
+function experimentOf(context: CommandContext): number | null {
+  const value = context.options.experiment;
+  if (value === undefined) return null;
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0)
+    throw new UsageError(`--experiment takes an experiment ID, not "${String(value)}"`);
+  return id;
 }
 
 function knownBenchmark(id: string | undefined) {
@@ -117,6 +132,7 @@ export const score: Command = {
       label: '--judge',
       description: 'let the LLM judge from Settings score LLM-judged benchmarks',
     },
+    ...experimentOption,
   },
   async run(context) {
     const info = knownBenchmark(context.args[0]);
@@ -148,10 +164,18 @@ export const score: Command = {
       if (error instanceof LoadError) return badFile(context, file!, error);
       throw error;
     }
+    const runId = recordOutsideResult(context.lab().services, {
+      experimentId: experimentOf(context),
+      label: `predictions:${basename(file!)}`,
+      benchmark: info.id,
+      value: report.score,
+      n: report.n,
+      source: { predictions: file! },
+    });
     context.io.out(
       context.options.json
-        ? JSON.stringify(report)
-        : `${info.name}: ${report.score} % (${report.metric}) over all ${report.n} items; ${report.missing} had no prediction and count as wrong`,
+        ? JSON.stringify({ ...report, runId })
+        : `${info.name}: ${report.score} % (${report.metric}) over all ${report.n} items; ${report.missing} had no prediction and count as wrong (stored as run ${runId})`,
     );
     return 0;
   },
@@ -221,6 +245,7 @@ export const evaluate: Command = {
       label: '--no-system-prompt',
       description: 'send no system message (for a policy trained without one)',
     },
+    ...experimentOption,
   },
   async run(context) {
     const info = knownBenchmark(context.args[0]);
@@ -249,10 +274,19 @@ export const evaluate: Command = {
           systemPrompt: context.options['no-system-prompt'] ? null : undefined,
         },
       );
+      const model = String(context.options.model ?? 'default');
+      const runId = recordOutsideResult(lab.services, {
+        experimentId: experimentOf(context),
+        label: `outside:${model}`,
+        benchmark: info.id,
+        value: result.score,
+        n: result.n,
+        source: { endpoint: baseUrl, model },
+      });
       context.io.out(
         context.options.json
-          ? JSON.stringify({ ...result, transcripts: undefined })
-          : `${info.id}: ${result.score} % (${result.metric}) over ${result.n} items, ${result.toolCalls} tool calls`,
+          ? JSON.stringify({ ...result, transcripts: undefined, runId })
+          : `${info.id}: ${result.score} % (${result.metric}) over ${result.n} items, ${result.toolCalls} tool calls (stored as run ${runId})`,
       );
       return 0;
     } finally {

@@ -149,4 +149,44 @@ describe('bad files', () => {
     expect(twice.code).toBe(1);
     expect(twice.err).toMatch(/line 3, field "index": item 0 is predicted twice, on lines 1 and 3/);
   });
+
+  it("stores a score as a run of its own, and in an experiment's results table with --experiment", async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, 'q.jsonl');
+    writeFileSync(
+      file,
+      ['red', 'blue'].map((answer, i) => JSON.stringify({ question: `q${i}`, answer: [answer] })).join('\n'),
+    );
+    await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'bamboogle', file]);
+    const predictions = join(dataDir, 'mine.jsonl');
+    writeFileSync(predictions, '{"index": 0, "prediction": "red"}\n{"index": 1, "prediction": "green"}\n');
+    const alone = JSON.parse(
+      (await cli(['--data-dir', dataDir, 'score', 'bamboogle', '--predictions', predictions, '--json'])).out,
+    ) as { runId: number };
+    expect(alone.runId).toBe(1);
+    const { openLab } = await import('../../../src-main/app/open-lab');
+    const lab = openLab({ dataDir, mode: 'cli' });
+    const experiment = lab.services.experiments.create({ name: 'outside models' });
+    lab.close();
+    expect(
+      (
+        await cli([
+          '--data-dir',
+          dataDir,
+          'score',
+          'bamboogle',
+          '--predictions',
+          predictions,
+          '--experiment',
+          String(experiment.id),
+        ])
+      ).code,
+    ).toBe(0);
+    const table = await cli(['--data-dir', dataDir, 'export', String(experiment.id)]);
+    expect(table.out).toMatch(/\| predictions:mine\.jsonl \| \*\*50\.0\*\* \|/);
+    expect(
+      (await cli(['--data-dir', dataDir, 'score', 'bamboogle', '--predictions', predictions, '--experiment', '99']))
+        .err,
+    ).toMatch(/experiment 99 not found/);
+  });
 });
