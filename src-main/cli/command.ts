@@ -20,6 +20,8 @@ export interface OptionSpec {
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Rewrites the last status line on a terminal (stderr); absent where output is not a terminal. */
+  status?: (text: string) => void;
 }
 
 export interface CommandContext {

@@ -14,7 +14,12 @@ const stopSignal = new Promise<void>((resolve) => {
 
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
-  io: { out: (text) => console.log(text), err: (text) => console.error(text) },
+  io: {
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+    // On a terminal a run's progress redraws one line; piped or in a file, every update is a line of its own.
+    status: process.stderr.isTTY ? (text) => process.stderr.write(`\r\x1b[K${text}`) : undefined,
+  },
   rendererDir,
   benchDir,
   workerDir,

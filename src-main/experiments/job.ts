@@ -44,6 +44,8 @@ export interface JobOptions {
   pythonSandbox: string;
   /** One line per event worth a person's attention. */
   onProgress?: (line: string) => void;
+  /** A run's step progress (step of total, reward, time per step, ETA); a terminal redraws it in place. */
+  onStatus?: (line: string) => void;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -175,6 +177,7 @@ export async function runExperiment(
       const resume = lab.services.runs.get(runId).status !== 'queued';
       const from = lab.services.checkpoints.latest(runId)?.step ?? 0;
       if (resume) say(`${label}: resuming after step ${from}`);
+      const started = performance.now();
       await runRl(lab.services, runId, {
         model: policy.model,
         tokenizer: policy.tokenizer,
@@ -195,7 +198,13 @@ export async function runExperiment(
         },
         resume,
         warn: (line) => say(`${label}: ${line}`),
-        onStep: (step, metrics) => say(`${label}: step ${step}/${steps}, reward ${metrics['reward/mean']!.toFixed(3)}`),
+        onStep: (step, metrics) => {
+          const perStep = (performance.now() - started) / 1000 / (step - from);
+          const eta = Math.round(perStep * (steps - step));
+          (options.onStatus ?? say)(
+            `${label}: step ${step}/${steps}, reward ${metrics['reward/mean']!.toFixed(3)}, ${perStep.toFixed(1)} s/step, ETA ${eta} s`,
+          );
+        },
       });
       await evaluate(runId, steps, algorithm, seed, policy, suite);
     } finally {

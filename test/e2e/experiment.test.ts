@@ -46,6 +46,8 @@ describe('aepo-lab experiment (built)', () => {
         }
       }
       expect(run.err).toMatch(/base checkpoint made in/);
+      // Not a terminal here: every progress update is a plain line with step, reward, time per step and ETA.
+      expect(run.err).toMatch(/aepo mini-gsm8k seed 1: step 2\/2, reward -?\d+\.\d{3}, \d+\.\d s\/step, ETA 0 s\n/);
 
       const table = await aepoLab(['--data-dir', dataDir, 'export', String(summary.experiment), '--format', 'md']);
       expect(table.code).toBe(0);

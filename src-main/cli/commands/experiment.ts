@@ -2,7 +2,25 @@ import { join } from 'node:path';
 import { runExperiment } from '../../experiments/job';
 import { EXPERIMENT_PRESETS, runConfigSchema, type ExperimentPresetId } from '../../experiments/run-config';
 import { ALGORITHM_IDS, type AlgorithmId } from '../../rl/types';
-import { callChannel, jsonOption, UsageError, type Command } from '../command';
+import { callChannel, jsonOption, UsageError, type CliIo, type Command } from '../command';
+
+/** Messages as lines; step progress redrawn in place on a terminal (a message after it starts a new line). */
+function progressOutput(io: CliIo) {
+  let statusShown = false;
+  return {
+    onProgress: (line: string) => {
+      if (statusShown) io.err('');
+      statusShown = false;
+      io.err(line);
+    },
+    onStatus: io.status
+      ? (line: string) => {
+          io.status!(line);
+          statusShown = true;
+        }
+      : (line: string) => io.err(line),
+  };
+}
 
 const list = (value: unknown) =>
   typeof value === 'string'
@@ -59,7 +77,7 @@ export const experimentStart: Command = {
       { algorithms, benchmarks, seeds, config },
       {
         pythonSandbox: join(context.workerDir, 'python-sandbox.js'),
-        onProgress: (line) => context.io.err(line),
+        ...progressOutput(context.io),
       },
     );
     context.io.err(`experiment ${experiment.id} done in ${((performance.now() - started) / 60_000).toFixed(1)} min`);
@@ -98,7 +116,7 @@ export const experimentResume: Command = {
       { algorithms: stored.algorithms, benchmarks: stored.benchmarks, seeds: stored.seeds, config },
       {
         pythonSandbox: join(context.workerDir, 'python-sandbox.js'),
-        onProgress: (line) => context.io.err(line),
+        ...progressOutput(context.io),
       },
     );
     if (context.options.json) context.io.out(JSON.stringify({ experiment: id, results }));
