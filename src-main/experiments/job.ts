@@ -31,6 +31,17 @@ export interface ExperimentPlan {
   config: RunConfig;
 }
 
+/** Some runs failed (each message names the run and the cause); `results` holds the ones that finished. */
+export class JobFailures extends Error {
+  constructor(
+    readonly failures: string[],
+    readonly results: ResultRow[],
+  ) {
+    super(`${failures.length} run(s) failed: ${failures.join('; ')}; resume the experiment to retry them`);
+    this.name = 'JobFailures';
+  }
+}
+
 export interface ResultRow {
   algorithm: string;
   benchmark: string;
@@ -100,6 +111,7 @@ export async function runExperiment(
     ]),
   );
   const results: ResultRow[] = [];
+  const failures: string[] = [];
   const existing = lab.services.runs.list({ experimentId });
   /** A run already in this experiment (a resumed job) or a new one. */
   const runFor = (algorithm: string, benchmark: string, seed: number) =>
@@ -242,13 +254,23 @@ export async function runExperiment(
         for (const seed of plan.seeds) {
           const run = runFor(algorithm, suite.id, seed);
           const done = finished(run.id, algorithm, seed);
-          if (done) results.push(...done);
-          else await trainAndEvaluate(run.id, algorithm, suite, seed);
+          if (done) {
+            results.push(...done);
+            continue;
+          }
+          try {
+            await trainAndEvaluate(run.id, algorithm, suite, seed);
+          } catch (error) {
+            // One run failing (a corrupt checkpoint, a full disk) fails that run, named in its error; the rest go on.
+            failures.push(`${algorithm} ${suite.id} seed ${seed}: ${(error as Error).message}`);
+            say(`${failures.at(-1)!} (run ${run.id} failed; the others continue)`);
+          }
         }
       }
     }
   } finally {
     for (const tools of toolsFor.values()) await tools.stop();
   }
+  if (failures.length > 0) throw new JobFailures(failures, results);
   return results;
 }

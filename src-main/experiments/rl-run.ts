@@ -64,9 +64,15 @@ function treeRecord(tree: RolloutTree, rewards: number[], tokenizer: Tokenizer) 
 }
 
 export async function runRl(services: Services, runId: number, options: RlRunOptions): Promise<void> {
-  const { rng, firstStep } = options.resume
-    ? restore(services, runId, options)
-    : { rng: new Rng(options.seed), firstStep: 1 };
+  let start: { rng: Rng; firstStep: number };
+  try {
+    start = options.resume ? restore(services, runId, options) : { rng: new Rng(options.seed), firstStep: 1 };
+  } catch (error) {
+    // The run can't go on from its checkpoint (a corrupt or missing file): it fails, with the file named.
+    services.runs.setStatus(runId, { status: 'failed', error: (error as Error).message });
+    throw error;
+  }
+  const { rng, firstStep } = start;
   services.runs.setStatus(runId, { status: 'running', backend: options.backend.engine });
   // A KL term needs the policy the run started from, frozen.
   const reference = options.settings.klCoef > 0 ? frozenCopy(options.model) : undefined;

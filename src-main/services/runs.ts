@@ -6,7 +6,8 @@ import type { NewRun, RunFilter, RunsRepo, RunStatusChange } from '../store/runs
 
 /** Which status a run may move to from each status; anything else is a bug in the caller, not a user choice. */
 const NEXT_STATUS: Record<RunStatus, readonly RunStatus[]> = {
-  queued: ['running', 'cancelled'],
+  // A queued run fails without running when what it would start from is unusable (a corrupt checkpoint).
+  queued: ['running', 'failed', 'cancelled'],
   running: ['paused', 'completed', 'failed', 'cancelled'],
   paused: ['running', 'cancelled'],
   completed: [],

@@ -1,5 +1,7 @@
 // The smoke experiment end to end, as a user runs it: the built command, a fresh data folder, every algorithm.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp';
 
@@ -80,34 +82,7 @@ describe('aepo-lab experiment (built)', () => {
     { timeout: 300_000 },
     async () => {
       const dataDir = tempDir();
-      const child = spawn(
-        process.execPath,
-        [
-          'bin/aepo-lab.js',
-          '--data-dir',
-          dataDir,
-          'experiment',
-          'start',
-          '--preset',
-          'smoke',
-          '--algos',
-          'grpo,aepo',
-          '--json',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let err = '';
-      await new Promise<void>((resolve) => {
-        child.stderr.on('data', (chunk) => {
-          err += chunk;
-          // Mid-run: AEPO has finished its first step (and written its checkpoint), not its second.
-          if (/aepo mini-gsm8k seed 1: step 1\/2/.test(err) && child.exitCode === null) {
-            child.kill('SIGKILL');
-            resolve();
-          }
-        });
-        child.on('close', () => resolve());
-      });
+      const err = await killMidAepo(dataDir, 'grpo,aepo');
       expect(err).not.toMatch(/experiment 1 done/);
       const resumed = await aepoLab(['--data-dir', dataDir, 'experiment', 'resume', '1', '--json']);
       expect(resumed.code, resumed.err).toBe(0);
@@ -121,4 +96,51 @@ describe('aepo-lab experiment (built)', () => {
       expect(runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
     },
   );
+
+  it('a corrupt checkpoint fails that run, naming the file; the other runs go on', { timeout: 300_000 }, async () => {
+    const dataDir = tempDir();
+    await killMidAepo(dataDir, 'aepo,grpo');
+    const file = readdirSync(join(dataDir, 'checkpoints')).find((f) => /^run-\d+-step-1\.ckpt$/.test(f))!;
+    const path = join(dataDir, 'checkpoints', file);
+    const bytes = readFileSync(path);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
+    writeFileSync(path, bytes);
+    const resumed = await aepoLab(['--data-dir', dataDir, 'experiment', 'resume', '1']);
+    expect(resumed.code).toBe(1);
+    expect(resumed.err).toContain(`${path} is corrupt`);
+    expect(resumed.err).toMatch(/grpo mini-gsm8k seed 1: pass@1/);
+    const runs = JSON.parse((await aepoLab(['--data-dir', dataDir, 'runs', 'list', '--json'])).out) as {
+      algorithm: string;
+      status: string;
+    }[];
+    expect(Object.fromEntries(runs.map((r) => [r.algorithm, r.status]))).toEqual({
+      base: 'completed',
+      aepo: 'failed',
+      grpo: 'completed',
+    });
+  });
 });
+
+/** Starts a smoke experiment of `algos` and kills it with SIGKILL once AEPO has finished its first of two steps. */
+async function killMidAepo(dataDir: string, algos: string): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    ['bin/aepo-lab.js', '--data-dir', dataDir, 'experiment', 'start', '--preset', 'smoke', '--algos', algos, '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let err = '';
+  await new Promise<void>((resolve) => {
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+      // Mid-run: AEPO has finished its first step (and written its checkpoint), not its second.
+      if (/aepo mini-gsm8k seed 1: step 1\/2/.test(err) && child.exitCode === null) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+    child.on('close', () => resolve());
+  });
+  return err;
+}
