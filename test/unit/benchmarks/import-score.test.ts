@@ -22,38 +22,29 @@ async function cli(argv: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+/** The benchmarks whose real test files ../shared/benchmarks holds. */
+const SHARED_BENCHMARKS = [
+  '2wiki',
+  'aime24',
+  'aime25',
+  'bamboogle',
+  'gsm8k',
+  'hotpotqa',
+  'math500',
+  'musique',
+  'simpleqa',
+  'webwalker',
+];
 describe('importing and scoring the real benchmark files', () => {
   const folders = existsSync(SHARED)
     ? readdirSync(SHARED).filter((f) => existsSync(join(SHARED, f, 'test.jsonl')))
     : [];
 
   it('finds the ten shared benchmark files', () => {
-    expect(folders.sort()).toEqual([
-      '2wiki',
-      'aime24',
-      'aime25',
-      'bamboogle',
-      'gsm8k',
-      'hotpotqa',
-      'math500',
-      'musique',
-      'simpleqa',
-      'webwalker',
-    ]);
+    expect(folders.sort()).toEqual(SHARED_BENCHMARKS);
   });
 
-  for (const id of [
-    '2wiki',
-    'aime24',
-    'aime25',
-    'bamboogle',
-    'gsm8k',
-    'hotpotqa',
-    'math500',
-    'musique',
-    'simpleqa',
-    'webwalker',
-  ]) {
+  for (const id of SHARED_BENCHMARKS) {
     it(`${id}: imports every line, re-imports as unchanged, and its own gold answers score 100 %`, async () => {
       const dataDir = tempDir();
       const file = join(SHARED, id, 'test.jsonl');
