@@ -31,6 +31,7 @@ export default defineConfig({
           cli: resolve(root, 'src-main/cli/entry.ts'),
           // Worker threads load their own entry file; training and rollouts never run on the UI's event loop.
           'sampler-worker': resolve(root, 'src-main/model/sampler-worker.ts'),
+          'run-worker': resolve(root, 'src-main/experiments/run-worker.ts'),
           // The python sandbox's entry, run by Deno in its own process (imports nothing: it stays one file).
           'python-sandbox': resolve(root, 'src-main/tools/python/sandbox-host.ts'),
         },

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import type { ExportedTable } from '../experiments/export';
+import type { ResultRow } from '../experiments/result-rows';
 import { EXPORT_FORMATS } from '../experiments/export-formats';
+import { experimentPlanInput } from '../experiments/plan';
 import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/run-config';
 import { CHANNEL_NAMES, type ChannelName } from './channel-names';
 import { SECRET_NAMES, settingsPatchSchema, type SecretName, type Settings } from '../core/settings-schema';
@@ -14,7 +16,6 @@ import {
   type BenchmarkItemCount,
   type Experiment,
   type ExperimentSummary,
-  type JsonObject,
   type MetricKeyInfo,
   type MetricPoint,
   type Run,
@@ -32,7 +33,13 @@ const channel =
 
 const id = z.number().int().positive();
 const none = z.object({}).strict();
-const jsonObject = z.record(z.string(), z.json()) as unknown as z.ZodType<JsonObject>;
+
+/** What starting an experiment queued. */
+export interface StartedJob {
+  experimentId: number;
+  /** Runs queued (those already completed are kept, not redone). */
+  runs: number;
+}
 
 export interface AppInfo {
   name: string;
@@ -50,15 +57,8 @@ export const channels = {
 
   'experiments.list': channel<ExperimentSummary[]>()(none),
   'experiments.get': channel<Experiment>()(z.object({ id }).strict()),
-  'experiments.create': channel<Experiment>()(
-    z
-      .object({
-        name: z.string().trim().min(1).max(200),
-        description: z.string().max(10_000).optional(),
-        config: jsonObject.optional(),
-      })
-      .strict(),
-  ),
+  /** A new experiment with all its runs (queued): algorithms × benchmarks × seeds, plus the base row per seed. */
+  'experiments.create': channel<Experiment>()(experimentPlanInput),
   'experiments.delete': channel<{ deleted: true }>()(z.object({ id }).strict()),
   /** The experiment's results table as CSV, Markdown or LaTeX. */
   'experiments.export': channel<ExportedTable>()(
@@ -73,6 +73,17 @@ export const channels = {
       })
       .strict(),
   ),
+
+  /** Pass@1 and Pass@5 per evaluated run and benchmark, in percent (base rows with algorithm `base`). */
+  'experiments.results': channel<ResultRow[]>()(z.object({ id }).strict()),
+  /** Runs every run of the experiment that still has work, in worker threads; answers once they are queued. */
+  'experiments.start': channel<StartedJob>()(z.object({ id }).strict()),
+  /** Queued runs pause at once, running ones after their current step (with a checkpoint). */
+  'experiments.pause': channel<{ runs: number }>()(z.object({ id }).strict()),
+  /** Continues paused, failed and interrupted runs from their last checkpoint (the same as start). */
+  'experiments.resume': channel<StartedJob>()(z.object({ id }).strict()),
+  /** Stops every run that has not ended; what they recorded stays. */
+  'experiments.cancel': channel<{ runs: number }>()(z.object({ id }).strict()),
 
   'runs.list': channel<Run[]>()(
     z
@@ -103,6 +114,10 @@ export const channels = {
       .strict(),
   ),
   'runs.delete': channel<{ deleted: true }>()(z.object({ id }).strict()),
+  'runs.pause': channel<{ changed: boolean }>()(z.object({ id }).strict()),
+  /** Starts a queued run, or continues a paused, failed, cancelled or interrupted one from its last checkpoint. */
+  'runs.resume': channel<{ started: true }>()(z.object({ id }).strict()),
+  'runs.cancel': channel<{ changed: boolean }>()(z.object({ id }).strict()),
 
   'metrics.keys': channel<MetricKeyInfo[]>()(z.object({ runId: id }).strict()),
   'metrics.series': channel<MetricPoint[]>()(

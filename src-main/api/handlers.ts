@@ -1,23 +1,54 @@
 import { exportExperiment } from '../experiments/export';
+import type { ExperimentRunner } from '../experiments/experiment-runner';
+import { createPlannedExperiment } from '../experiments/plan';
+import { resultRows } from '../experiments/result-rows';
 import type { Services } from '../services';
 import type { AppInfo } from './channels';
 import type { Handlers } from './dispatch';
 
 /** Binds every channel to its service call. `satisfies Handlers` makes a channel without a handler a compile error. */
-export function createHandlers(services: Services, appInfo: () => AppInfo): Handlers {
+export function createHandlers(
+  services: Services,
+  runner: ExperimentRunner,
+  appInfo: () => AppInfo,
+  logError: (error: unknown) => void = console.error,
+): Handlers {
+  /** Starts an experiment's job; its end is told through events, a crash of the job itself logged. */
+  const start = (id: number) => {
+    const { runs, finished } = runner.start(id);
+    finished.catch(logError);
+    return { experimentId: id, runs };
+  };
   return {
     'app.info': () => appInfo(),
 
     'experiments.list': () => services.experiments.list(),
     'experiments.get': ({ id }) => services.experiments.get(id),
-    'experiments.create': (input) => services.experiments.create(input),
-    'experiments.delete': ({ id }) => services.experiments.delete(id),
+    'experiments.create': (input) => createPlannedExperiment(services, input),
+    'experiments.delete': ({ id }) => {
+      runner.cancel(id); // its workers stop before its rows go
+      return services.experiments.delete(id);
+    },
     'experiments.export': (request) => exportExperiment(services, request, appInfo().version),
+    'experiments.results': ({ id }) => resultRows(services, services.experiments.get(id).id),
+    'experiments.start': ({ id }) => start(id),
+    'experiments.pause': ({ id }) => runner.pause(id),
+    'experiments.resume': ({ id }) => start(id),
+    'experiments.cancel': ({ id }) => runner.cancel(id),
 
     'runs.list': (filter) => services.runs.list(filter),
     'runs.get': ({ id }) => services.runs.get(id),
     'runs.create': (input) => services.runs.create(input),
-    'runs.delete': ({ id }) => services.runs.delete(id),
+    'runs.delete': ({ id }) => {
+      runner.cancelRun(id);
+      return services.runs.delete(id);
+    },
+    'runs.pause': ({ id }) => runner.pauseRun(id),
+    'runs.resume': ({ id }) => {
+      runner.startRun(id).finished.catch(logError);
+      return { started: true as const };
+    },
+    'runs.cancel': ({ id }) => runner.cancelRun(id),
 
     'metrics.keys': ({ runId }) => services.metrics.keys(runId),
     'metrics.series': ({ runId, key, fromStep, toStep }) => services.metrics.series(runId, key, { fromStep, toStep }),

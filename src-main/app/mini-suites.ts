@@ -9,7 +9,7 @@ import type { MiniSuite } from '../benchmarks/mini/suites';
 import type { SearchDocument } from '../tools/search/search-tool';
 import type { Lab } from './open-lab';
 
-export function corpusFile(lab: Lab, suite: string): string {
+export function corpusFile(lab: Pick<Lab, 'dataDir'>, suite: string): string {
   return join(lab.dataDir, 'corpora', `${suite}.json`);
 }
 
@@ -19,7 +19,7 @@ export function readCorpus(lab: Lab, suite: string): SearchDocument[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SearchDocument[]) : [];
 }
 
-export function storeMiniSuite(lab: Lab, suite: MiniSuite) {
+export function storeMiniSuite(lab: Pick<Lab, 'dataDir' | 'services'>, suite: MiniSuite) {
   const hash = (question: string, answers: string[]) =>
     createHash('sha256')
       .update(JSON.stringify([question, answers]))

@@ -7,6 +7,7 @@ import { createServices, type Services } from '../services';
 import { openDatabase, type Db } from '../store/database';
 import { readLedger, type Migration } from '../store/migrations';
 import { createSecretsFile, type SecretCipher } from '../store/secrets-file';
+import { ExperimentRunner, type RunnerWorkers } from '../experiments/experiment-runner';
 import { DATABASE_FILE } from './paths';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -16,8 +17,11 @@ export interface Lab {
   db: Db;
   bus: EventBus;
   services: Services;
+  /** Runs experiments and runs in worker threads, under the scheduler. */
+  runner: ExperimentRunner;
   /** Validates and runs one channel call; the same entry for IPC, HTTP and the CLI. */
   dispatch: Dispatch;
+  /** Stops the workers (their runs count as interrupted next time) and closes the database. */
   close(): void;
 }
 
@@ -29,12 +33,17 @@ export interface OpenLabOptions {
   migrations?: Migration[];
   /** Encrypts stored API keys (the desktop app passes the OS keychain); elsewhere they rely on the file's mode 0600. */
   secretCipher?: SecretCipher;
+  /** How to start a run's worker thread; without it this front end can read and export but not train. */
+  workers?: RunnerWorkers;
+  /** Mark runs a stopped process left "running" as interrupted (the app and serve mode do this at start). */
+  markInterrupted?: boolean;
 }
 
 /** The composition root shared by the Electron shell, serve mode and the CLI. */
 export const SECRETS_FILE = 'secrets.json';
 
-export function openLab({ dataDir, mode, logError, migrations, secretCipher }: OpenLabOptions): Lab {
+export function openLab(options: OpenLabOptions): Lab {
+  const { dataDir, mode, logError, migrations, secretCipher } = options;
   const databaseFile = join(dataDir, DATABASE_FILE);
   const db = openDatabase(databaseFile, { appVersion: APP_VERSION, migrations });
   const bus = new EventBus();
@@ -48,6 +57,20 @@ export function openLab({ dataDir, mode, logError, migrations, secretCipher }: O
     platform: `${process.platform}-${process.arch}`,
     nodeVersion: process.versions.node,
   });
-  const dispatch = createDispatch(createHandlers(services, appInfo), logError);
-  return { dataDir, databaseFile, db, bus, services, dispatch, close: () => db.close() };
+  const runner = new ExperimentRunner({ dataDir, services, bus }, options.workers);
+  if (options.markInterrupted) runner.markInterrupted();
+  const dispatch = createDispatch(createHandlers(services, runner, appInfo, logError), logError);
+  return {
+    dataDir,
+    databaseFile,
+    db,
+    bus,
+    services,
+    runner,
+    dispatch,
+    close: () => {
+      void runner.close(); // workers stop; the closed scheduler writes nothing more
+      db.close();
+    },
+  };
 }

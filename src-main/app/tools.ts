@@ -3,7 +3,7 @@
  * (local site bundles), behind the one ToolSet interface the rollout engine and `aepo-lab tool` call.
  */
 import { join } from 'node:path';
-import type { Lab } from './open-lab';
+import type { Settings } from '../core/settings-schema';
 import { BrowseTool } from '../tools/browse/browse-tool';
 import { readSitePage } from '../tools/browse/site-files';
 import { fetchPage } from '../tools/browse/web-fetch';
@@ -24,12 +24,30 @@ export interface AppToolsOptions {
   fetchPage?: (url: string) => Promise<string>;
 }
 
+/**
+ * What the tools need of the app: its data folder, its settings and the tool cache. A Lab has all of it; a run's
+ * worker thread, which opens no database, passes a snapshot whose cache writes go back to the main process.
+ */
+export interface ToolHost {
+  dataDir: string;
+  services: {
+    toolCache: {
+      get(tool: string, key: string): string | undefined;
+      set(tool: string, key: string, result: string): void;
+    };
+    settings: {
+      get(): Pick<Settings, 'webSearch' | 'webBrowsing' | 'pythonProcesses'>;
+      secret(name: 'webSearchApiKey'): string | undefined;
+    };
+  };
+}
+
 export class AppTools implements ToolSet {
   readonly search: SearchTool;
   readonly python: PythonTool;
   readonly browse: BrowseTool;
 
-  constructor(lab: Lab, options: AppToolsOptions) {
+  constructor(lab: ToolHost, options: AppToolsOptions) {
     // Results from a suite's own corpus must not answer queries on another corpus (or the web), so each corpus has
     // its own cache namespace; the plain "search" namespace holds web results, e.g. the authors' imported cache.
     const namespace = options.corpus ? `search@${options.corpus.id}` : 'search';

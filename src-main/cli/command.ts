@@ -20,8 +20,9 @@ export interface OptionSpec {
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
-  /** Rewrites the last status line on a terminal (stderr); absent where output is not a terminal. */
-  status?: (text: string) => void;
+  /** Redraws the status lines (one per active run) in place on a terminal (stderr); [] clears them. Absent where
+   * output is not a terminal. */
+  status?: (lines: string[]) => void;
 }
 
 export interface CommandContext {

@@ -1,6 +1,7 @@
 /** The `aepo-lab` command (bin/aepo-lab.js loads the built copy of this file). */
 import { fileURLToPath } from 'node:url';
 import { runCli } from './main';
+import { statusBlock } from './status-block';
 
 // Built as out/main/cli.js next to out/renderer/, which serve mode hands to the browser.
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
@@ -17,8 +18,8 @@ process.exitCode = await runCli(process.argv.slice(2), {
   io: {
     out: (text) => console.log(text),
     err: (text) => console.error(text),
-    // On a terminal a run's progress redraws one line; piped or in a file, every update is a line of its own.
-    status: process.stderr.isTTY ? (text) => process.stderr.write(`\r\x1b[K${text}`) : undefined,
+    // On a terminal the runs' progress lines redraw in place; piped or in a file, every update is a line of its own.
+    status: process.stderr.isTTY ? statusBlock(process.stderr) : undefined,
   },
   rendererDir,
   benchDir,

@@ -8,7 +8,9 @@ import { bench } from './commands/bench';
 import { benchmarksGenerate, benchmarksImport, benchmarksList, evaluate, score } from './commands/benchmarks';
 import { conformance } from './commands/conformance';
 import { exportCommand } from './commands/export';
-import { experimentResume, experimentStart } from './commands/experiment';
+import { experimentCancel, experimentPause, experimentResume, experimentStart } from './commands/experiment';
+import { builtWorkers } from '../app/run-workers';
+import type { RunnerWorkers } from '../experiments/experiment-runner';
 import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
 import { tool, toolCacheImport } from './commands/tools';
@@ -28,6 +30,8 @@ export const COMMANDS: Command[] = [
   conformance,
   experimentStart,
   experimentResume,
+  experimentPause,
+  experimentCancel,
   exportCommand,
 ];
 
@@ -80,6 +84,8 @@ export interface CliEnvironment {
   rendererDir: string;
   benchDir: string;
   workerDir: string;
+  /** How runs' worker threads start; default the built scripts in `workerDir` (tests: the TypeScript sources). */
+  workers?: RunnerWorkers;
   stopSignal: Promise<void>;
 }
 
@@ -127,7 +133,13 @@ export async function runCli(argv: string[], environment: CliEnvironment): Promi
       args,
       options: values as Record<string, string | boolean | undefined>,
       dataDir,
-      lab: () => (lab ??= openLab({ dataDir, mode: 'cli', logError: (e) => io.err(String(e)) })),
+      lab: () =>
+        (lab ??= openLab({
+          dataDir,
+          mode: 'cli',
+          logError: (e) => io.err(String(e)),
+          workers: environment.workers ?? builtWorkers(environment.workerDir),
+        })),
       io,
       rendererDir: environment.rendererDir,
       benchDir: environment.benchDir,

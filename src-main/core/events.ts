@@ -2,12 +2,31 @@
 export interface LabEvents {
   /** Something was written; views showing these tables refetch. */
   'store.changed': { tables: StoreTable[] };
+  /** A run moved to another status (queued, running, paused, ...); `error` says why it failed. */
+  'run.status': { runId: number; experimentId: number | null; status: string; error: string | null };
+  /** A run finished a training step: its step number and that step's metrics under their stable names. */
+  'run.step': { runId: number; experimentId: number | null; step: number; totalSteps: number; metrics: StepMetrics };
+  /** A line for the run's log (resumed, a warning, an evaluation result). */
+  'run.log': { runId: number; experimentId: number | null; line: string };
+  /** A line about the experiment as a whole (its cold start). */
+  'experiment.log': { experimentId: number; line: string };
+  /** Every run the experiment's job started has ended: `failures` names the ones that failed; some may be paused. */
+  'experiment.finished': { experimentId: number; failures: string[]; paused: number; cancelled: number };
 }
+
+export type StepMetrics = Record<string, number>;
 
 export type StoreTable = 'experiments' | 'runs' | 'metrics' | 'rollouts' | 'benchmark_items' | 'settings';
 export type LabEventName = keyof LabEvents;
 
-export const LAB_EVENT_NAMES = ['store.changed'] as const satisfies readonly LabEventName[];
+export const LAB_EVENT_NAMES = [
+  'store.changed',
+  'run.status',
+  'run.step',
+  'run.log',
+  'experiment.log',
+  'experiment.finished',
+] as const satisfies readonly LabEventName[];
 
 type Listener<E extends LabEventName> = (payload: LabEvents[E]) => void;
 

@@ -14,6 +14,8 @@ const settingsShape = {
   judge: z.object({ baseUrl: z.string().url(), model: z.string().min(1) }).nullable(),
   /** Python sandbox processes kept warm for tool calls; null: one per core. */
   pythonProcesses: z.number().int().min(1).max(64).nullable(),
+  /** Runs trained at the same time, each in its own worker thread; null: one per core. */
+  concurrentRuns: z.number().int().min(1).max(64).nullable(),
 };
 
 /** Secrets are write-only through the API: stored, used by main, never sent to the renderer. */
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: Settings = {
   webBrowsing: false,
   judge: null,
   pythonProcesses: null,
+  concurrentRuns: null,
 };
 
 export const settingsPatchSchema = settingsSchema.partial();

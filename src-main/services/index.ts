@@ -29,6 +29,8 @@ export function createServices(db: Db, bus: EventBus, appVersion: string, secret
     toolCache: createToolCacheRepo(db),
     benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db), bus),
     settings: createSettingsService(createSettingsRepo(db), bus, secrets),
+    /** Runs `write` in one transaction: all of its writes land or none do. */
+    transaction: <T>(write: () => T): T => db.transaction(write)(),
   };
 }
 

@@ -2,14 +2,15 @@ import { LabError, NotFoundError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { ExperimentsRepo } from '../store/experiments-repo';
 import type { Run, RunStatus } from '../store/records';
-import type { NewRun, RunFilter, RunsRepo, RunStatusChange } from '../store/runs-repo';
+import type { NewRun, RunControl, RunFilter, RunsRepo, RunStatusChange } from '../store/runs-repo';
 
 /** Which status a run may move to from each status; anything else is a bug in the caller, not a user choice. */
 const NEXT_STATUS: Record<RunStatus, readonly RunStatus[]> = {
   // A queued run fails without running when what it would start from is unusable (a corrupt checkpoint).
-  queued: ['running', 'failed', 'cancelled'],
+  queued: ['running', 'paused', 'failed', 'cancelled'],
   running: ['paused', 'completed', 'failed', 'cancelled'],
-  paused: ['running', 'cancelled'],
+  // A paused run is queued again to resume; a queued run is paused when its experiment is.
+  paused: ['queued', 'running', 'cancelled'],
   completed: [],
   failed: ['queued'],
   cancelled: ['queued'],
@@ -42,8 +43,15 @@ export function createRunsService(repo: RunsRepo, experiments: ExperimentsRepo, 
       }
       const run = repo.setStatus(id, change) ?? get(id);
       bus.emit('store.changed', { tables: ['runs', 'experiments'] });
+      bus.emit('run.status', { runId: id, experimentId: run.experimentId, status: run.status, error: run.error });
       return run;
     },
+    /** Marks the calling process as the run's owner (or none), so other processes can tell a live run. */
+    setOwner: (id: number, pid: number | null) => repo.setOwner(id, pid),
+    /** Asks the run's owner (another process) to pause or cancel it at its next step. */
+    requestControl: (id: number, control: RunControl | null) => repo.setControl(id, control),
+    ownership: (id: number) => repo.ownership(id),
+    running: () => repo.running(),
     delete(id: number): { deleted: true } {
       if (!repo.delete(id)) throw new NotFoundError('run', id);
       bus.emit('store.changed', { tables: ['runs', 'metrics', 'experiments'] });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { eventChannel, registerIpcHandlers } from '../api/ipc';
 import { openLab, type Lab } from '../app/open-lab';
 import { resolveDataDir } from '../app/paths';
+import { builtWorkers } from '../app/run-workers';
 import { CONTENT_SECURITY_POLICY } from '../core/csp';
 import { LAB_EVENT_NAMES } from '../core/events';
 
@@ -90,6 +91,9 @@ function start(): void {
       dataDir: resolveDataDir(process.env.AEPO_LAB_HOME || app.getPath('userData')),
       mode: 'electron',
       secretCipher,
+      // Runs train in worker threads built beside this file; runs a crash left "running" are marked interrupted.
+      workers: builtWorkers(import.meta.dirname),
+      markInterrupted: true,
     });
     lab = opened;
     registerIpcHandlers(ipcMain, opened.dispatch, isAppPage);

@@ -54,6 +54,12 @@ export interface RunFilter {
   limit?: number;
 }
 
+export type RunControl = 'pause' | 'cancel';
+export interface RunOwnership {
+  ownerPid: number | null;
+  control: RunControl | null;
+}
+
 export interface RunStatusChange {
   status: RunStatus;
   error?: string | null;
@@ -80,6 +86,10 @@ export function createRunsRepo(db: Db) {
       updated_at = @now
     WHERE id = @id`);
   const remove = db.prepare('DELETE FROM runs WHERE id = ?');
+  const setOwner = db.prepare('UPDATE runs SET owner_pid = ?, control = NULL WHERE id = ?');
+  const setControl = db.prepare('UPDATE runs SET control = ? WHERE id = ?');
+  const ownership = db.prepare('SELECT owner_pid AS ownerPid, control FROM runs WHERE id = ?');
+  const owned = db.prepare(`SELECT id, owner_pid AS ownerPid, control FROM runs WHERE status = 'running'`);
 
   return {
     insert(input: NewRun, now = Date.now()): Run {
@@ -110,6 +120,21 @@ export function createRunsRepo(db: Db) {
     setStatus(id: number, change: RunStatusChange, now = Date.now()): Run | undefined {
       setStatus.run({ id, status: change.status, error: change.error ?? null, backend: change.backend ?? null, now });
       return this.get(id);
+    },
+    /** The process running the run (null: none); clears any pending control request. */
+    setOwner(id: number, pid: number | null): void {
+      setOwner.run(pid, id);
+    },
+    /** A pause or cancel for the owning process to carry out (null: withdrawn or done). */
+    setControl(id: number, control: RunControl | null): void {
+      setControl.run(control, id);
+    },
+    ownership(id: number): RunOwnership | undefined {
+      return ownership.get(id) as RunOwnership | undefined;
+    },
+    /** Every run marked running, with its owner: a dead owner means a crash left it so. */
+    running(): (RunOwnership & { id: number })[] {
+      return owned.all() as (RunOwnership & { id: number })[];
     },
     delete(id: number): boolean {
       return remove.run(id).changes > 0;

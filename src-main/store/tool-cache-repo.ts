@@ -9,6 +9,7 @@ export function createToolCacheRepo(db: Db) {
   const upsert = db.prepare(`
     INSERT INTO tool_cache (tool, key_hash, key, result, created_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (tool, key_hash) DO UPDATE SET result = excluded.result, key = excluded.key`);
+  const all = db.prepare('SELECT key, result FROM tool_cache WHERE tool = ?');
   const importAll = db.transaction((tool: string, entries: [string, string][], now: number) => {
     let added = 0;
     let unchanged = 0;
@@ -30,6 +31,10 @@ export function createToolCacheRepo(db: Db) {
     },
     set(tool: string, key: string, result: string, now = Date.now()): void {
       upsert.run(tool, toolCacheKey(key), key, result, now);
+    },
+    /** Every cached call of one tool (namespace), as [key, result]. */
+    entries(tool: string): [string, string][] {
+      return (all.all(tool) as { key: string; result: string }[]).map((row) => [row.key, row.result]);
     },
     /** One transaction: the whole file lands or nothing does. */
     importMany(tool: string, entries: [string, string][], now = Date.now()) {

@@ -1,26 +1,6 @@
-import { join } from 'node:path';
-import { runExperiment } from '../../experiments/job';
-import { EXPERIMENT_PRESETS, runConfigSchema, type ExperimentPresetId } from '../../experiments/run-config';
-import { ALGORITHM_IDS, type AlgorithmId } from '../../rl/types';
-import { callChannel, jsonOption, UsageError, type CliIo, type Command } from '../command';
-
-/** Messages as lines; step progress redrawn in place on a terminal (a message after it starts a new line). */
-function progressOutput(io: CliIo) {
-  let statusShown = false;
-  return {
-    onProgress: (line: string) => {
-      if (statusShown) io.err('');
-      statusShown = false;
-      io.err(line);
-    },
-    onStatus: io.status
-      ? (line: string) => {
-          io.status!(line);
-          statusShown = true;
-        }
-      : (line: string) => io.err(line),
-  };
-}
+import { EXPERIMENT_PRESETS } from '../../experiments/run-config';
+import { callChannel, jsonOption, UsageError, type Command, type CommandContext } from '../command';
+import { followExperiment } from '../experiment-progress';
 
 const list = (value: unknown) =>
   typeof value === 'string'
@@ -29,6 +9,13 @@ const list = (value: unknown) =>
         .map((s) => s.trim())
         .filter(Boolean)
     : undefined;
+
+function experimentId(context: CommandContext, verb: string): number {
+  const id = Number(context.args[0]);
+  if (!Number.isInteger(id) || id <= 0)
+    throw new UsageError(`experiment ${verb} needs an experiment ID, not "${context.args[0] ?? ''}"`);
+  return id;
+}
 
 export const experimentStart: Command = {
   path: ['experiment', 'start'],
@@ -50,43 +37,28 @@ export const experimentStart: Command = {
     name: { type: 'string', label: '--name N', description: 'the experiment name' },
   },
   async run(context) {
-    const presetId = String(context.options.preset ?? 'quick');
-    if (!(presetId in EXPERIMENT_PRESETS))
-      throw new UsageError(`--preset takes ${Object.keys(EXPERIMENT_PRESETS).join(', ')}, not "${presetId}"`);
-    const preset = EXPERIMENT_PRESETS[presetId as ExperimentPresetId];
-    const algorithms = (list(context.options.algos) ?? preset.algorithms) as AlgorithmId[];
-    const unknown = algorithms.filter((a) => !(ALGORITHM_IDS as readonly string[]).includes(a));
-    if (unknown.length > 0)
-      throw new UsageError(`unknown algorithm ${unknown.join(', ')}; known: ${ALGORITHM_IDS.join(', ')}`);
-    const benchmarks = list(context.options.benches) ?? [...preset.benchmarks];
-    const seeds = (list(context.options.seeds) ?? preset.seeds.map(String)).map(Number);
-    if (seeds.some((s) => !Number.isInteger(s) || s < 0))
+    const preset = String(context.options.preset ?? 'quick');
+    if (!(preset in EXPERIMENT_PRESETS))
+      throw new UsageError(`--preset takes ${Object.keys(EXPERIMENT_PRESETS).join(', ')}, not "${preset}"`);
+    const seeds = list(context.options.seeds)?.map(Number);
+    if (seeds?.some((s) => !Number.isInteger(s) || s < 0))
       throw new UsageError(`--seeds takes whole numbers, not "${String(context.options.seeds)}"`);
-    const config = runConfigSchema.parse(preset.config);
-    const experiment = await callChannel(context, 'experiments.create', {
-      name: String(context.options.name ?? `${presetId}: ${algorithms.join(', ')} on ${benchmarks.join(', ')}`).slice(
-        0,
-        200,
-      ),
-      config: { preset: presetId, algorithms, benchmarks, seeds, run: config },
+    const algorithms = list(context.options.algos);
+    const benchmarks = list(context.options.benches);
+    // The same channels as the app: create (validates every id), then start.
+    const created = await context.lab().dispatch('experiments.create', {
+      name:
+        context.options.name ??
+        `${preset}: ${algorithms?.join(', ') ?? 'all algorithms'} on ${benchmarks?.join(', ') ?? 'the preset benchmarks'}`,
+      preset,
+      algorithms,
+      benchmarks,
+      seeds,
     });
-    const started = performance.now();
-    const results = await runExperiment(
-      context.lab(),
-      experiment.id,
-      { algorithms, benchmarks, seeds, config },
-      {
-        pythonSandbox: join(context.workerDir, 'python-sandbox.js'),
-        ...progressOutput(context.io),
-      },
-    );
-    context.io.err(`experiment ${experiment.id} done in ${((performance.now() - started) / 60_000).toFixed(1)} min`);
-    if (context.options.json) context.io.out(JSON.stringify({ experiment: experiment.id, results }));
-    else
-      context.io.out(
-        (await callChannel(context, 'experiments.export', { id: experiment.id, format: 'md' })).text.trimEnd(),
-      );
-    return 0;
+    // A wrong id or value on the command line is a usage error (exit 2), in words.
+    if (!created.ok)
+      throw new UsageError(created.error.message.replace(/^invalid input for experiments\.create: /, ''));
+    return followExperiment(context, (created.data as { id: number }).id, 'experiments.start');
   },
 };
 
@@ -94,33 +66,31 @@ export const experimentResume: Command = {
   path: ['experiment', 'resume'],
   args: ['ID'],
   summary:
-    'finish an interrupted experiment: finished runs are kept, interrupted ones continue from their last checkpoint',
+    'finish an interrupted or paused experiment: finished runs are kept, the others continue from their last checkpoint',
   options: jsonOption,
+  run: (context) => followExperiment(context, experimentId(context, 'resume'), 'experiments.resume'),
+};
+
+export const experimentPause: Command = {
+  path: ['experiment', 'pause'],
+  args: ['ID'],
+  summary: "pause an experiment's runs after their current step (with a checkpoint); resume continues them",
   async run(context) {
-    const id = Number(context.args[0]);
-    if (!Number.isInteger(id) || id <= 0)
-      throw new UsageError(`experiment resume needs an experiment ID, not "${context.args[0] ?? ''}"`);
-    const experiment = await callChannel(context, 'experiments.get', { id });
-    const stored = experiment.config as {
-      algorithms?: AlgorithmId[];
-      benchmarks?: string[];
-      seeds?: number[];
-      run?: unknown;
-    };
-    if (!stored.algorithms || !stored.benchmarks || !stored.seeds)
-      throw new Error(`experiment ${id} was not started by 'aepo-lab experiment start', so it has no plan to resume`);
-    const config = runConfigSchema.parse(stored.run ?? {});
-    const results = await runExperiment(
-      context.lab(),
-      id,
-      { algorithms: stored.algorithms, benchmarks: stored.benchmarks, seeds: stored.seeds, config },
-      {
-        pythonSandbox: join(context.workerDir, 'python-sandbox.js'),
-        ...progressOutput(context.io),
-      },
-    );
-    if (context.options.json) context.io.out(JSON.stringify({ experiment: id, results }));
-    else context.io.out((await callChannel(context, 'experiments.export', { id, format: 'md' })).text.trimEnd());
+    const id = experimentId(context, 'pause');
+    const { runs } = await callChannel(context, 'experiments.pause', { id });
+    context.io.out(runs === 0 ? `experiment ${id} has no run to pause` : `experiment ${id}: ${runs} run(s) pausing`);
+    return 0;
+  },
+};
+
+export const experimentCancel: Command = {
+  path: ['experiment', 'cancel'],
+  args: ['ID'],
+  summary: "stop an experiment's runs now; what they recorded stays",
+  async run(context) {
+    const id = experimentId(context, 'cancel');
+    const { runs } = await callChannel(context, 'experiments.cancel', { id });
+    context.io.out(runs === 0 ? `experiment ${id} has no run to cancel` : `experiment ${id}: ${runs} run(s) cancelled`);
     return 0;
   },
 };

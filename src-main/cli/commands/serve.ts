@@ -27,6 +27,8 @@ export const serve: Command = {
     const host = String(context.options.host ?? '127.0.0.1');
     if (host !== 'localhost' && !isIP(host)) throw new UsageError(`--host takes an IP address, not "${host}"`);
     const lab = context.lab();
+    // Runs a stopped process left "running" show as interrupted, ready to resume.
+    const interrupted = lab.runner.markInterrupted();
     let chat;
     if (context.options.checkpoint) {
       const file = String(context.options.checkpoint);
@@ -44,6 +46,7 @@ export const serve: Command = {
     });
     context.io.out(`AEPO Lab is serving at ${server.url}`);
     context.io.out(`  data: ${lab.databaseFile}`);
+    if (interrupted > 0) context.io.out(`  ${interrupted} interrupted run(s) marked; resume them from the app`);
     if (chat) context.io.out(`  model ${chat.name}: ${server.origin}/v1 (OpenAI-compatible; the token is the API key)`);
     if (!LOOPBACK.has(host)) {
       context.io.err(`warning: bound to ${host}; anyone who can reach this address and has the token can use the app`);

@@ -8,7 +8,7 @@ import { tempLab } from '../../support/temp';
 describe('dispatch', () => {
   it('has a handler for exactly the channels of the map', () => {
     const lab = tempLab();
-    const handlers = createHandlers(lab.services, () => ({
+    const handlers = createHandlers(lab.services, lab.runner, () => ({
       name: 'x',
       version: '0',
       mode: 'cli',
@@ -26,7 +26,7 @@ describe('dispatch', () => {
     expect(await lab.dispatch('runs.list', undefined)).toMatchObject({ ok: true, data: [{ benchmark: 'bamboogle' }] });
     expect(await lab.dispatch('app.info', {})).toMatchObject({
       ok: true,
-      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 2 },
+      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 3 },
     });
   });
 

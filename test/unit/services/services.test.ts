@@ -139,6 +139,7 @@ describe('settings and benchmarks services', () => {
       webBrowsing: false,
       judge: null,
       pythonProcesses: null,
+      concurrentRuns: null,
     });
     expect(lab.services.settings.update({ theme: 'dark' })).toMatchObject({ theme: 'dark', defaultSeeds: [0, 1, 2] });
     lab.db.prepare(`UPDATE settings SET value = '"purple"' WHERE key = 'theme'`).run();

@@ -1,0 +1,308 @@
+/**
+ * Runs experiments through the scheduler: the cold start (cached base checkpoint), then every run of the experiment
+ * that still has work, each in its own worker thread, from its last checkpoint where it has one. Pause, resume and
+ * cancel for a run or a whole experiment; runs another process owns are asked through their row instead.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { storeMiniSuite } from '../app/mini-suites';
+import { LabError } from '../core/errors';
+import type { EventBus } from '../core/events';
+import { generateMiniSuite } from '../benchmarks/mini/suites';
+import type { Services } from '../services';
+import type { Run } from '../store/records';
+import type { AlgorithmId } from '../rl/types';
+import { baseCheckpointKey } from './cold-start';
+import { storedPlan, type ExperimentPlan } from './plan';
+import { runConfigSchema } from './run-config';
+import { createRunWriter } from './run-writer';
+import { corpusCacheNamespace, type TaskContext } from './run-task';
+import { Scheduler, type ScheduledTask, type TaskOutcome, type WorkerLauncher } from './scheduler';
+import { isInterrupted, runLabel } from './run-ownership';
+
+export interface RunnerHost {
+  dataDir: string;
+  services: Services;
+  bus: EventBus;
+}
+
+export interface JobResult {
+  failures: string[];
+  paused: number;
+  cancelled: number;
+}
+
+export interface RunnerWorkers {
+  launch: WorkerLauncher;
+  /** The python sandbox's entry (out/main/python-sandbox.js). */
+  pythonSandbox: string;
+}
+
+export class ExperimentRunner {
+  private readonly scheduler: Scheduler | undefined;
+  /** Experiments whose job runs in this process. */
+  private readonly jobs = new Set<number>();
+  /** One cold start per base checkpoint at a time: a second job waits for the first's. */
+  private readonly coldStarts = new Map<string, Promise<TaskOutcome>>();
+
+  constructor(
+    private readonly host: RunnerHost,
+    private readonly workers?: RunnerWorkers,
+  ) {
+    const { services } = host;
+    this.scheduler =
+      workers &&
+      new Scheduler(services, workers.launch, () => services.settings.get().concurrentRuns ?? availableParallelism());
+  }
+
+  private get running(): Scheduler {
+    if (!this.scheduler) throw new LabError('conflict', 'this front end has no worker threads to train with');
+    return this.scheduler;
+  }
+
+  /**
+   * Starts (or continues) an experiment: every run not completed, cancelled or owned by another live process. Paused,
+   * failed and interrupted runs continue from their last checkpoint. Checks run at once (a conflict throws here);
+   * `finished` resolves once every started run has ended.
+   */
+  start(experimentId: number): { runs: number; finished: Promise<JobResult> } {
+    const { services, bus } = this.host;
+    const plan = storedPlan(services.experiments.get(experimentId));
+    if (!plan)
+      throw new LabError('conflict', `experiment ${experimentId} has no plan to run (it was imported or evaluated)`);
+    if (this.jobs.has(experimentId))
+      throw new LabError('conflict', `experiment ${experimentId} is already running here`);
+    const scheduler = this.running;
+    this.markInterrupted();
+    const runs = services.runs.list({ experimentId }).reverse();
+    const elsewhere = runs.filter((r) => r.status === 'running' && !scheduler.has(r.id));
+    if (elsewhere.length > 0)
+      throw new LabError(
+        'conflict',
+        `experiment ${experimentId} has runs running in another process (run ${elsewhere.map((r) => r.id).join(', ')}); pause them there first`,
+      );
+    const todo = runs.filter((r) => r.status !== 'cancelled' && !this.evaluated(r));
+    this.jobs.add(experimentId);
+    const finished = (async () => {
+      const outcomes = await this.runAll(plan, todo, (line) => bus.emit('experiment.log', { experimentId, line }));
+      const result: JobResult = {
+        failures: outcomes.flatMap((o, i) => (o.outcome === 'failed' ? [`${runLabel(todo[i]!)}: ${o.message}`] : [])),
+        paused: outcomes.filter((o) => o.outcome === 'paused').length,
+        cancelled: outcomes.filter((o) => o.outcome === 'cancelled').length,
+      };
+      bus.emit('experiment.finished', { experimentId, ...result });
+      return result;
+    })().finally(() => this.jobs.delete(experimentId));
+    return { runs: todo.length, finished };
+  }
+
+  /** Starts or continues one run (queued, paused, failed, cancelled or interrupted) on its own. */
+  startRun(runId: number): { finished: Promise<TaskOutcome> } {
+    const { services, bus } = this.host;
+    const scheduler = this.running;
+    this.markInterrupted();
+    const run = services.runs.get(runId);
+    if (scheduler.has(runId) || run.status === 'running')
+      throw new LabError('conflict', `run ${runId} is already running`);
+    if (this.evaluated(run)) throw new LabError('conflict', `run ${runId} is completed`);
+    if (run.status === 'cancelled' || run.status === 'paused') services.runs.setStatus(runId, { status: 'queued' });
+    const experiment = run.experimentId === null ? null : services.experiments.get(run.experimentId);
+    // A run of its own trains on its benchmark with its own config.
+    const plan = (experiment && storedPlan(experiment)) ?? {
+      preset: 'quick',
+      algorithms: [run.algorithm as AlgorithmId],
+      benchmarks: [run.benchmark],
+      seeds: [run.seed],
+      config: runConfigSchema.parse(run.config),
+    };
+    const untrainable = plan.benchmarks.find((id) => !id.startsWith('mini-'));
+    if (untrainable)
+      throw new LabError('invalid_input', `run ${runId} can't train on "${untrainable}": training needs a mini suite`);
+    const say = (line: string) => bus.emit('run.log', { runId, experimentId: run.experimentId, line });
+    return { finished: this.runAll(plan, [run], say).then((outcomes) => outcomes[0]!) };
+  }
+
+  /** Pauses an experiment's runs: queued ones at once, running ones after their current step. */
+  pause(experimentId: number): { runs: number } {
+    return { runs: this.host.services.runs.list({ experimentId }).filter((r) => this.control(r, 'pause')).length };
+  }
+
+  /** Cancels an experiment's runs that have not ended. */
+  cancel(experimentId: number): { runs: number } {
+    return { runs: this.host.services.runs.list({ experimentId }).filter((r) => this.control(r, 'cancel')).length };
+  }
+
+  pauseRun(runId: number): { changed: boolean } {
+    return { changed: this.control(this.host.services.runs.get(runId), 'pause') };
+  }
+
+  cancelRun(runId: number): { changed: boolean } {
+    return { changed: this.control(this.host.services.runs.get(runId), 'cancel') };
+  }
+
+  /** Marks runs a stopped process left "running" as failed (interrupted); they resume from their last checkpoint. */
+  markInterrupted(): number {
+    const { services } = this.host;
+    let marked = 0;
+    for (const owned of services.runs.running()) {
+      if (this.scheduler?.has(owned.id) || !isInterrupted(owned.ownerPid)) continue;
+      const step = services.checkpoints.latest(owned.id)?.step ?? 0;
+      services.runs.setStatus(owned.id, {
+        status: 'failed',
+        error: `interrupted: the process running it stopped; resume to continue from its checkpoint at step ${step}`,
+      });
+      services.runs.setOwner(owned.id, null);
+      marked++;
+    }
+    return marked;
+  }
+
+  async close(): Promise<void> {
+    await this.scheduler?.close();
+  }
+
+  /** Pause or cancel: here through the scheduler, in another live process through the run's row. */
+  private control(run: Run, action: 'pause' | 'cancel'): boolean {
+    const { services } = this.host;
+    if (this.scheduler?.has(run.id))
+      return action === 'pause' ? this.scheduler.pause(run.id) : this.scheduler.cancel(run.id);
+    if (run.status === 'running') {
+      if (!isInterrupted(services.runs.ownership(run.id)?.ownerPid ?? null)) {
+        services.runs.requestControl(run.id, action);
+        return true;
+      }
+      this.markInterrupted();
+      if (action === 'pause') return true; // interrupted: as good as paused, it resumes from its checkpoint
+    }
+    const current = services.runs.get(run.id).status;
+    if (action === 'pause' && current === 'queued') {
+      services.runs.setStatus(run.id, { status: 'paused' });
+      return true;
+    }
+    if (action === 'cancel' && (current === 'queued' || current === 'paused' || current === 'failed')) {
+      if (current === 'failed') services.runs.setStatus(run.id, { status: 'queued' });
+      services.runs.setStatus(run.id, { status: 'cancelled' });
+      return true;
+    }
+    return false;
+  }
+
+  /** Completed with its evaluation stored: nothing left to do. */
+  private evaluated(run: Run): boolean {
+    return run.status === 'completed' && this.host.services.evaluations.ofRun(run.id).length > 0;
+  }
+
+  /** The cold start, then the runs, all through the scheduler; resolves with each run's outcome, in order. */
+  private async runAll(plan: ExperimentPlan, runs: Run[], say: (line: string) => void): Promise<TaskOutcome[]> {
+    const { services, dataDir } = this.host;
+    const { config } = plan;
+    const suites = plan.benchmarks.map((id) =>
+      generateMiniSuite(id, { train: config.training.trainItems, test: config.evaluation.items }),
+    );
+    for (const suite of suites) storeMiniSuite(this.host, suite);
+    const settings = services.settings.get();
+    const context: TaskContext = {
+      dataDir,
+      pythonSandbox: this.workers!.pythonSandbox,
+      config,
+      settings: {
+        webSearch: settings.webSearch,
+        webBrowsing: settings.webBrowsing,
+        pythonProcesses: settings.pythonProcesses,
+      },
+      webSearchApiKey: services.settings.secret('webSearchApiKey'),
+      searchCache: Object.fromEntries(
+        plan.benchmarks.map((id) => [corpusCacheNamespace(id), services.toolCache.entries(corpusCacheNamespace(id))]),
+      ),
+    };
+    const baseFile = join(dataDir, 'checkpoints', `base-${baseCheckpointKey(suites, config)}.ckpt`);
+    let cold = this.coldStarts.get(baseFile);
+    if (!cold) {
+      cold = this.running.submit({
+        prepare: () => ({ task: { ...context, kind: 'cold-start', benchmarks: plan.benchmarks, baseFile } }),
+        onProgress: say,
+      });
+      this.coldStarts.set(baseFile, cold);
+      void cold.finally(() => this.coldStarts.delete(baseFile));
+    }
+    const base = await cold;
+    if (base.outcome !== 'finished') {
+      const message = `the cold start failed: ${base.outcome === 'failed' ? base.message : base.outcome}`;
+      return runs.map(() => ({ outcome: 'failed', message }));
+    }
+    return Promise.all(runs.map((run) => this.running.submit(this.taskFor(run, plan, context, baseFile))));
+  }
+
+  private taskFor(run: Run, plan: ExperimentPlan, context: TaskContext, baseFile: string): ScheduledTask {
+    const { services, bus } = this.host;
+    const label = runLabel(run);
+    const steps = run.algorithm === 'base' ? 0 : plan.config.training.steps;
+    return {
+      runId: run.id,
+      prepare: () => {
+        const current = services.runs.get(run.id);
+        // Paused or cancelled while it waited in the queue.
+        if (current.status === 'paused' || current.status === 'cancelled') return { outcome: current.status };
+        const writer = createRunWriter(services, bus, run.id, steps);
+        if (run.algorithm === 'base') {
+          writer.prepare();
+          return {
+            writer,
+            task: {
+              ...context,
+              kind: 'evaluate-base',
+              runId: run.id,
+              seed: run.seed,
+              benchmarks: plan.benchmarks,
+              baseFile,
+            },
+          };
+        }
+        // Trained, but stopped before its evaluation: evaluate its final weights.
+        const resumeFrom = current.status === 'completed' ? services.checkpoints.latest(run.id) : writer.prepare();
+        if (resumeFrom && current.status !== 'completed')
+          writer.log(`${label}: resuming after step ${resumeFrom.step}`);
+        return {
+          writer,
+          task: {
+            ...context,
+            kind: 'train',
+            runId: run.id,
+            algorithm: run.algorithm as AlgorithmId,
+            benchmark: run.benchmark,
+            seed: run.seed,
+            baseFile,
+            resumeFrom: resumeFrom && { path: resumeFrom.path, step: resumeFrom.step },
+          },
+        };
+      },
+      onEvaluation: (report) => {
+        services.evaluations.record([
+          {
+            runId: run.id,
+            step: report.step,
+            benchmark: report.benchmark,
+            metric: 'pass',
+            k: 1,
+            value: report.pass1,
+            n: report.n,
+          },
+          {
+            runId: run.id,
+            step: report.step,
+            benchmark: report.benchmark,
+            metric: 'pass',
+            k: report.k,
+            value: report.passK,
+            n: report.n,
+          },
+        ]);
+        bus.emit('run.log', {
+          runId: run.id,
+          experimentId: run.experimentId,
+          line: `${run.algorithm} ${report.benchmark} seed ${run.seed}: pass@1 ${report.pass1.toFixed(1)} %, pass@${report.k} ${report.passK.toFixed(1)} % (n = ${report.n})`,
+        });
+      },
+    };
+  }
+}

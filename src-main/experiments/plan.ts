@@ -1,0 +1,137 @@
+/**
+ * An experiment's plan: algorithms × benchmarks × seeds with one run config (a preset's diff over the defaults, then
+ * the user's own diff over that). Creating an experiment creates all its runs at once, queued: the base checkpoint's
+ * row per seed (algorithm `base`, benchmark `all`), then one run per (algorithm, benchmark, seed).
+ */
+import { z } from 'zod';
+import { MINI_SUITES } from '../benchmarks/mini/catalogue';
+import type { Services } from '../services';
+import type { Experiment, JsonObject, Run } from '../store/records';
+import type { AlgorithmId } from '../rl/types';
+import { LabError } from '../core/errors';
+import {
+  algorithmId,
+  describeConfigError,
+  EXPERIMENT_PRESETS,
+  runConfigSchema,
+  type ExperimentPresetId,
+  type RunConfig,
+  type RunConfigInput,
+} from './run-config';
+
+const PRESET_IDS = Object.keys(EXPERIMENT_PRESETS) as [ExperimentPresetId, ...ExperimentPresetId[]];
+const MINI_IDS = Object.keys(MINI_SUITES);
+
+/** What `experiments.create` takes; left out, the preset's algorithms, benchmarks and seeds. */
+export const experimentPlanInput = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(10_000).optional(),
+    /** The starting point: smoke (minutes), quick (half an hour here) or paper (hours). */
+    preset: z.enum(PRESET_IDS, { error: `preset is one of ${PRESET_IDS.join(', ')}` }).default('quick'),
+    algorithms: z.array(algorithmId).min(1).max(8).optional(),
+    // Training needs a suite with demonstrations and a corpus: the generated mini suites.
+    benchmarks: z
+      .array(
+        z.string().refine((id) => MINI_IDS.includes(id), {
+          error: (issue) => `"${String(issue.input)}" can't be trained on; the mini suites can: ${MINI_IDS.join(', ')}`,
+        }),
+      )
+      .min(1)
+      .max(MINI_IDS.length)
+      .optional(),
+    seeds: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      )
+      .min(1)
+      .max(32)
+      .optional(),
+    /** Changes to the preset's run config (any field of RunConfig; the rest stays the preset's). */
+    config: z.record(z.string(), z.json()).optional(),
+  })
+  .strict();
+
+export type ExperimentPlanInput = z.input<typeof experimentPlanInput>;
+
+export interface ExperimentPlan {
+  preset: ExperimentPresetId;
+  algorithms: AlgorithmId[];
+  benchmarks: string[];
+  seeds: number[];
+  config: RunConfig;
+}
+
+type Diff = { [key: string]: unknown };
+const isObject = (value: unknown): value is Diff =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `over` laid on `base`, object by object; any other value of `over` replaces the base's. */
+function layered(base: Diff, over: Diff): Diff {
+  const out: Diff = { ...base };
+  for (const [key, value] of Object.entries(over))
+    out[key] = isObject(value) && isObject(base[key]) ? layered(base[key], value) : value;
+  return out;
+}
+
+/** The plan with every default filled in; an invalid config throws an error that names each bad field. */
+export function resolvePlan(input: z.output<typeof experimentPlanInput>): ExperimentPlan {
+  const preset = EXPERIMENT_PRESETS[input.preset];
+  const parsed = runConfigSchema.safeParse(layered(preset.config as Diff, input.config ?? {}) as RunConfigInput);
+  if (!parsed.success) throw new LabError('invalid_input', `invalid config: ${describeConfigError(parsed.error)}`);
+  const config = parsed.data;
+  return {
+    preset: input.preset,
+    algorithms: [...new Set(input.algorithms ?? preset.algorithms)],
+    benchmarks: [...new Set(input.benchmarks ?? preset.benchmarks)],
+    seeds: [...new Set(input.seeds ?? preset.seeds)],
+    config,
+  };
+}
+
+/** The plan stored in an experiment's config; null for an experiment made another way (an import, `evaluate`). */
+export function storedPlan(experiment: Experiment): ExperimentPlan | null {
+  const stored = experiment.config as Partial<Record<keyof ExperimentPlan | 'run', unknown>>;
+  if (!Array.isArray(stored.algorithms) || !Array.isArray(stored.benchmarks) || !Array.isArray(stored.seeds))
+    return null;
+  return {
+    preset: (stored.preset as ExperimentPresetId) ?? 'quick',
+    algorithms: stored.algorithms as AlgorithmId[],
+    benchmarks: stored.benchmarks as string[],
+    seeds: stored.seeds as number[],
+    config: runConfigSchema.parse(stored.run ?? {}),
+  };
+}
+
+/** Creates the experiment and all its runs, queued, in the order they will run (base rows first). */
+export function createPlannedExperiment(
+  services: Services,
+  input: z.output<typeof experimentPlanInput>,
+): Experiment & { runs: Run[] } {
+  const plan = resolvePlan(input);
+  return services.transaction(() => {
+    const experiment = services.experiments.create({
+      name: input.name,
+      description: input.description,
+      config: {
+        preset: plan.preset,
+        algorithms: plan.algorithms,
+        benchmarks: plan.benchmarks,
+        seeds: plan.seeds,
+        run: plan.config as unknown as JsonObject,
+      },
+    });
+    const config = plan.config as unknown as JsonObject;
+    const runs = [
+      ...plan.seeds.map((seed) => ({ algorithm: 'base', benchmark: 'all', seed })),
+      ...plan.algorithms.flatMap((algorithm) =>
+        plan.benchmarks.flatMap((benchmark) => plan.seeds.map((seed) => ({ algorithm, benchmark, seed }))),
+      ),
+    ].map((run) => services.runs.create({ experimentId: experiment.id, config, ...run }));
+    return { ...experiment, runs };
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * Carries out one scheduler task inside a run's worker thread: the cold start, the base checkpoint's evaluation, or
+ * one (algorithm, benchmark, seed) RL run and its evaluation. It opens no database: everything it produces is
+ * reported to the main process, whose writer records it.
+ */
+import { APP_VERSION } from '../app/version';
+import { AppTools, type ToolHost } from '../app/tools';
+import { benchmarkInfo } from '../benchmarks/mini/catalogue';
+import { generateMiniSuite, type MiniSuite } from '../benchmarks/mini/suites';
+import { selectBackend } from '../model/backend';
+import { AdamW } from '../model/optimizer';
+import { Rng } from '../model/rng';
+import { ALGORITHMS } from '../rl/algorithms/registry';
+import { toolCacheKey } from '../store/tool-cache-repo';
+import { join } from 'node:path';
+import { baseCheckpoint, loadBase } from './cold-start';
+import { evaluatePolicy } from './evaluation';
+import { produceRl } from './rl-producer';
+import { asQuestions, shuffled, type RunTask, type TaskReport } from './run-task';
+
+type Report = (report: TaskReport) => void;
+
+/** Tools over the task's snapshot of settings and search cache; new cache entries go back to the main process. */
+function toolsFor(task: RunTask, suite: MiniSuite, report: Report): AppTools {
+  const caches = new Map<string, Map<string, string>>();
+  const cache = (namespace: string) => {
+    if (!caches.has(namespace))
+      caches.set(namespace, new Map((task.searchCache[namespace] ?? []).map(([q, r]) => [toolCacheKey(q), r])));
+    return caches.get(namespace)!;
+  };
+  const host: ToolHost = {
+    dataDir: task.dataDir,
+    services: {
+      toolCache: {
+        get: (namespace, query) => cache(namespace).get(toolCacheKey(query)),
+        set: (namespace, query, result) => {
+          cache(namespace).set(toolCacheKey(query), result);
+          report({ type: 'cache', namespace, query, result });
+        },
+      },
+      settings: { get: () => task.settings, secret: () => task.webSearchApiKey },
+    },
+  };
+  return new AppTools(host, {
+    pythonSandbox: task.pythonSandbox,
+    corpus: { id: suite.id, documents: suite.documents },
+  });
+}
+
+export async function executeTask(task: RunTask, report: Report, pauseRequested: () => boolean): Promise<void> {
+  const started = performance.now();
+  const { config } = task;
+  const suiteOf = (id: string) =>
+    generateMiniSuite(id, { train: config.training.trainItems, test: config.evaluation.items });
+  const backend = await selectBackend();
+  const done = (outcome: 'finished' | 'paused') =>
+    report({ type: 'done', outcome, seconds: (performance.now() - started) / 1000 });
+
+  if (task.kind === 'cold-start') {
+    const base = baseCheckpoint(task.dataDir, task.benchmarks.map(suiteOf), config, (step, total, loss) => {
+      if (step % 100 === 0 || step === total)
+        report({ type: 'progress', line: `cold start ${step}/${total}: loss ${loss.toFixed(3)} nats/token` });
+    });
+    report({
+      type: 'progress',
+      line: `base checkpoint ${base.reused ? 'reused' : `made in ${base.seconds.toFixed(1)} s`}: ${base.file}`,
+    });
+    return done('finished');
+  }
+
+  const policy = loadBase(task.baseFile);
+  const tools: AppTools[] = [];
+  const evaluate = async (suite: MiniSuite, step: number, seed: number) => {
+    const suiteTools = toolsFor(task, suite, report);
+    tools.push(suiteTools);
+    const result = await evaluatePolicy(
+      policy,
+      benchmarkInfo(suite.id),
+      asQuestions(suite, 'test'),
+      suiteTools,
+      config,
+      new Rng(seed),
+    );
+    report({
+      type: 'evaluation',
+      benchmark: suite.id,
+      step,
+      pass1: result.pass1,
+      passK: result.passK,
+      k: result.k,
+      n: result.n,
+    });
+  };
+  try {
+    if (task.kind === 'evaluate-base') {
+      report({ type: 'started', fromStep: 0, backend: backend.engine });
+      for (const id of task.benchmarks) await evaluate(suiteOf(id), 0, task.seed);
+      return done('finished');
+    }
+    const suite = suiteOf(task.benchmark);
+    const trainingTools = toolsFor(task, suite, report);
+    tools.push(trainingTools);
+    const preset = ALGORITHMS[task.algorithm];
+    const optimizer = new AdamW(policy.model.variables(), config.optimizer);
+    const order = shuffled(asQuestions(suite, 'train'), task.seed);
+    const { questionsPerStep: perStep, steps } = config.training;
+    // DAPO's refills come from the rest of the order, a fixed stretch per step, so a resumed run draws the same ones.
+    const refills = new Map<number, number>();
+    try {
+      const outcome = await produceRl(
+        {
+          runId: task.runId,
+          model: policy.model,
+          tokenizer: policy.tokenizer,
+          optimizer,
+          tools: trainingTools,
+          preset,
+          settings: { ...preset.defaults, ...config.algorithm },
+          rollout: config.rollout,
+          seed: task.seed,
+          steps,
+          questionsFor: (step) =>
+            Array.from({ length: perStep }, (_, i) => order[((step - 1) * perStep + i) % order.length]!),
+          moreQuestions: (step, count) =>
+            Array.from({ length: count }, () => {
+              const used = refills.get(step) ?? 0;
+              refills.set(step, used + 1);
+              return order[(steps * perStep + (step - 1) * perStep * 16 + used) % order.length]!;
+            }),
+          checkpoints: {
+            dir: join(task.dataDir, 'checkpoints'),
+            every: config.budgets.checkpointEvery,
+            appVersion: APP_VERSION,
+          },
+        },
+        {
+          started: (fromStep) => report({ type: 'started', fromStep, backend: backend.engine }),
+          step: (step, metrics, rollouts, checkpoint) => report({ type: 'step', step, metrics, rollouts, checkpoint }),
+          log: (line) => report({ type: 'log', line }),
+          pauseRequested,
+        },
+        task.resumeFrom,
+      );
+      if (!outcome.finished) return done('paused');
+    } finally {
+      optimizer.dispose();
+    }
+    await evaluate(suite, steps, task.seed);
+    done('finished');
+  } finally {
+    policy.model.dispose();
+    for (const t of tools) await t.stop();
+  }
+}

@@ -1,0 +1,13 @@
+// Runs' worker threads from the TypeScript sources (through tsx), as the app starts the built run-worker.js.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RunnerWorkers } from '../../src-main/experiments/experiment-runner';
+import { SANDBOX_HOST } from './python-sandbox';
+
+const LOADER = join(import.meta.dirname, 'ts-worker.mjs');
+const ENTRY = join(import.meta.dirname, '../../src-main/experiments/run-worker.ts');
+
+export const sourceWorkers: RunnerWorkers = {
+  launch: (task) => new Worker(LOADER, { workerData: { entry: ENTRY, task } }),
+  pythonSandbox: SANDBOX_HOST,
+};
