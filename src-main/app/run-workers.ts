@@ -6,7 +6,7 @@ import type { RunnerWorkers } from '../experiments/experiment-runner';
 /** `workerDir` holds the built run-worker.js and python-sandbox.js (out/main). */
 export function builtWorkers(workerDir: string): RunnerWorkers {
   return {
-    launch: (task) => new Worker(join(workerDir, 'run-worker.js'), { workerData: { task } }),
+    launch: (data) => new Worker(join(workerDir, 'run-worker.js'), { workerData: data }),
     pythonSandbox: join(workerDir, 'python-sandbox.js'),
   };
 }

@@ -82,6 +82,8 @@ export class ExperimentRunner {
         `experiment ${experimentId} has runs running in another process (run ${elsewhere.map((r) => r.id).join(', ')}); pause them there first`,
       );
     const todo = runs.filter((r) => r.status !== 'cancelled' && !this.evaluated(r));
+    // Paused runs are queued again (a run paused while it waits in the queue is skipped when its turn comes).
+    for (const run of todo) if (run.status === 'paused') services.runs.setStatus(run.id, { status: 'queued' });
     this.jobs.add(experimentId);
     const finished = (async () => {
       const outcomes = await this.runAll(plan, todo, (line) => bus.emit('experiment.log', { experimentId, line }));
@@ -124,11 +126,13 @@ export class ExperimentRunner {
 
   /** Pauses an experiment's runs: queued ones at once, running ones after their current step. */
   pause(experimentId: number): { runs: number } {
+    this.host.services.experiments.get(experimentId); // not found: an error naming it
     return { runs: this.host.services.runs.list({ experimentId }).filter((r) => this.control(r, 'pause')).length };
   }
 
   /** Cancels an experiment's runs that have not ended. */
   cancel(experimentId: number): { runs: number } {
+    this.host.services.experiments.get(experimentId);
     return { runs: this.host.services.runs.list({ experimentId }).filter((r) => this.control(r, 'cancel')).length };
   }
 
@@ -208,7 +212,10 @@ export class ExperimentRunner {
       settings: {
         webSearch: settings.webSearch,
         webBrowsing: settings.webBrowsing,
-        pythonProcesses: settings.pythonProcesses,
+        // Runs side by side share the cores: each gets its share of sandbox processes unless the user set a number.
+        pythonProcesses:
+          settings.pythonProcesses ??
+          Math.max(1, Math.floor(availableParallelism() / (settings.concurrentRuns ?? availableParallelism()))),
       },
       webSearchApiKey: services.settings.secret('webSearchApiKey'),
       searchCache: Object.fromEntries(

@@ -54,7 +54,7 @@ function toMarkdown(table: ResultsTable, header: ExportHeader): string {
   const head = ['Algorithm', ...table.columns.map((c) => c.label)];
   const lines = table.rows.map((row, r) => [
     row.label,
-    ...row.cells.map((cell, c) => cellText(cell, table.best[c] === r, (t) => `**${t}**`, ' ± ', '—')),
+    ...row.cells.map((cell, c) => cellText(cell, table.best[c]!.includes(r), (t) => `**${t}**`, ' ± ', '—')),
   ]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return (
@@ -73,7 +73,9 @@ function toLatex(table: ResultsTable, header: ExportHeader): string {
   const head = ['Algorithm', ...table.columns.map((c) => c.label)].map(latexEscape);
   const lines = table.rows.map((row, r) => [
     latexEscape(row.label),
-    ...row.cells.map((cell, c) => cellText(cell, table.best[c] === r, (t) => `\\textbf{${t}}`, ' $\\pm$ ', '--')),
+    ...row.cells.map((cell, c) =>
+      cellText(cell, table.best[c]!.includes(r), (t) => `\\textbf{${t}}`, ' $\\pm$ ', '--'),
+    ),
   ]);
   const row = (cells: string[]) => `${cells.join(' & ')} \\\\`;
   return (

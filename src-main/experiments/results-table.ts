@@ -21,8 +21,8 @@ export interface ResultsTable {
   metric: string;
   columns: { id: string; label: string; kind: 'benchmark' | 'family' | 'overall' }[];
   rows: { label: string; cells: (Cell | null)[] }[];
-  /** Per column, the index of the row with the best mean (null when the column is empty). */
-  best: (number | null)[];
+  /** Per column, the rows with the best mean as exported (one decimal): every row of a tie (empty: no values). */
+  best: number[][];
 }
 
 export const FAMILY_LABELS: Record<Domain, string> = {
@@ -99,13 +99,12 @@ export function resultsTable(evaluations: EvaluationRow[], metric: string): Resu
     ...families.map((f) => ({ id: f, label: FAMILY_LABELS[f], kind: 'family' as const })),
     { id: 'overall', label: 'Overall', kind: 'overall' as const },
   ];
+  // Compared as shown (one decimal), so two rows that print the same value are both bold.
+  const shown = (mean: number) => Number(mean.toFixed(1));
   const best = columns.map((_, c) => {
-    let index: number | null = null;
-    rows.forEach((row, r) => {
-      const cell = row.cells[c];
-      if (cell && (index === null || cell.mean > rows[index]!.cells[c]!.mean)) index = r;
-    });
-    return index;
+    const values = rows.map((row) => (row.cells[c] ? shown(row.cells[c].mean) : null));
+    const top = Math.max(...values.filter((v) => v !== null));
+    return values.flatMap((v, r) => (v !== null && v === top ? [r] : []));
   });
   return { metric, columns, rows, best };
 }

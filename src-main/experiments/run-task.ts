@@ -40,8 +40,13 @@ export type RunTask = TaskContext &
       }
   );
 
-/** Main process → worker. */
-export type TaskCommand = { type: 'pause' };
+/** What a run's worker thread starts with: its task, and a flag the scheduler sets to ask for a pause. */
+export interface RunWorkerData {
+  task: RunTask;
+  /** One Int32 in shared memory: PAUSE_REQUESTED once the run should stop after its current step. */
+  pauseFlag: Int32Array;
+}
+export const PAUSE_REQUESTED = 1;
 
 /** Worker → main process, in the order they happen. */
 export type TaskReport =

@@ -8,10 +8,13 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Services } from '../services';
 import type { RunWriter } from './run-writer';
-import type { RunTask, TaskCommand, TaskReport } from './run-task';
+import { PAUSE_REQUESTED, type RunTask, type RunWorkerData, type TaskReport } from './run-task';
 
-/** Starts the worker thread of a task (the app: out/main/run-worker.js; tests: the TypeScript entry). */
-export type WorkerLauncher = (task: RunTask) => Worker;
+/**
+ * Starts the worker thread of a task (the app: out/main/run-worker.js; tests: the TypeScript entry), handing it the
+ * task and its pause flag as workerData.
+ */
+export type WorkerLauncher = (data: RunWorkerData) => Worker;
 
 export type TaskOutcome =
   | { outcome: 'finished'; seconds: number }
@@ -36,11 +39,13 @@ interface Queued {
 
 interface Active extends Queued {
   worker: Worker;
+  pauseFlag: Int32Array;
   writer?: RunWriter;
   ending?: 'cancelled';
 }
 
-const CONTROL_POLL_MS = 1000;
+// A cheap indexed read; often enough that a pause asked from another process lands within the current step.
+const CONTROL_POLL_MS = 250;
 
 export class Scheduler {
   private readonly queue: Queued[] = [];
@@ -86,7 +91,7 @@ export class Scheduler {
       return true;
     }
     const running = this.find(runId);
-    running?.worker.postMessage({ type: 'pause' } satisfies TaskCommand);
+    if (running) Atomics.store(running.pauseFlag, 0, PAUSE_REQUESTED);
     return running !== undefined;
   }
 
@@ -152,8 +157,10 @@ export class Scheduler {
   }
 
   private run(queued: Queued, task: RunTask, writer: RunWriter | undefined): void {
-    const worker = this.launch(task);
-    const active: Active = { ...queued, worker, writer };
+    // Shared memory, not a message: a worker busy computing a step reads it without yielding to its event loop.
+    const pauseFlag = new Int32Array(new SharedArrayBuffer(4));
+    const worker = this.launch({ task, pauseFlag });
+    const active: Active = { ...queued, worker, pauseFlag, writer };
     this.active.add(active);
     let ended: TaskOutcome | undefined;
     const end = (outcome: TaskOutcome) => {

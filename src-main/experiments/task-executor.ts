@@ -69,15 +69,18 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
   }
 
   const policy = loadBase(task.baseFile);
-  const tools: AppTools[] = [];
+  // One tool set (and python sandbox pool) per suite for the whole task: training and evaluation share it.
+  const tools = new Map<string, AppTools>();
+  const suiteTools = (suite: MiniSuite) => {
+    if (!tools.has(suite.id)) tools.set(suite.id, toolsFor(task, suite, report));
+    return tools.get(suite.id)!;
+  };
   const evaluate = async (suite: MiniSuite, step: number, seed: number) => {
-    const suiteTools = toolsFor(task, suite, report);
-    tools.push(suiteTools);
     const result = await evaluatePolicy(
       policy,
       benchmarkInfo(suite.id),
       asQuestions(suite, 'test'),
-      suiteTools,
+      suiteTools(suite),
       config,
       new Rng(seed),
     );
@@ -98,8 +101,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
       return done('finished');
     }
     const suite = suiteOf(task.benchmark);
-    const trainingTools = toolsFor(task, suite, report);
-    tools.push(trainingTools);
+    const trainingTools = suiteTools(suite);
     const preset = ALGORITHMS[task.algorithm];
     const optimizer = new AdamW(policy.model.variables(), config.optimizer);
     const order = shuffled(asQuestions(suite, 'train'), task.seed);
@@ -149,6 +151,6 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
     done('finished');
   } finally {
     policy.model.dispose();
-    for (const t of tools) await t.stop();
+    for (const t of tools.values()) await t.stop();
   }
 }

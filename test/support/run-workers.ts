@@ -8,6 +8,6 @@ const LOADER = join(import.meta.dirname, 'ts-worker.mjs');
 const ENTRY = join(import.meta.dirname, '../../src-main/experiments/run-worker.ts');
 
 export const sourceWorkers: RunnerWorkers = {
-  launch: (task) => new Worker(LOADER, { workerData: { entry: ENTRY, task } }),
+  launch: (data) => new Worker(LOADER, { workerData: { entry: ENTRY, ...data } }),
   pythonSandbox: SANDBOX_HOST,
 };
