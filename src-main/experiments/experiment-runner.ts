@@ -307,7 +307,7 @@ export class ExperimentRunner {
         bus.emit('run.log', {
           runId: run.id,
           experimentId: run.experimentId,
-          line: `${run.algorithm} ${report.benchmark} seed ${run.seed}: pass@1 ${report.pass1.toFixed(1)} %, pass@${report.k} ${report.passK.toFixed(1)} % (n = ${report.n})`,
+          line: `${run.algorithm} ${report.benchmark} seed ${run.seed}: pass@1 ${report.pass1.toFixed(1)} %, pass@${report.k} ${report.passK.toFixed(1)} % (n = ${report.n}, ${report.seconds.toFixed(1)} s)`,
         });
       },
     };

@@ -54,7 +54,17 @@ export type TaskReport =
   | { type: 'started'; fromStep: number; backend: string }
   | { type: 'step'; step: number; metrics: StepMetrics; rollouts: StepRollout[]; checkpoint?: WrittenCheckpoint }
   | { type: 'log'; line: string }
-  | { type: 'evaluation'; benchmark: string; step: number; pass1: number; passK: number; k: number; n: number }
+  | {
+      type: 'evaluation';
+      benchmark: string;
+      step: number;
+      pass1: number;
+      passK: number;
+      k: number;
+      n: number;
+      /** Wall time of the evaluation. */
+      seconds: number;
+    }
   | { type: 'cache'; namespace: string; query: string; result: string }
   | { type: 'done'; outcome: 'finished' | 'paused'; seconds: number }
   | { type: 'failed'; message: string };

@@ -76,6 +76,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
     return tools.get(suite.id)!;
   };
   const evaluate = async (suite: MiniSuite, step: number, seed: number) => {
+    const evaluationStarted = performance.now();
     const result = await evaluatePolicy(
       policy,
       benchmarkInfo(suite.id),
@@ -92,6 +93,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
       passK: result.passK,
       k: result.k,
       n: result.n,
+      seconds: (performance.now() - evaluationStarted) / 1000,
     });
   };
   try {

@@ -62,13 +62,26 @@ type Sample = UpdateSample & { correct: number };
 export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): Promise<RlStepResult> {
   const { model, tokenizer, settings, preset } = ctx;
   const reward = ctx.reward ?? hierarchicalReward;
+  // Where the step's time goes (verl's timing_s/*): rollouts (sampling and tools), tool calls alone, the update.
+  const stepStarted = performance.now();
+  let toolMs = 0;
+  const tools: RlStepContext['tools'] = {
+    call: async (tool, input) => {
+      const started = performance.now();
+      try {
+        return await ctx.tools.call(tool, input);
+      } finally {
+        toolMs += performance.now() - started; // calls of one batch overlap: this is their summed time
+      }
+    },
+  };
   /** Rolls out questions and scores every trajectory; groups are numbered from `firstGroup`. */
   const rollOut = async (batch: RolloutQuestion[], firstGroup: number) => {
     const rolled = await runRollouts(
       {
         openSession: (n) => new SamplingSession(model, n),
         tokenizer,
-        tools: ctx.tools,
+        tools,
         strategy: ROLLOUT_STRATEGIES[preset.rollout],
         settings,
         options: ctx.rollout,
@@ -116,6 +129,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
     samples = firstGroups(samples, questions.length);
   }
 
+  const rolloutMs = performance.now() - stepStarted;
   const update: UpdateStats =
     samples.length > 0
       ? updatePolicy(
@@ -130,6 +144,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
           samples,
         )
       : { clipUpper: 0, clipLower: 0, kl: 0, klK1: 0, refKl: 0, gradNorm: 0, loss: 0, updates: 0 };
+  const updateMs = performance.now() - stepStarted - rolloutMs;
   if (update.updates === 1) warnSingleUpdate(ctx);
   const lossTokens = all.flatMap((s) => s.trajectory.entropy.filter((_, i) => s.trajectory.mask[i]));
   const afterTool = all.flatMap((s) => entropyAfterTools(s.trajectory, ctx.rollout.entropyTokens));
@@ -168,6 +183,10 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
       'rollout/distinct_answers': diagnostics.distinctAnswers,
       'rollout/kept_groups': new Set(samples.map((s) => s.group)).size,
       'rollout/generation_batches': generationBatches,
+      'timing_s/rollout': rolloutMs / 1000,
+      'timing_s/tools': toolMs / 1000,
+      'timing_s/update': updateMs / 1000,
+      'timing_s/step': (performance.now() - stepStarted) / 1000,
     },
   };
 }

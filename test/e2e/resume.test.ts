@@ -79,6 +79,8 @@ describe('crash safety', () => {
       for (const [i, m] of reference.metrics.entries()) {
         const r = resumed.metrics[i]!;
         expect([r.key, r.step]).toEqual([m.key, m.step]);
+        // Wall times (timing_s/*) are measurements of this machine, not results: only their presence is compared.
+        if (m.key.startsWith('timing_s/')) continue;
         if (m.value === null) expect(r.value).toBeNull();
         else expect(Math.abs(r.value! - m.value), `${m.key} at step ${m.step}`).toBeLessThanOrEqual(1e-6);
       }

@@ -32,7 +32,15 @@ describe('UI in Chromium against aepo-lab serve', () => {
       ['bin/aepo-lab.js', 'serve', '--port', '0', '--data-dir', tempDir('aepo-lab-e2e-')],
       {},
     );
-    await call('experiments.create', { name: 'AEPO vs GRPO on HotpotQA', description: 'three seeds each' });
+    // An experiment creates its runs: here the base row and one GRPO run (runs 1 and 2); runs 3-5 are added by hand.
+    await call('experiments.create', {
+      name: 'AEPO vs GRPO on HotpotQA',
+      description: 'three seeds each',
+      preset: 'smoke',
+      algorithms: ['grpo'],
+      benchmarks: ['mini-hotpotqa'],
+      seeds: [0],
+    });
     for (const [algorithm, seed] of [
       ['grpo', 0],
       ['aepo', 0],
@@ -61,7 +69,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
 
   it('opens on the runs table with the runs created through the API, and drops the token from the address bar', async () => {
     await page.waitForSelector('[data-test="run-row"]');
-    expect(await page.locator('[data-test="run-row"]').count()).toBe(3);
+    expect(await page.locator('[data-test="run-row"]').count()).toBe(5);
     expect(await page.locator('h1').textContent()).toBe('Runs');
     expect(page.url()).not.toContain('token=');
     expect(page.url()).toMatch(/#\/runs$/);
@@ -71,7 +79,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
 
   it('shows a run created elsewhere live, through the event stream', async () => {
     await call('runs.create', { algorithm: 'gppo', benchmark: 'musique', seed: 2 });
-    await page.waitForFunction(() => document.querySelectorAll('[data-test="run-row"]').length === 4);
+    await page.waitForFunction(() => document.querySelectorAll('[data-test="run-row"]').length === 6);
     expect(await page.locator('[data-test="run-row"]').first().textContent()).toContain('gppo');
   });
 
@@ -99,14 +107,14 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await page.click('button[type="submit"]');
     await page.waitForFunction(() => document.querySelectorAll('[data-test="experiment-card"]').length === 2);
     expect(await page.locator('[data-test="experiment-card"] h2').first().textContent()).toBe('Entropy ablation');
-    expect(await page.locator('[data-test="experiment-card"]').nth(1).textContent()).toContain('3 runs');
+    expect(await page.locator('[data-test="experiment-card"]').nth(1).textContent()).toContain('5 runs');
   });
 
   it('compares the config of two picked runs, differences only', async () => {
     await page.click('[data-test="nav-runs"]');
     await page.waitForSelector('[data-test="run-row"]');
-    await page.check('[aria-label="Select run 1"]');
-    await page.check('[aria-label="Select run 2"]');
+    await page.check('[aria-label="Select run 3"]');
+    await page.check('[aria-label="Select run 4"]');
     await page.click('text=Compare 2');
     await page.waitForSelector('[data-test="compare-table"]');
     const keys = await page.locator('[data-test="compare-table"] tbody td:first-child').allTextContents();

@@ -4,12 +4,9 @@ import { LoadError, loadBenchmarkFile } from '../../benchmarks/loaders';
 import { generateMiniSuite, MINI_SUITES } from '../../benchmarks/mini/suites';
 import { BENCHMARKS } from '../../benchmarks/registry';
 import { benchmarkInfo } from '../../benchmarks/mini/catalogue';
-import { readCorpus, storeMiniSuite } from '../../app/mini-suites';
-import { AppTools } from '../../app/tools';
-import { evaluateEndpoint } from '../../benchmarks/evaluate';
-import { judgeAnswer } from '../../benchmarks/judge';
-import { parsePredictions, scorePredictions, scoreWithJudge } from '../../benchmarks/score';
-import { recordOutsideResult } from '../../experiments/outside-results';
+import { storeMiniSuite } from '../../app/mini-suites';
+import { parsePredictions } from '../../benchmarks/score';
+import { evaluateOutsideModel, scoreOutsidePredictions } from '../../experiments/outside-models';
 import { jsonOption, UsageError, type Command, type CommandContext, type OptionSpec } from '../command';
 import { formatTable } from '../format';
 
@@ -138,44 +135,25 @@ export const score: Command = {
     const info = knownBenchmark(context.args[0]);
     const file = context.options.predictions as string | undefined;
     const content = readInput(file, 'score --predictions');
-    const split = String(context.options.split ?? 'test');
-    const items = context.lab().services.benchmarks.items(info.id, split);
-    if (items.length === 0)
-      throw new Error(
-        `no ${info.id} (${split}) items imported yet; run aepo-lab benchmarks import ${info.id} FILE first`,
-      );
     let report;
     try {
-      const predictions = parsePredictions(content);
-      if (context.options.judge) {
-        const settings = context.lab().services.settings;
-        const judge = settings.get().judge;
-        if (!judge) throw new Error('--judge needs a judge endpoint in Settings (judge: {baseUrl, model})');
-        const endpoint = { ...judge, apiKey: settings.secret('judgeApiKey') };
-        report = await scoreWithJudge(
-          info,
-          items,
-          predictions,
-          (q, answers, p) => judgeAnswer(endpoint, q, answers, p),
-          judge.model,
-        );
-      } else report = scorePredictions(info, items, predictions);
+      report = await scoreOutsidePredictions(context.lab(), {
+        info,
+        split: String(context.options.split ?? 'test'),
+        predictions: parsePredictions(content),
+        file: file!,
+        label: basename(file!),
+        useJudge: context.options.judge === true,
+        experimentId: experimentOf(context),
+      });
     } catch (error) {
       if (error instanceof LoadError) return badFile(context, file!, error);
       throw error;
     }
-    const runId = recordOutsideResult(context.lab().services, {
-      experimentId: experimentOf(context),
-      label: `predictions:${basename(file!)}`,
-      benchmark: info.id,
-      value: report.score,
-      n: report.n,
-      source: { predictions: file! },
-    });
     context.io.out(
       context.options.json
-        ? JSON.stringify({ ...report, runId })
-        : `${info.name}: ${report.score} % (${report.metric}) over all ${report.n} items; ${report.missing} had no prediction and count as wrong (stored as run ${runId})`,
+        ? JSON.stringify(report)
+        : `${info.name}: ${report.score} % (${report.metric}) over all ${report.n} items; ${report.missing} had no prediction and count as wrong (stored as run ${report.runId})`,
     );
     return 0;
   },
@@ -252,45 +230,24 @@ export const evaluate: Command = {
     const baseUrl = context.options.endpoint;
     if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl))
       throw new UsageError('evaluate needs --endpoint http(s)://host:port/v1');
-    const split = String(context.options.split ?? 'test');
-    const lab = context.lab();
-    const limit = context.options.limit === undefined ? Infinity : Number(context.options.limit);
-    const items = lab.services.benchmarks.items(info.id, split).slice(0, limit);
-    if (items.length === 0) throw new Error(`no ${info.id} (${split}) items imported yet`);
-    const corpus = info.id.startsWith('mini-') ? { id: info.id, documents: readCorpus(lab, info.id) } : undefined;
-    const tools = new AppTools(lab, { pythonSandbox: join(context.workerDir, 'python-sandbox.js'), corpus });
-    try {
-      const result = await evaluateEndpoint(
-        {
-          baseUrl,
-          model: String(context.options.model ?? 'default'),
-          apiKey: context.options['api-key'] as string | undefined,
-        },
-        info,
-        items,
-        tools,
-        {
-          onItem: (done, total) => context.io.err(`evaluated ${done}/${total}`),
-          systemPrompt: context.options['no-system-prompt'] ? null : undefined,
-        },
-      );
-      const model = String(context.options.model ?? 'default');
-      const runId = recordOutsideResult(lab.services, {
-        experimentId: experimentOf(context),
-        label: `outside:${model}`,
-        benchmark: info.id,
-        value: result.score,
-        n: result.n,
-        source: { endpoint: baseUrl, model },
-      });
-      context.io.out(
-        context.options.json
-          ? JSON.stringify({ ...result, transcripts: undefined, runId })
-          : `${info.id}: ${result.score} % (${result.metric}) over ${result.n} items, ${result.toolCalls} tool calls (stored as run ${runId})`,
-      );
-      return 0;
-    } finally {
-      await tools.stop();
-    }
+    const model = String(context.options.model ?? 'default');
+    const result = await evaluateOutsideModel(context.lab(), {
+      info,
+      split: String(context.options.split ?? 'test'),
+      limit: context.options.limit === undefined ? Infinity : Number(context.options.limit),
+      endpoint: { baseUrl, model, apiKey: context.options['api-key'] as string | undefined },
+      pythonSandbox: join(context.workerDir, 'python-sandbox.js'),
+      experimentId: experimentOf(context),
+      options: {
+        onItem: (done, total) => context.io.err(`evaluated ${done}/${total}`),
+        systemPrompt: context.options['no-system-prompt'] ? null : undefined,
+      },
+    });
+    context.io.out(
+      context.options.json
+        ? JSON.stringify({ ...result, transcripts: undefined })
+        : `${info.id}: ${result.score} % (${result.metric}) over ${result.n} items, ${result.toolCalls} tool calls (stored as run ${result.runId})`,
+    );
+    return 0;
   },
 };
