@@ -199,6 +199,7 @@ export class ExperimentRunner {
   /** The cold start, then the runs, all through the scheduler; resolves with each run's outcome, in order. */
   private async runAll(plan: ExperimentPlan, runs: Run[], say: (line: string) => void): Promise<TaskOutcome[]> {
     const { services, dataDir } = this.host;
+    if (runs.length === 0) return []; // nothing left to do: no cold start either
     const { config } = plan;
     const suites = plan.benchmarks.map((id) =>
       generateMiniSuite(id, { train: config.training.trainItems, test: config.evaluation.items }),
@@ -212,10 +213,10 @@ export class ExperimentRunner {
       settings: {
         webSearch: settings.webSearch,
         webBrowsing: settings.webBrowsing,
-        // Runs side by side share the cores: each gets its share of sandbox processes unless the user set a number.
-        pythonProcesses:
-          settings.pythonProcesses ??
-          Math.max(1, Math.floor(availableParallelism() / (settings.concurrentRuns ?? availableParallelism()))),
+        // Unset: one sandbox process per core for each run. Runs side by side oversubscribe the cores a little, but a
+        // run's tool calls come in bursts between its sampling, and one process per run made python calls queue
+        // (measured on mini-gsm8k: 4.3 s of a 4.8 s step waiting for python).
+        pythonProcesses: settings.pythonProcesses,
       },
       webSearchApiKey: services.settings.secret('webSearchApiKey'),
       searchCache: Object.fromEntries(

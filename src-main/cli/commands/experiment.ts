@@ -71,26 +71,33 @@ export const experimentResume: Command = {
   run: (context) => followExperiment(context, experimentId(context, 'resume'), 'experiments.resume'),
 };
 
-export const experimentPause: Command = {
-  path: ['experiment', 'pause'],
-  args: ['ID'],
-  summary: "pause an experiment's runs after their current step (with a checkpoint); resume continues them",
-  async run(context) {
-    const id = experimentId(context, 'pause');
-    const { runs } = await callChannel(context, 'experiments.pause', { id });
-    context.io.out(runs === 0 ? `experiment ${id} has no run to pause` : `experiment ${id}: ${runs} run(s) pausing`);
-    return 0;
-  },
-};
+/** `experiment pause ID` and `experiment cancel ID`: one channel call, and how many runs it reached. */
+function controlCommand(verb: 'pause' | 'cancel', summary: string, done: string): Command {
+  return {
+    path: ['experiment', verb],
+    args: ['ID'],
+    summary,
+    async run(context) {
+      const id = experimentId(context, verb);
+      const { runs } = await callChannel(context, verb === 'pause' ? 'experiments.pause' : 'experiments.cancel', {
+        id,
+      });
+      context.io.out(
+        runs === 0 ? `experiment ${id} has no run to ${verb}` : `experiment ${id}: ${runs} run(s) ${done}`,
+      );
+      return 0;
+    },
+  };
+}
 
-export const experimentCancel: Command = {
-  path: ['experiment', 'cancel'],
-  args: ['ID'],
-  summary: "stop an experiment's runs now; what they recorded stays",
-  async run(context) {
-    const id = experimentId(context, 'cancel');
-    const { runs } = await callChannel(context, 'experiments.cancel', { id });
-    context.io.out(runs === 0 ? `experiment ${id} has no run to cancel` : `experiment ${id}: ${runs} run(s) cancelled`);
-    return 0;
-  },
-};
+export const experimentPause = controlCommand(
+  'pause',
+  "pause an experiment's runs after their current step (with a checkpoint); resume continues them",
+  'pausing',
+);
+
+export const experimentCancel = controlCommand(
+  'cancel',
+  "stop an experiment's runs now; what they recorded stays",
+  'cancelled',
+);

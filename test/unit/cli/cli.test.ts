@@ -79,4 +79,25 @@ describe('aepo-lab CLI', () => {
     const result = await cli(['runs', 'list', '--json'], { AEPO_LAB_HOME: dir });
     expect(JSON.parse(result.out)).toHaveLength(1);
   });
+
+  it('experiment start refuses bad ids as usage errors; pause and cancel reach the queued runs', async () => {
+    const dir = tempDir();
+    const bad = await cli(['--data-dir', dir, 'experiment', 'start', '--algos', 'aepo,nonsense']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/algorithms\.1: unknown algorithm "nonsense"/);
+    expect((await cli(['--data-dir', dir, 'experiment', 'pause', '9'])).err).toMatch(/experiment 9 not found/);
+
+    const { openLab } = await import('../../../src-main/app/open-lab');
+    const { createPlannedExperiment, experimentPlanInput } = await import('../../../src-main/experiments/plan');
+    const lab = openLab({ dataDir: dir, mode: 'cli' });
+    const plan = { name: 'e', preset: 'smoke', algorithms: ['grpo'], benchmarks: ['mini-gsm8k'], seeds: [1] };
+    createPlannedExperiment(lab.services, experimentPlanInput.parse(plan));
+    lab.close();
+
+    expect((await cli(['--data-dir', dir, 'experiment', 'pause', '1'])).out).toBe('experiment 1: 2 run(s) pausing');
+    const paused = JSON.parse((await cli(['--data-dir', dir, 'runs', 'list', '--json'])).out) as { status: string }[];
+    expect(paused.map((r) => r.status)).toEqual(['paused', 'paused']);
+    expect((await cli(['--data-dir', dir, 'experiment', 'cancel', '1'])).out).toBe('experiment 1: 2 run(s) cancelled');
+    expect((await cli(['--data-dir', dir, 'experiment', 'cancel', '1'])).out).toBe('experiment 1 has no run to cancel');
+  });
 });
