@@ -21,6 +21,7 @@ export const CHANNEL_NAMES = [
   'runs.pause',
   'runs.resume',
   'runs.cancel',
+  'evaluations.items',
   'metrics.keys',
   'metrics.series',
   'benchmarks.list',

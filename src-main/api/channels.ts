@@ -15,6 +15,7 @@ import {
   RUN_STATUSES,
   type BenchmarkItemCount,
   type Experiment,
+  type EvaluationItemRow,
   type ExperimentSummary,
   type MetricKeyInfo,
   type MetricPoint,
@@ -118,6 +119,17 @@ export const channels = {
   /** Starts a queued run, or continues a paused, failed, cancelled or interrupted one from its last checkpoint. */
   'runs.resume': channel<{ started: true }>()(z.object({ id }).strict()),
   'runs.cancel': channel<{ changed: boolean }>()(z.object({ id }).strict()),
+
+  /** Per-item verdicts behind a run's evaluations: prediction, extracted answer, gold answers, verdict and reason. */
+  'evaluations.items': channel<EvaluationItemRow[]>()(
+    z
+      .object({
+        runId: id,
+        benchmark: z.string().min(1).max(200).optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict(),
+  ),
 
   'metrics.keys': channel<MetricKeyInfo[]>()(z.object({ runId: id }).strict()),
   'metrics.series': channel<MetricPoint[]>()(

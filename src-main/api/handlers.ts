@@ -50,6 +50,9 @@ export function createHandlers(
     },
     'runs.cancel': ({ id }) => runner.cancelRun(id),
 
+    'evaluations.items': ({ runId, benchmark, limit }) =>
+      services.evaluations.items(services.runs.get(runId).id, benchmark ?? null, limit),
+
     'metrics.keys': ({ runId }) => services.metrics.keys(runId),
     'metrics.series': ({ runId, key, fromStep, toStep }) => services.metrics.series(runId, key, { fromStep, toStep }),
 

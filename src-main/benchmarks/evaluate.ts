@@ -7,7 +7,7 @@ import type { ToolName, ToolSet } from '../tools/types';
 import { chat, type ChatEndpoint } from './chat-client';
 import { lastBoxed } from './metrics';
 import type { BenchmarkInfo } from './registry';
-import { itemScore, metricLabel, scoreReport, type GoldItem, type ScoreReport } from './score';
+import { itemVerdict, metricLabel, scoreReport, type GoldItem, type ItemVerdict, type ScoreReport } from './score';
 
 /** The instructions of the agent format (our wording of the authors' system prompt). */
 export const AGENT_SYSTEM_PROMPT =
@@ -67,7 +67,8 @@ async function solve(endpoint: ChatEndpoint, tools: ToolSet, question: string, o
     transcript += ` <result>\n${result.output}\n</result>`;
   }
   const answer = /<answer>([\s\S]*?)<\/answer>/.exec(transcript)?.[1] ?? transcript;
-  return { transcript, prediction: lastBoxed(answer) ?? '', toolCalls };
+  // The boxed answer if any; else the whole answer, from which the math grader extracts the final one itself.
+  return { transcript, prediction: lastBoxed(answer) ?? answer.trim(), toolCalls };
 }
 
 export async function evaluateEndpoint(
@@ -78,27 +79,23 @@ export async function evaluateEndpoint(
   options: EvaluationOptions = {},
 ): Promise<EvaluationResult> {
   const transcripts: EvaluationResult['transcripts'] = [];
+  const verdicts: ItemVerdict[] = [];
   let toolCalls = 0;
   for (const [i, item] of items.entries()) {
     const solved = await solve(endpoint, tools, item.question, options);
     toolCalls += solved.toolCalls;
+    const verdict = itemVerdict(info, item.index, solved.prediction, item.answers);
+    verdicts.push(verdict);
     transcripts.push({
       index: item.index,
       transcript: solved.transcript,
       prediction: solved.prediction,
-      score: itemScore(info, solved.prediction, item.answers),
+      score: verdict.score,
     });
     options.onItem?.(i + 1, items.length);
   }
-  const scores = transcripts.map((t) => t.score);
   return {
-    ...scoreReport(
-      info,
-      items.length,
-      scores,
-      items.map((item) => ({ item })),
-      metricLabel(info),
-    ),
+    ...scoreReport(info, items, verdicts, metricLabel(info)),
     toolCalls,
     transcripts,
   };

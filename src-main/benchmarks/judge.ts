@@ -11,17 +11,18 @@ export function judgePrompt(question: string, golds: readonly string[], predicti
   );
 }
 
-/** 1 when the judge's reply starts with "yes", else 0. */
+/** 1 when the judge's reply starts with "yes", else 0; the reason quotes the reply. */
 export async function judgeAnswer(
   endpoint: ChatEndpoint,
   question: string,
   golds: readonly string[],
   prediction: string,
-): Promise<number> {
-  if (prediction.trim() === '') return 0;
+): Promise<{ score: number; reason: string }> {
+  if (prediction.trim() === '') return { score: 0, reason: 'empty prediction (the judge was not asked)' };
   const reply = await chat(endpoint, [{ role: 'user', content: judgePrompt(question, golds, prediction) }], {
     maxTokens: 4,
     temperature: 0,
   });
-  return /^\W*yes\b/i.test(reply.content) ? 1 : 0;
+  const said = reply.content.trim().slice(0, 200);
+  return { score: /^\W*yes\b/i.test(reply.content) ? 1 : 0, reason: `the judge replied "${said}"` };
 }

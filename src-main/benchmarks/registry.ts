@@ -3,6 +3,7 @@
  * tools the agent gets, and which file format its loader reads.
  */
 import type { ToolName } from '../tools/types';
+import type { MathGraderOptions } from './grading/math-grader';
 
 export type Domain = 'math' | 'knowledge' | 'deep_search';
 /** math_equivalence: boxed-answer equivalence; f1: SQuAD token F1 over aliases; llm_judge: an LLM compares (F1 when no judge is set). */
@@ -21,6 +22,11 @@ export interface BenchmarkInfo {
   tools: ToolName[];
   format: FormatId;
   citation: string;
+  /**
+   * How the math grader reads this benchmark's answers, where it differs from the defaults (docs/grading.md): e.g.
+   * `percentAsFraction` for a benchmark whose answers may be given either way.
+   */
+  grading?: Partial<MathGraderOptions>;
 }
 
 const MATH_TOOLS: ToolName[] = ['python'];

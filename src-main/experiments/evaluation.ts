@@ -3,7 +3,7 @@
  * each scored with the benchmark's metric. Pass@1 is the mean score over all samples (for F1 benchmarks the mean F1);
  * Pass@k is the unbiased estimator over the samples that are fully right (score 1), as in the AEPO paper's tables.
  */
-import { itemScore } from '../benchmarks/score';
+import { itemVerdict, type ItemVerdict } from '../benchmarks/score';
 import type { BenchmarkInfo } from '../benchmarks/registry';
 import { passAtK } from '../benchmarks/metrics';
 import type { Tokenizer } from '../model/tokenizer';
@@ -26,7 +26,12 @@ export interface EvaluationResult {
   k: number;
   /** Items evaluated. */
   n: number;
+  /** Every sample's verdict: item index (its place in the test split), sample number, what it answered and why. */
+  items: (ItemVerdict & { sample: number })[];
 }
+
+/** Stored responses are cut here: enough to audit an answer, small enough for thousands of rows. */
+const MAX_STORED_RESPONSE = 2000;
 
 /** Questions evaluated together: the sampler's batch is questions × samples sequences. */
 const QUESTIONS_PER_BATCH = 8;
@@ -42,6 +47,7 @@ export async function evaluatePolicy(
   const { samples, temperature, k } = config.evaluation;
   let scoreSum = 0;
   let passSum = 0;
+  const verdicts: EvaluationResult['items'] = [];
   for (let start = 0; start < items.length; start += QUESTIONS_PER_BATCH) {
     const batch = items.slice(start, start + QUESTIONS_PER_BATCH);
     const trees = await runRollouts(
@@ -58,14 +64,29 @@ export async function evaluatePolicy(
       batch,
     );
     trees.forEach((tree) => {
-      const scores = tree.trajectories.map((t) => {
-        const { prediction } = hierarchicalReward(policy.tokenizer.decode(t.tokens), tree.question.answers);
-        return prediction === null ? 0 : itemScore(info, prediction, tree.question.answers);
+      const index = Number(tree.question.id.split('/').at(-1));
+      const scores = tree.trajectories.map((t, sample) => {
+        const response = policy.tokenizer.decode(t.tokens);
+        const { prediction } = hierarchicalReward(response, tree.question.answers);
+        const verdict: ItemVerdict =
+          prediction === null
+            ? {
+                index,
+                prediction: null,
+                extracted: null,
+                gold: tree.question.answers,
+                score: 0,
+                verdict: 'wrong',
+                reason: 'no answer in the expected format',
+              }
+            : itemVerdict(info, index, prediction, tree.question.answers);
+        verdicts.push({ ...verdict, prediction: response.slice(0, MAX_STORED_RESPONSE), sample });
+        return verdict.score;
       });
       scoreSum += scores.reduce((a, b) => a + b, 0) / scores.length;
       passSum += passAtK(scores.length, scores.filter((s) => s >= 1).length, k);
     });
   }
   const n = items.length;
-  return { pass1: n === 0 ? 0 : (100 * scoreSum) / n, passK: n === 0 ? 0 : (100 * passSum) / n, k, n };
+  return { pass1: n === 0 ? 0 : (100 * scoreSum) / n, passK: n === 0 ? 0 : (100 * passSum) / n, k, n, items: verdicts };
 }

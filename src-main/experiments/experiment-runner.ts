@@ -285,26 +285,14 @@ export class ExperimentRunner {
         };
       },
       onEvaluation: (report) => {
-        services.evaluations.record([
-          {
-            runId: run.id,
-            step: report.step,
-            benchmark: report.benchmark,
-            metric: 'pass',
-            k: 1,
-            value: report.pass1,
-            n: report.n,
-          },
-          {
-            runId: run.id,
-            step: report.step,
-            benchmark: report.benchmark,
-            metric: 'pass',
-            k: report.k,
-            value: report.passK,
-            n: report.n,
-          },
-        ]);
+        const { step, benchmark, n } = report;
+        services.transaction(() => {
+          services.evaluations.record([
+            { runId: run.id, step, benchmark, metric: 'pass', k: 1, value: report.pass1, n },
+            { runId: run.id, step, benchmark, metric: 'pass', k: report.k, value: report.passK, n },
+          ]);
+          services.evaluations.recordItems(report.items.map((item) => ({ runId: run.id, step, benchmark, ...item })));
+        });
         bus.emit('run.log', {
           runId: run.id,
           experimentId: run.experimentId,

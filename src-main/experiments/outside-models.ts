@@ -53,6 +53,7 @@ export async function scoreOutsidePredictions(
     value: report.score,
     n: report.n,
     source: { predictions: request.file },
+    items: report.items,
   });
   return { ...report, runId };
 }
@@ -84,6 +85,7 @@ export async function evaluateOutsideModel(
       value: result.score,
       n: result.n,
       source: { endpoint: endpoint.baseUrl, model: endpoint.model },
+      items: result.items,
     });
     return { ...result, runId };
   } finally {

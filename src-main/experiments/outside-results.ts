@@ -3,6 +3,7 @@
  * predictions file) are stored as runs of their own with one evaluation each, so they can sit in an experiment's
  * results table beside the trained algorithms (as a row labelled e.g. `outside:qwen2.5-7b`).
  */
+import type { ItemVerdict } from '../benchmarks/score';
 import type { Services } from '../services';
 
 export interface OutsideResult {
@@ -17,6 +18,8 @@ export interface OutsideResult {
   n: number;
   /** What produced it (endpoint, model, file), kept with the run. */
   source: Record<string, string>;
+  /** Every item's verdict, stored beside the score. */
+  items: ItemVerdict[];
 }
 
 export function recordOutsideResult(services: Services, result: OutsideResult): number {
@@ -29,9 +32,14 @@ export function recordOutsideResult(services: Services, result: OutsideResult): 
   });
   services.runs.setStatus(run.id, { status: 'running' });
   // Its Pass@1 is the single-sample score: one answer per item.
-  services.evaluations.record([
-    { runId: run.id, step: 0, benchmark: result.benchmark, metric: 'pass', k: 1, value: result.value, n: result.n },
-  ]);
+  services.transaction(() => {
+    services.evaluations.record([
+      { runId: run.id, step: 0, benchmark: result.benchmark, metric: 'pass', k: 1, value: result.value, n: result.n },
+    ]);
+    services.evaluations.recordItems(
+      result.items.map((item) => ({ runId: run.id, step: 0, benchmark: result.benchmark, sample: 0, ...item })),
+    );
+  });
   services.runs.setStatus(run.id, { status: 'completed' });
   return run.id;
 }

@@ -9,6 +9,7 @@ import { Rng } from '../model/rng';
 import type { RolloutQuestion } from '../rl/rollout/types';
 import type { AlgorithmId } from '../rl/types';
 import type { StepRollout, WrittenCheckpoint } from './rl-producer';
+import type { EvaluationResult } from './evaluation';
 import type { RunConfig } from './run-config';
 
 /** What every task of an experiment shares. */
@@ -64,6 +65,8 @@ export type TaskReport =
       n: number;
       /** Wall time of the evaluation. */
       seconds: number;
+      /** Every sample's verdict, stored beside the numbers. */
+      items: EvaluationResult['items'];
     }
   | { type: 'cache'; namespace: string; query: string; result: string }
   | { type: 'done'; outcome: 'finished' | 'paused'; seconds: number }

@@ -94,6 +94,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
       k: result.k,
       n: result.n,
       seconds: (performance.now() - evaluationStarted) / 1000,
+      items: result.items,
     });
   };
   try {

@@ -1,4 +1,7 @@
 import type { Db } from './database';
+import type { EvaluationItemRow } from './records';
+
+export type { EvaluationItemRow };
 
 /** One stored evaluation: `value` is a percentage (0–100) over `n` scored items; `k` is the k of pass@k. */
 export interface NewEvaluation {
@@ -20,6 +23,19 @@ export interface EvaluationRow extends NewEvaluation {
 }
 
 export function createEvaluationsRepo(db: Db) {
+  const upsertItem = db.prepare(`
+    INSERT INTO evaluation_items (run_id, step, benchmark, item_index, sample, prediction, extracted, gold, score, verdict, reason)
+    VALUES (@runId, @step, @benchmark, @index, @sample, @prediction, @extracted, @gold, @score, @verdict, @reason)
+    ON CONFLICT (run_id, step, benchmark, item_index, sample) DO UPDATE SET prediction = excluded.prediction,
+      extracted = excluded.extracted, gold = excluded.gold, score = excluded.score, verdict = excluded.verdict,
+      reason = excluded.reason`);
+  const itemsOf = db.prepare(`
+    SELECT run_id AS runId, step, benchmark, item_index AS "index", sample, prediction, extracted, gold, score, verdict, reason
+    FROM evaluation_items WHERE run_id = @runId AND (@benchmark IS NULL OR benchmark = @benchmark)
+    ORDER BY step, benchmark, item_index, sample LIMIT @limit`);
+  const recordItems = db.transaction((rows: EvaluationItemRow[]) => {
+    for (const row of rows) upsertItem.run({ ...row, gold: JSON.stringify(row.gold) });
+  });
   // Re-evaluating a run at the same step replaces the value (a resumed run rewrites what came after its checkpoint).
   const upsert = db.prepare(`
     INSERT INTO evaluations (run_id, step, benchmark, metric, k, value, n, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -39,6 +55,15 @@ export function createEvaluationsRepo(db: Db) {
     /** Stores a batch in one transaction: all rows land or none. */
     record(rows: NewEvaluation[], now = Date.now()): void {
       record(rows, now);
+    },
+    /** Stores per-item verdicts in one transaction (an evaluation redone replaces its rows). */
+    recordItems(rows: EvaluationItemRow[]): void {
+      recordItems(rows);
+    },
+    items(runId: number, benchmark: string | null = null, limit = -1): EvaluationItemRow[] {
+      return (itemsOf.all({ runId, benchmark, limit }) as (Omit<EvaluationItemRow, 'gold'> & { gold: string })[]).map(
+        (row) => ({ ...row, gold: JSON.parse(row.gold) as string[] }),
+      );
     },
     ofExperiment: (experimentId: number) => ofExperiment.all(experimentId) as EvaluationRow[],
     ofRun: (runId: number) => ofRun.all(runId) as NewEvaluation[],

@@ -60,3 +60,18 @@ export interface BenchmarkItemCount {
   split: string;
   items: number;
 }
+
+/** One item's verdict in an evaluation (see migrations/004). */
+export interface EvaluationItemRow {
+  runId: number;
+  step: number;
+  benchmark: string;
+  index: number;
+  sample: number;
+  prediction: string | null;
+  extracted: string | null;
+  gold: string[];
+  score: number;
+  verdict: 'correct' | 'partial' | 'wrong' | 'missing';
+  reason: string;
+}

@@ -149,6 +149,16 @@ describe('experiment channels through serve mode', () => {
         text: string;
       };
       expect(table.text).toMatch(/^\| grpo \|/m);
+      // Every sample of every test item keeps its verdict: 4 items × 5 samples.
+      const items = (await call('evaluations.items', { runId: grpo })).data as unknown as {
+        index: number;
+        sample: number;
+        verdict: string;
+        gold: string[];
+      }[];
+      expect(items).toHaveLength(20);
+      expect(new Set(items.map((i) => `${i.index}/${i.sample}`)).size).toBe(20);
+      for (const item of items) expect(['correct', 'wrong']).toContain(item.verdict);
     },
   );
 

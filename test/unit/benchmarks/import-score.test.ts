@@ -141,6 +141,54 @@ describe('bad files', () => {
     expect(twice.err).toMatch(/line 3, field "index": item 0 is predicted twice, on lines 1 and 3/);
   });
 
+  it('keeps a verdict per item: prediction, extracted answer, gold, verdict and reason, printed and stored', async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, 'math.jsonl');
+    const golds = ['\\frac{1}{3}', 'x \\geq 5', '\\{-12, -11\\}'];
+    writeFileSync(file, golds.map((answer, i) => JSON.stringify({ question: `p${i}`, answer })).join('\n'));
+    expect((await cli(['--data-dir', dataDir, 'benchmarks', 'import', 'math500', file])).code).toBe(0);
+    const predictions = join(dataDir, 'p.jsonl');
+    writeFileSync(
+      predictions,
+      [
+        { index: 0, prediction: 'So the probability is $\\cfrac{1}{3}$.' },
+        { index: 1, prediction: 'Therefore $5 \\leq x$ is the solution.' },
+      ]
+        .map((p) => JSON.stringify(p))
+        .join('\n'),
+    );
+    const scored = await cli(['--data-dir', dataDir, 'score', 'math500', '--predictions', predictions, '--json']);
+    expect(scored.code, scored.err).toBe(0);
+    const report = JSON.parse(scored.out) as { score: number; runId: number; items: Record<string, unknown>[] };
+    expect(report.score).toBeCloseTo(66.67, 2);
+    expect(report.items).toEqual([
+      {
+        index: 0,
+        prediction: 'So the probability is $\\cfrac{1}{3}$.',
+        extracted: '\\cfrac{1}{3}',
+        gold: ['\\frac{1}{3}'],
+        score: 1,
+        verdict: 'correct',
+        reason: 'equivalent',
+      },
+      expect.objectContaining({ index: 1, extracted: '5 \\leq x', verdict: 'correct' }),
+      expect.objectContaining({ index: 2, prediction: null, verdict: 'missing', reason: 'no prediction' }),
+    ]);
+    const lab = openLab({ dataDir, mode: 'cli', logError: () => {} });
+    try {
+      const stored = await lab.dispatch('evaluations.items', { runId: report.runId });
+      expect(stored).toMatchObject({ ok: true });
+      const rows = (stored as { data: { verdict: string; extracted: string | null; sample: number }[] }).data;
+      expect(rows.map((r) => [r.verdict, r.extracted, r.sample])).toEqual([
+        ['correct', '\\cfrac{1}{3}', 0],
+        ['correct', '5 \\leq x', 0],
+        ['missing', null, 0],
+      ]);
+    } finally {
+      lab.close();
+    }
+  });
+
   it("stores a score as a run of its own, and in an experiment's results table with --experiment", async () => {
     const dataDir = tempDir();
     const file = join(dataDir, 'q.jsonl');
