@@ -54,7 +54,7 @@ function lastMath(text: string): string | null {
 }
 
 /** Words that can stand in a bare math answer; any other word of two or more letters makes the text prose. */
-const MATH_WORDS = new Set([
+export const MATH_WORDS: ReadonlySet<string> = new Set([
   'sin',
   'cos',
   'tan',

@@ -45,7 +45,10 @@ export function normalizeLatex(raw: string): NormalizedAnswer {
   s = s.replace(/\s+/g, ' ').trim();
   s = s.replace(/\.$/, '').trim(); // a full stop after the answer
   // Unit words after a number (`125 miles`, `4 square feet`): only when a number comes before them.
-  s = s.replace(new RegExp(`(\\d|\\})\\s*(?:${UNIT_WORDS.source})(?:\\s+${UNIT_WORDS.source})*\\s*$`, 'i'), '$1');
+  const unit = `(?:${UNIT_WORDS.source})(?:\\s*\\^\\{?[23]\\}?)?`;
+  s = s.replace(new RegExp(`(\\d|\\})\\s*${unit}(?:\\s+${unit})*\\s*$`, 'i'), '$1');
+  // `x \in [-2, 7]`: the set the variable lies in.
+  s = s.replace(/^[a-zA-Z]\s*\\in\s*/, '');
   s = readNumberCommas(s);
   return { text: s.trim(), percent };
 }

@@ -3,6 +3,7 @@
  * unordered set or list (`\{-12, -11\}`, `-12; -11`), a union of intervals, or a matrix; text when none parses.
  */
 import { parseExpression, ParseError, type Expr } from './expression';
+import { MATH_WORDS } from './extract';
 import { normalizeLatex } from './latex-normalize';
 
 export type Relation = '=' | '<' | '>' | '<=' | '>=' | '!=';
@@ -78,7 +79,17 @@ export function textForm(text: string): string {
     .replace(/^\(?([a-e])\)?$/, '$1');
 }
 
+/** Words (three letters or more, outside LaTeX commands) that are not math: the answer is text (`Evelyn`). */
+function isWords(s: string): boolean {
+  const words = s
+    .replace(/\\(?:begin|end)\s*\{[^{}]*\}/g, ' ')
+    .replace(/\\[a-zA-Z]+/g, ' ')
+    .match(/[a-zA-Z]{3,}/g);
+  return words?.some((w) => !MATH_WORDS.has(w.toLowerCase())) ?? false;
+}
+
 function parseShape(s: string, percent: boolean): MathAnswer {
+  if (isWords(s)) return { kind: 'text', text: textForm(s) };
   const matrix = MATRIX.exec(s);
   if (matrix) {
     const rows = matrix[2]!

@@ -59,6 +59,11 @@ describe('math grader', () => {
       ['\\sqrt[3]{-8}', '-2', true],
       ['\\binom{5}{2}', '10', true],
       ['90^\\circ', '90', true],
+      ['Evelyn', '\\text{Evelyn}', true],
+      ['Evelny', '\\text{Evelyn}', false], // words are text, not products of letters
+      ['C', '\\text{(C)}', true],
+      ['864', '864 \\mbox{ inches}^2', true],
+      ['[-2, 7]', 'x \\in [-2,7]', true],
     ]);
   });
 
