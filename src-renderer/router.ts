@@ -36,6 +36,19 @@ export const pages = [
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/runs' },
   ...pages.map(({ path, name, title, component }) => ({ path, name, component, meta: { title } })),
+  // Pages reached from others, not from the navigation.
+  {
+    path: '/experiments/new',
+    name: 'new-experiment',
+    component: () => import('./pages/NewExperimentPage.vue'),
+    meta: { title: 'New experiment' },
+  },
+  {
+    path: '/experiments/:id(\\d+)',
+    name: 'experiment',
+    component: () => import('./pages/ExperimentPage.vue'),
+    meta: { title: 'Experiment' },
+  },
   { path: '/:unknown(.*)*', redirect: '/runs' },
 ];
 

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type { ExportedTable } from '../experiments/export';
 import type { ResultRow } from '../experiments/result-rows';
 import { EXPORT_FORMATS } from '../experiments/export-formats';
-import { experimentPlanInput } from '../experiments/plan';
+import type { Estimate } from '../experiments/estimate';
+import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan';
+import type { ResultsTable } from '../experiments/results-table';
 import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/run-config';
 import { CHANNEL_NAMES, type ChannelName } from './channel-names';
 import { SECRET_NAMES, settingsPatchSchema, type SecretName, type Settings } from '../core/settings-schema';
@@ -77,6 +79,22 @@ export const channels = {
 
   /** Pass@1 and Pass@5 per evaluated run and benchmark, in percent (base rows with algorithm `base`). */
   'experiments.results': channel<ResultRow[]>()(z.object({ id }).strict()),
+  /** The results table as the export builds it (columns, rows with mean ± std and n, the best per column); live. */
+  'experiments.table': channel<ResultsTable | null>()(
+    z
+      .object({
+        id,
+        metric: z
+          .string()
+          .regex(/^pass@[1-9]\d*$/, 'pass@1, pass@5, ...')
+          .default('pass@1'),
+      })
+      .strict(),
+  ),
+  /** What the new-experiment form offers: presets, algorithms, trainable suites and the run config's fields. */
+  'experiments.options': channel<ExperimentOptions>()(none),
+  /** How long an experiment would take here, from the preset and the step times measured on this machine. */
+  'experiments.estimate': channel<Estimate>()(experimentPlanInput.partial({ name: true })),
   /** Runs every run of the experiment that still has work, in worker threads; answers once they are queued. */
   'experiments.start': channel<StartedJob>()(z.object({ id }).strict()),
   /** Queued runs pause at once, running ones after their current step (with a checkpoint). */

@@ -1,6 +1,8 @@
 import { exportExperiment } from '../experiments/export';
 import type { ExperimentRunner } from '../experiments/experiment-runner';
-import { createPlannedExperiment } from '../experiments/plan';
+import { estimateExperiment } from '../experiments/estimate';
+import { createPlannedExperiment, experimentOptions } from '../experiments/plan';
+import { resultsTable } from '../experiments/results-table';
 import { resultRows } from '../experiments/result-rows';
 import type { Services } from '../services';
 import type { AppInfo } from './channels';
@@ -31,6 +33,12 @@ export function createHandlers(
     },
     'experiments.export': (request) => exportExperiment(services, request, appInfo().version),
     'experiments.results': ({ id }) => resultRows(services, services.experiments.get(id).id),
+    'experiments.table': ({ id, metric }) => {
+      const rows = services.evaluations.ofExperiment(services.experiments.get(id).id);
+      return rows.length === 0 ? null : resultsTable(rows, metric);
+    },
+    'experiments.options': () => experimentOptions(),
+    'experiments.estimate': (input) => estimateExperiment(services, { name: 'estimate', ...input }),
     'experiments.start': ({ id }) => start(id),
     'experiments.pause': ({ id }) => runner.pause(id),
     'experiments.resume': ({ id }) => start(id),

@@ -42,3 +42,7 @@ export type { ApiErrorBody, ApiErrorCode, ApiIssue, ApiResult } from './result';
 export type { AppInfo, ChannelAnswer, ChannelInput, ChannelName } from './channels';
 export type { Settings } from '../core/settings-schema';
 export type * from '../store/records';
+export type { ConfigField } from '../experiments/config-fields';
+export type { ExperimentOptions } from '../experiments/plan';
+export type { Estimate } from '../experiments/estimate';
+export type { ResultsTable } from '../experiments/results-table';

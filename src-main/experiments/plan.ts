@@ -4,7 +4,9 @@
  * row per seed (algorithm `base`, benchmark `all`), then one run per (algorithm, benchmark, seed).
  */
 import { z } from 'zod';
-import { MINI_SUITES } from '../benchmarks/mini/catalogue';
+import { benchmarkInfo, MINI_SUITES } from '../benchmarks/mini/catalogue';
+import { ALGORITHM_IDS } from '../rl/types';
+import { configFields, type ConfigField } from './config-fields';
 import type { Services } from '../services';
 import type { Experiment, JsonObject, Run } from '../store/records';
 import type { AlgorithmId } from '../rl/types';
@@ -104,6 +106,41 @@ export function storedPlan(experiment: Experiment): ExperimentPlan | null {
     benchmarks: stored.benchmarks as string[],
     seeds: stored.seeds as number[],
     config: runConfigSchema.parse(stored.run ?? {}),
+  };
+}
+
+/** What the new-experiment form offers: presets (with their full config), algorithms, trainable suites, fields. */
+export interface ExperimentOptions {
+  presets: {
+    id: ExperimentPresetId;
+    summary: string;
+    algorithms: string[];
+    benchmarks: string[];
+    seeds: number[];
+    /** The preset's run config with every default filled in. */
+    config: JsonObject;
+  }[];
+  algorithms: string[];
+  benchmarks: { id: string; name: string; family: string }[];
+  fields: ConfigField[];
+}
+
+export function experimentOptions(): ExperimentOptions {
+  return {
+    presets: PRESET_IDS.map((id) => {
+      const preset = EXPERIMENT_PRESETS[id];
+      return {
+        id,
+        summary: preset.summary,
+        algorithms: [...preset.algorithms],
+        benchmarks: [...preset.benchmarks],
+        seeds: [...preset.seeds],
+        config: runConfigSchema.parse(preset.config) as unknown as JsonObject,
+      };
+    }),
+    algorithms: [...ALGORITHM_IDS],
+    benchmarks: MINI_IDS.map((id) => ({ id, name: benchmarkInfo(id).name, family: MINI_SUITES[id]!.family })),
+    fields: configFields(),
   };
 }
 

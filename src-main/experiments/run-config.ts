@@ -25,30 +25,55 @@ const probability = z.number().min(0).max(1);
 /** Overrides of the algorithm preset's settings (rl/defaults.ts and the algorithm's file); unset: the preset's. */
 const algorithmSettings = z
   .object({
-    clipLow: z.number().min(0).max(1),
-    clipHigh: z.number().min(0),
-    dualClipC: z.number().gt(1).nullable(),
-    lossAgg: z.enum(['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum']),
-    klCoef: z.number().min(0),
-    klInReward: z.boolean(),
-    groupSize: z.number().int().min(2).max(64),
-    globalSamples: z.number().int().min(1).max(64),
-    dynamicRollouts: z.boolean(),
-    premonitorBeta: z.number(),
-    beamSize: z.number().int().min(2).max(8),
-    branch: z.object({ tau: z.number(), gamma: z.number(), penalty: z.number().min(0) }).strict(),
-    segmentEntropy: z.enum(SEGMENT_ENTROPY_FORMS),
-    entropyAdvCoef: z.number(),
-    stepAdvWeight: z.number(),
-    stepDiscount: probability,
-    dynamicSampling: z.boolean(),
-    maxGenerationBatches: z.number().int().min(1).max(100),
+    clipLow: z.number().min(0).max(1).describe('Lower clip range ε_low of the importance ratio.'),
+    clipHigh: z.number().min(0).describe("Upper clip range ε_high (DAPO's clip-higher raises it)."),
+    dualClipC: z.number().gt(1).nullable().describe('Dual-clip bound c for negative advantages; null: off.'),
+    lossAgg: z
+      .enum(['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum'])
+      .describe('How token losses are averaged into the batch loss.'),
+    klCoef: z.number().min(0).describe('Weight of the KL penalty against the starting policy (0: none).'),
+    klInReward: z.boolean().describe('Put the KL penalty into the reward instead of the loss.'),
+    groupSize: z
+      .number()
+      .int()
+      .min(2)
+      .max(64)
+      .describe('Trajectories per question (the group advantages are computed over).'),
+    globalSamples: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .describe('Tree-search algorithms: trajectories sampled from the root before branching (m).'),
+    dynamicRollouts: z
+      .boolean()
+      .describe('AEPO: split the budget between global samples and branches by pre-monitored entropy.'),
+    premonitorBeta: z.number().describe('AEPO: how strongly the pre-monitored entropy gap moves the budget (β).'),
+    beamSize: z.number().int().min(2).max(8).describe('Branches forked at one tool call.'),
+    branch: z
+      .object({ tau: z.number(), gamma: z.number(), penalty: z.number().min(0) })
+      .strict()
+      .describe('Branch probability: threshold τ, entropy weight γ and the penalty for consecutive branching.'),
+    segmentEntropy: z.enum(SEGMENT_ENTROPY_FORMS).describe("How a segment's entropy is measured (docs/algorithms.md)."),
+    entropyAdvCoef: z.number().describe('AEPO: weight of the entropy-aware advantage term.'),
+    stepAdvWeight: z.number().describe('GiGPO: weight of the step-level advantage.'),
+    stepDiscount: probability.describe("GiGPO: discount of later steps' returns."),
+    dynamicSampling: z
+      .boolean()
+      .describe('DAPO: drop groups whose answers are all right or all wrong and refill the batch.'),
+    maxGenerationBatches: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .describe('DAPO: most rollout batches drawn to refill one step.'),
     overlongShaping: z
       .object({ bufferFraction: probability, penalty: z.number().min(0) })
       .strict()
-      .nullable(),
-    updatesPerBatch: z.number().int().min(1).max(64),
-    ppoEpochs: z.number().int().min(1).max(16),
+      .nullable()
+      .describe('DAPO: penalty for responses near the length limit (buffer share of the limit, penalty); null: off.'),
+    updatesPerBatch: z.number().int().min(1).max(64).describe('Optimiser updates per rollout batch (mini-batches).'),
+    ppoEpochs: z.number().int().min(1).max(16).describe('Passes over the rollout batch.'),
   })
   .partial()
   .strict();
@@ -57,22 +82,38 @@ export const runConfigSchema = z
   .object({
     model: z
       .object({
-        /** Size of the policy transformer (model/config.ts). */
-        preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
-        /** Longest sequence in tokens: prompt, generated text and tool results together. */
-        contextLength: z.number().int().min(64).max(2048).default(320),
-        /** Byte-pair merges of the tokenizer trained on the suites' demonstrations. */
-        vocabSize: z.number().int().min(300).max(8192).default(600),
+        preset: z
+          .enum(['tiny', 'small', 'base'])
+          .default('tiny')
+          .describe('Size of the policy transformer (model/config.ts).'),
+        contextLength: z
+          .number()
+          .int()
+          .min(64)
+          .max(2048)
+          .default(320)
+          .describe('Longest sequence in tokens: prompt, generated text and tool results together.'),
+        vocabSize: z
+          .number()
+          .int()
+          .min(300)
+          .max(8192)
+          .default(600)
+          .describe("Byte-pair merges of the tokenizer trained on the suites' demonstrations."),
       })
       .strict()
       .prefault({}),
     coldStart: z
       .object({
-        /** Supervised steps on the suites' demonstrations before RL (0: RL from random weights). */
-        steps: z.number().int().min(0).max(100_000).default(600),
-        /** Demonstrations per step. */
-        batchSize: positiveInt.max(256).default(8),
-        learningRate: z.number().positive().default(3e-3),
+        steps: z
+          .number()
+          .int()
+          .min(0)
+          .max(100_000)
+          .default(600)
+          .describe("Supervised steps on the suites' demonstrations before RL (0: RL from random weights)."),
+        batchSize: positiveInt.max(256).default(8).describe('Demonstrations per step.'),
+        learningRate: z.number().positive().default(3e-3).describe('Learning rate of the supervised cold start.'),
       })
       .strict()
       .prefault({}),
@@ -80,58 +121,70 @@ export const runConfigSchema = z
     algorithm: algorithmSettings.default({}),
     rollout: z
       .object({
-        /** Response tokens per trajectory, tool results included. */
-        maxResponseTokens: positiveInt.max(4096).default(240),
-        /** Tool calls per trajectory; the call that exceeds it gets an EOS. */
-        toolCallLimit: z.number().int().min(0).max(32).default(4),
-        /** Sampling temperature of training rollouts (training log-probs use the same). */
-        temperature: z.number().positive().max(4).default(1),
-        topP: z.number().gt(0).max(1).default(1),
-        /** J: generated tokens per segment that count towards its entropy. */
-        entropyTokens: positiveInt.max(256).default(20),
-        /** Length of AEPO's pre-monitoring probe. */
-        probeTokens: positiveInt.max(512).default(50),
+        maxResponseTokens: positiveInt
+          .max(4096)
+          .default(240)
+          .describe('Response tokens per trajectory, tool results included.'),
+        toolCallLimit: z
+          .number()
+          .int()
+          .min(0)
+          .max(32)
+          .default(4)
+          .describe('Tool calls per trajectory; the call that exceeds it gets an EOS.'),
+        temperature: z
+          .number()
+          .positive()
+          .max(4)
+          .default(1)
+          .describe('Sampling temperature of training rollouts (training log-probs use the same).'),
+        topP: z.number().gt(0).max(1).default(1).describe('Nucleus sampling of training rollouts (1: off).'),
+        entropyTokens: positiveInt
+          .max(256)
+          .default(20)
+          .describe('J: generated tokens per segment that count towards its entropy.'),
+        probeTokens: positiveInt.max(512).default(50).describe("Length of AEPO's pre-monitoring probe."),
       })
       .strict()
       .prefault({}),
     optimizer: z
       .object({
-        learningRate: z.number().positive().default(1e-4),
-        weightDecay: z.number().min(0).default(0.01),
-        /** Global gradient-norm clip. */
-        maxGradNorm: z.number().positive().default(1),
+        learningRate: z.number().positive().default(1e-4).describe('AdamW learning rate of RL.'),
+        weightDecay: z.number().min(0).default(0.01).describe('AdamW decoupled weight decay.'),
+        maxGradNorm: z.number().positive().default(1).describe('Global gradient-norm clip.'),
       })
       .strict()
       .prefault({}),
     training: z
       .object({
-        /** RL steps of the run. */
-        steps: z.number().int().min(0).max(100_000).default(20),
-        /** Questions (groups) per step. */
-        questionsPerStep: positiveInt.max(512).default(8),
-        /** Train items generated per mini suite. */
-        trainItems: positiveInt.max(100_000).default(400),
+        steps: z.number().int().min(0).max(100_000).default(20).describe('RL steps of the run.'),
+        questionsPerStep: positiveInt.max(512).default(8).describe('Questions (groups) per step.'),
+        trainItems: positiveInt.max(100_000).default(400).describe('Train items generated per mini suite.'),
       })
       .strict()
       .prefault({}),
     evaluation: z
       .object({
-        /** Test items evaluated per benchmark (the first ones of the split). */
-        items: positiveInt.max(100_000).default(50),
-        /** Samples per item: Pass@1 is their mean accuracy, Pass@k the unbiased estimate (n ≥ k). */
-        samples: positiveInt.max(64).default(5),
-        /** Sampling temperature of evaluation. */
-        temperature: z.number().min(0).max(4).default(0.6),
-        /** The k of Pass@k reported beside Pass@1. */
-        k: positiveInt.max(64).default(5),
+        items: positiveInt
+          .max(100_000)
+          .default(50)
+          .describe('Test items evaluated per benchmark (the first ones of the split).'),
+        samples: positiveInt
+          .max(64)
+          .default(5)
+          .describe('Samples per item: Pass@1 is their mean accuracy, Pass@k the unbiased estimate (n ≥ k).'),
+        temperature: z.number().min(0).max(4).default(0.6).describe('Sampling temperature of evaluation.'),
+        k: positiveInt.max(64).default(5).describe('The k of Pass@k reported beside Pass@1.'),
       })
       .strict()
       .refine((e) => e.samples >= e.k, { error: 'evaluation.samples must be at least evaluation.k' })
       .prefault({}),
     budgets: z
       .object({
-        /** Checkpoint every this many RL steps (and at the end). */
-        checkpointEvery: positiveInt.max(100_000).default(5),
+        checkpointEvery: positiveInt
+          .max(100_000)
+          .default(5)
+          .describe('Checkpoint every this many RL steps (and at the end).'),
       })
       .strict()
       .prefault({}),

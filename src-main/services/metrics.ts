@@ -4,6 +4,7 @@ import type { MetricKeyInfo, MetricPoint } from '../store/records';
 
 export function createMetricsService(repo: MetricsRepo, requireRun: (id: number) => unknown, bus: EventBus) {
   return {
+    meanByBenchmark: (key: string) => repo.meanByBenchmark(key),
     append(runId: number, samples: MetricSample[]): { written: number } {
       requireRun(runId);
       const written = repo.append(runId, samples);

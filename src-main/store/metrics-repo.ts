@@ -26,6 +26,9 @@ export function createMetricsRepo(db: Db) {
     SELECT key, count(*) AS points, min(step) AS firstStep, max(step) AS lastStep
     FROM metrics WHERE run_id = ? GROUP BY key ORDER BY key`);
   const deleteAfter = db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?');
+  const meanByBenchmark = db.prepare(`
+    SELECT r.benchmark AS benchmark, avg(m.value) AS mean, count(*) AS n
+    FROM metrics m JOIN runs r ON r.id = m.run_id WHERE m.key = ? AND m.value IS NOT NULL GROUP BY r.benchmark`);
   const appendAll = db.transaction((runId: number, samples: MetricSample[], now: number) => {
     for (const s of samples) {
       upsert.run(runId, s.key, s.step, Number.isFinite(s.value) ? s.value : null, s.wallTimeMs ?? now);
@@ -49,6 +52,10 @@ export function createMetricsRepo(db: Db) {
     /** Removes the points of steps after `step` (a run going back to its checkpoint at `step`). */
     deleteAfter(runId: number, step: number): void {
       deleteAfter.run(runId, step);
+    },
+    /** A metric's mean over every run on each benchmark (e.g. the measured seconds of a step). */
+    meanByBenchmark(key: string): { benchmark: string; mean: number; n: number }[] {
+      return meanByBenchmark.all(key) as { benchmark: string; mean: number; n: number }[];
     },
     keys(runId: number): MetricKeyInfo[] {
       return keys.all(runId) as MetricKeyInfo[];

@@ -1,0 +1,51 @@
+/**
+ * How long an experiment will take here: the cold start (unless its base checkpoint is cached), then every run's
+ * steps and evaluation, divided among the runs trained at once. Step times are the ones this machine measured on
+ * each benchmark (`timing_s/step` of earlier runs); where none were measured, the figures of the quick preset on a
+ * 2-core laptop stand in, and the answer says so.
+ */
+import { availableParallelism } from 'node:os';
+import { MINI_SUITES } from '../benchmarks/mini/catalogue';
+import type { Services } from '../services';
+import { resolvePlan, type experimentPlanInput } from './plan';
+import type { z } from 'zod';
+
+export interface Estimate {
+  /** Wall time, seconds. */
+  seconds: number;
+  runs: number;
+  /** `measured`: every benchmark's step time comes from runs on this machine; `typical`: some are stand-ins. */
+  basis: 'measured' | 'typical';
+}
+
+/** Seconds per RL step and per evaluated sample, by family (quick preset, 2-core laptop, wasm). */
+const TYPICAL = {
+  math: { step: 5.6, sample: 0.127 },
+  knowledge: { step: 0.9, sample: 0.004 },
+  deep_search: { step: 1.25, sample: 0.007 },
+} as const;
+/** Seconds per cold-start step of the `tiny` model (3,000 steps took 209 s). */
+const COLD_START_STEP = 0.07;
+
+export function estimateExperiment(services: Services, input: z.output<typeof experimentPlanInput>): Estimate {
+  const plan = resolvePlan(input);
+  const measured = new Map(services.metrics.meanByBenchmark('timing_s/step').map((m) => [m.benchmark, m.mean]));
+  const concurrency = services.settings.get().concurrentRuns ?? availableParallelism();
+  const { training, evaluation, coldStart } = plan.config;
+  let work = 0;
+  let typical = false;
+  for (const benchmark of plan.benchmarks) {
+    const family = TYPICAL[MINI_SUITES[benchmark]?.family ?? 'math'];
+    const step = measured.get(benchmark);
+    if (step === undefined) typical = true;
+    const evaluationSeconds = evaluation.items * evaluation.samples * family.sample;
+    const perRun = training.steps * (step ?? family.step) + evaluationSeconds;
+    work += perRun * plan.algorithms.length * plan.seeds.length + evaluationSeconds * plan.seeds.length;
+  }
+  const runs = plan.seeds.length * (1 + plan.algorithms.length * plan.benchmarks.length);
+  return {
+    seconds: Math.round(coldStart.steps * COLD_START_STEP + work / Math.max(1, concurrency)),
+    runs,
+    basis: typical ? 'typical' : 'measured',
+  };
+}
