@@ -143,7 +143,8 @@ export default tseslint.config(
       ],
     },
   },
-  // Rule 5: the renderer sees only the api's types (plus the dependency-free units formatter), never SQL, Node or Electron.
+  // Rule 5: the renderer sees only the api's types (plus the dependency-free units formatter and series math), never
+  // SQL, Node or Electron.
   {
     files: ['src-renderer/**/*.{ts,vue}'],
     rules: {
@@ -160,7 +161,10 @@ export default tseslint.config(
               regex: 'src-main/(?!api/)',
               message: 'The renderer imports only the api types from src-main (architecture rule 5).',
             },
-            { regex: 'src-main/api/(?!typed-api$|units$)', message: 'Import api types from src-main/api/typed-api.' },
+            {
+              regex: 'src-main/api/(?!typed-api$|units$|series-math$)',
+              message: 'Import api types from src-main/api/typed-api.',
+            },
             {
               regex: 'src-main/api/typed-api$',
               allowTypeImports: true,

@@ -44,6 +44,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'New experiment' },
   },
   {
+    path: '/runs/:id(\\d+)',
+    name: 'run',
+    component: () => import('./pages/RunPage.vue'),
+    meta: { title: 'Run' },
+  },
+  {
     path: '/experiments/:id(\\d+)',
     name: 'experiment',
     component: () => import('./pages/ExperimentPage.vue'),

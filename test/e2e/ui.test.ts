@@ -119,7 +119,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
         .poll(() => page.locator('[data-test="field-training.steps"] [role="alert"]').textContent())
         .toMatch(/^training\.steps must be at least 0 and at most 100.000$/);
       expect(await page.locator('button[type="submit"]').isDisabled()).toBe(true);
-      await page.fill('#field-training-steps', '1');
+      await page.fill('#field-training-steps', '2');
       await page.fill('#field-coldStart-steps', '40');
       await page.fill('#field-evaluation-items', '2');
       await expect
@@ -136,6 +136,23 @@ describe('UI in Chromium against aepo-lab serve', () => {
       await expect.poll(() => page.locator('[data-test="progress"]').textContent()).toMatch(/^\s*100 %/);
       expect(await page.locator('[data-test="run-grid"] tbody tr').count()).toBe(2);
       await page.screenshot({ path: `${ARTIFACTS}/experiment.png`, fullPage: true });
+      // The GRPO run's page: its charts draw from the stored series, smoothing and the x axis redraw them.
+      await page.click('[data-test="run-grid"] tbody tr:nth-child(2) a');
+      await page.waitForSelector('[data-test="chart-reward/mean"] canvas');
+      const painted = () =>
+        page.evaluate(() => {
+          const canvas = document.querySelector('[data-test="chart-reward/mean"] canvas') as HTMLCanvasElement;
+          const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let inked = 0;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) inked++;
+          return inked;
+        });
+      await expect.poll(painted).toBeGreaterThan(500);
+      expect(await page.locator('[data-test^="chart-"]').count()).toBeGreaterThanOrEqual(10);
+      await page.fill('[data-test="smoothing"]', '0.6');
+      await page.selectOption('[data-test="x-axis"]', 'time');
+      await expect.poll(painted).toBeGreaterThan(500);
+      await page.screenshot({ path: `${ARTIFACTS}/run.png`, fullPage: true });
       await page.click('[data-test="nav-experiments"]');
       await page.waitForFunction(() => document.querySelectorAll('[data-test="experiment-card"]').length === 2);
       expect(await page.locator('[data-test="experiment-card"] h2').first().textContent()).toBe('Entropy ablation');
