@@ -18,6 +18,9 @@ import {
   type BenchmarkItemCount,
   type Experiment,
   type EvaluationItemRow,
+  type JsonObject,
+  type RunSummary,
+  type SavedView,
   type ExperimentSummary,
   type MetricKeyInfo,
   type MetricPoint,
@@ -36,6 +39,8 @@ const channel =
 
 const id = z.number().int().positive();
 const none = z.object({}).strict();
+/** Pages whose arrangement can be saved as a named view. */
+const VIEW_PAGES = ['runs'] as const;
 
 /** What starting an experiment queued. */
 export interface StartedJob {
@@ -133,6 +138,31 @@ export const channels = {
       .strict(),
   ),
   'runs.delete': channel<{ deleted: true }>()(z.object({ id }).strict()),
+  /** Tags and a note on a run (either may be left out to keep it). */
+  'runs.annotate': channel<Run>()(
+    z
+      .object({
+        id,
+        tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+        notes: z.string().max(10_000).optional(),
+      })
+      .strict(),
+  ),
+  /** Every run's key numbers for the runs table: last reward and final Pass@1. */
+  'runs.summaries': channel<RunSummary[]>()(none),
+  /** A page's saved views. */
+  'views.list': channel<SavedView[]>()(z.object({ page: z.enum(VIEW_PAGES) }).strict()),
+  /** Saves the page's state under a name (the same name replaces it). */
+  'views.save': channel<SavedView>()(
+    z
+      .object({
+        page: z.enum(VIEW_PAGES),
+        name: z.string().trim().min(1).max(100),
+        state: z.record(z.string(), z.json()) as unknown as z.ZodType<JsonObject>,
+      })
+      .strict(),
+  ),
+  'views.delete': channel<{ deleted: boolean }>()(z.object({ id }).strict()),
   'runs.pause': channel<{ changed: boolean }>()(z.object({ id }).strict()),
   /** Starts a queued run, or continues a paused, failed, cancelled or interrupted one from its last checkpoint. */
   'runs.resume': channel<{ started: true }>()(z.object({ id }).strict()),

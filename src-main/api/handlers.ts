@@ -51,6 +51,11 @@ export function createHandlers(
       runner.cancelRun(id);
       return services.runs.delete(id);
     },
+    'runs.annotate': ({ id, tags, notes }) => services.runs.annotate(id, { tags, notes }),
+    'runs.summaries': () => services.runs.summaries(),
+    'views.list': ({ page }) => services.views.list(page),
+    'views.save': ({ page, name, state }) => services.views.save(page, name, state),
+    'views.delete': ({ id }) => ({ deleted: services.views.delete(id) }),
     'runs.pause': ({ id }) => runner.pauseRun(id),
     'runs.resume': ({ id }) => {
       runner.startRun(id).finished.catch(logError);

@@ -10,6 +10,7 @@ import { createRunsRepo } from '../store/runs-repo';
 import type { SecretsFile } from '../store/secrets-file';
 import { createSettingsRepo } from '../store/settings-repo';
 import { createToolCacheRepo } from '../store/tool-cache-repo';
+import { createViewsRepo } from '../store/views-repo';
 import { createBenchmarksService } from './benchmarks';
 import { createExperimentsService } from './experiments';
 import { createMetricsService } from './metrics';
@@ -27,6 +28,7 @@ export function createServices(db: Db, bus: EventBus, appVersion: string, secret
     evaluations: createEvaluationsRepo(db),
     checkpoints: createCheckpointsRepo(db),
     toolCache: createToolCacheRepo(db),
+    views: createViewsRepo(db),
     benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db), bus),
     settings: createSettingsService(createSettingsRepo(db), bus, secrets),
     /** Runs `write` in one transaction: all of its writes land or none do. */

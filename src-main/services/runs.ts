@@ -46,6 +46,14 @@ export function createRunsService(repo: RunsRepo, experiments: ExperimentsRepo, 
       bus.emit('run.status', { runId: id, experimentId: run.experimentId, status: run.status, error: run.error });
       return run;
     },
+    /** Sets the run's tags and/or note. */
+    annotate(id: number, change: { tags?: string[]; notes?: string }): Run {
+      get(id);
+      repo.annotate(id, change);
+      bus.emit('store.changed', { tables: ['runs'] });
+      return get(id);
+    },
+    summaries: () => repo.summaries(),
     /** Marks the calling process as the run's owner (or none), so other processes can tell a live run. */
     setOwner: (id: number, pid: number | null) => repo.setOwner(id, pid),
     /** Asks the run's owner (another process) to pause or cancel it at its next step. */

@@ -39,6 +39,30 @@ export interface Run {
   startedAt: number | null;
   finishedAt: number | null;
   updatedAt: number;
+  /** Labels the user gave the run. */
+  tags: string[];
+  /** The user's note on the run. */
+  notes: string;
+}
+
+/** A run's key numbers for the runs table. */
+export interface RunSummary {
+  runId: number;
+  /** The last logged reward/mean (null: none yet). */
+  reward: number | null;
+  /** The step of that reward. */
+  step: number | null;
+  /** Final Pass@1 in %, averaged over the benchmarks it was evaluated on (null: not evaluated). */
+  pass1: number | null;
+}
+
+/** A saved arrangement of a page (filter, sort, grouping), by name. */
+export interface SavedView {
+  id: number;
+  page: string;
+  name: string;
+  state: JsonObject;
+  updatedAt: number;
 }
 
 export interface MetricPoint {

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import type { RunSummary } from './records';
 import { parseJsonObject } from './json-columns';
 import type { JsonObject, Run, RunStatus } from './records';
 
@@ -18,6 +19,8 @@ interface RunRow {
   started_at: number | null;
   finished_at: number | null;
   updated_at: number;
+  tags: string;
+  notes: string;
 }
 
 const toRun = (row: RunRow): Run => ({
@@ -36,7 +39,14 @@ const toRun = (row: RunRow): Run => ({
   startedAt: row.started_at,
   finishedAt: row.finished_at,
   updatedAt: row.updated_at,
+  tags: parseTags(row.tags),
+  notes: row.notes,
 });
+
+function parseTags(text: string): string[] {
+  const parsed = JSON.parse(text || '[]') as unknown;
+  return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string') : [];
+}
 
 export interface NewRun {
   experimentId?: number | null;
@@ -55,6 +65,7 @@ export interface RunFilter {
 }
 
 export type RunControl = 'pause' | 'cancel';
+export type { RunSummary };
 export interface RunOwnership {
   ownerPid: number | null;
   control: RunControl | null;
@@ -86,6 +97,17 @@ export function createRunsRepo(db: Db) {
       updated_at = @now
     WHERE id = @id`);
   const remove = db.prepare('DELETE FROM runs WHERE id = ?');
+  const annotate = db.prepare(`
+    UPDATE runs SET tags = coalesce(@tags, tags), notes = coalesce(@notes, notes), updated_at = @now WHERE id = @id`);
+  // The last reward of each run, and its final Pass@1 averaged over the benchmarks it was evaluated on.
+  const summaries = db.prepare(`
+    SELECT r.id AS runId,
+      (SELECT m.value FROM metrics m WHERE m.run_id = r.id AND m.key = 'reward/mean' ORDER BY m.step DESC LIMIT 1)
+        AS reward,
+      (SELECT max(m.step) FROM metrics m WHERE m.run_id = r.id AND m.key = 'reward/mean') AS step,
+      (SELECT avg(e.value) FROM evaluations e WHERE e.run_id = r.id AND e.k = 1
+        AND e.step = (SELECT max(step) FROM evaluations WHERE run_id = r.id)) AS pass1
+    FROM runs r`);
   const setOwner = db.prepare('UPDATE runs SET owner_pid = ?, control = NULL WHERE id = ?');
   const setControl = db.prepare('UPDATE runs SET control = ? WHERE id = ?');
   const ownership = db.prepare('SELECT owner_pid AS ownerPid, control FROM runs WHERE id = ?');
@@ -135,6 +157,19 @@ export function createRunsRepo(db: Db) {
     /** Every run marked running, with its owner: a dead owner means a crash left it so. */
     running(): (RunOwnership & { id: number })[] {
       return owned.all() as (RunOwnership & { id: number })[];
+    },
+    /** New tags and/or note (undefined keeps the old one). */
+    annotate(id: number, change: { tags?: string[]; notes?: string }, now = Date.now()): void {
+      annotate.run({
+        id,
+        tags: change.tags === undefined ? null : JSON.stringify(change.tags),
+        notes: change.notes ?? null,
+        now,
+      });
+    },
+    /** Key numbers of every run for the runs table: last reward, its step, final Pass@1 (%). */
+    summaries(): RunSummary[] {
+      return summaries.all() as RunSummary[];
     },
     delete(id: number): boolean {
       return remove.run(id).changes > 0;

@@ -188,6 +188,36 @@ describe('UI in Chromium against aepo-lab serve', () => {
     expect(keys).toEqual(['algorithm', 'config.algorithm.clipHigh']);
   });
 
+  it('filters, groups, saves a view and tags runs; the count says what is shown', async () => {
+    await page.click('[data-test="nav-runs"]');
+    await page.waitForSelector('[data-test="run-row"]');
+    const total = await page.locator('[data-test="run-row"]').count();
+    await page.fill('input[aria-label="Filter runs"]', 'grpo');
+    await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBeLessThan(total);
+    const shown = await page.locator('[data-test="run-row"]').count();
+    expect(await page.locator('header h1 + p').textContent()).toBe(`${shown} of ${total} runs shown`);
+    await page.fill('[data-test="view-name"]', 'grpo only');
+    await page.click('[data-test="save-view"]');
+    await expect.poll(() => page.locator('[data-test="views"] option').allTextContents()).toContain('grpo only');
+    await page.fill('input[aria-label="Filter runs"]', '');
+    await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(total);
+    await page.selectOption('[data-test="views"]', { label: 'grpo only' });
+    await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(shown);
+    await page.fill('input[aria-label="Filter runs"]', '');
+    await page.selectOption('[data-test="group-by"]', 'algorithm');
+    await expect.poll(() => page.locator('[data-test="group-row"]').count()).toBeGreaterThan(1);
+    await page.selectOption('[data-test="group-by"]', 'none');
+    // A tag given in the side panel shows in the row, and the filter finds it.
+    await page.locator('[data-test="run-row"]').first().click();
+    await page.fill('[data-test="tags"]', 'baseline');
+    await page.click('[data-test="annotate"] button[type="submit"]');
+    await page.waitForSelector('[data-test="annotate"] >> text=Saved.');
+    await page.fill('input[aria-label="Filter runs"]', 'baseline');
+    await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(1);
+    await page.fill('input[aria-label="Filter runs"]', '');
+    await page.screenshot({ path: `${ARTIFACTS}/runs-table.png`, fullPage: true });
+  });
+
   it('switches to the dark theme and keeps it after a reload', async () => {
     await page.click('[data-test="nav-settings"]');
     await page.check('[data-test="theme-dark"]');
