@@ -44,6 +44,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'New experiment' },
   },
   {
+    path: '/runs/:id(\\d+)/rollouts',
+    name: 'rollouts',
+    component: () => import('./pages/RolloutsPage.vue'),
+    meta: { title: 'Rollouts' },
+  },
+  {
     path: '/runs/:id(\\d+)',
     name: 'run',
     component: () => import('./pages/RunPage.vue'),

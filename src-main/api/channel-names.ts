@@ -30,6 +30,8 @@ export const CHANNEL_NAMES = [
   'runs.resume',
   'runs.cancel',
   'evaluations.items',
+  'rollouts.steps',
+  'rollouts.get',
   'metrics.keys',
   'metrics.series',
   'benchmarks.list',

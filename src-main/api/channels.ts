@@ -19,6 +19,8 @@ import {
   type Experiment,
   type EvaluationItemRow,
   type JsonObject,
+  type RolloutStep,
+  type RolloutView,
   type RunSummary,
   type SavedView,
   type ExperimentSummary,
@@ -178,6 +180,11 @@ export const channels = {
       })
       .strict(),
   ),
+
+  /** The steps of a run that have rollout trees. */
+  'rollouts.steps': channel<RolloutStep[]>()(z.object({ runId: id }).strict()),
+  /** Every question's rollout tree at one step of a run. */
+  'rollouts.get': channel<RolloutView[]>()(z.object({ runId: id, step: z.number().int().min(0) }).strict()),
 
   'metrics.keys': channel<MetricKeyInfo[]>()(z.object({ runId: id }).strict()),
   'metrics.series': channel<MetricPoint[]>()(

@@ -5,6 +5,7 @@ import { createPlannedExperiment, experimentOptions } from '../experiments/plan'
 import { resultsTable } from '../experiments/results-table';
 import { resultRows } from '../experiments/result-rows';
 import type { Services } from '../services';
+import type { StoredTree } from '../store/records';
 import type { AppInfo } from './channels';
 import type { Handlers } from './dispatch';
 
@@ -66,6 +67,18 @@ export function createHandlers(
     'evaluations.items': ({ runId, benchmark, limit }) =>
       services.evaluations.items(services.runs.get(runId).id, benchmark ?? null, limit),
 
+    'rollouts.steps': ({ runId }) => services.rollouts.steps(services.runs.get(runId).id),
+    'rollouts.get': ({ runId, step }) =>
+      services.rollouts
+        .list(services.runs.get(runId).id, step)
+        .map(({ id, step: s, question, tree, reward, toolCalls }) => ({
+          id,
+          step: s,
+          question,
+          tree: tree as unknown as StoredTree,
+          reward,
+          toolCalls,
+        })),
     'metrics.keys': ({ runId }) => services.metrics.keys(runId),
     'metrics.series': ({ runId, key, fromStep, toStep }) => services.metrics.series(runId, key, { fromStep, toStep }),
 

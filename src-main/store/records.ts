@@ -99,3 +99,48 @@ export interface EvaluationItemRow {
   verdict: 'correct' | 'partial' | 'wrong' | 'missing';
   reason: string;
 }
+
+/** One trajectory of a stored rollout tree, as the viewer reads it (experiments/rl-producer.ts writes it). */
+export interface StoredTrajectory {
+  id: number;
+  /** The trajectory it branched from; null for a global sample from the root. */
+  parent: number | null;
+  reward: number;
+  /** Response tokens of the parent when this one forked from it. */
+  forkedAtToken: number | null;
+  stopReason: string | null;
+  toolCalls: number;
+  /** The response as text pieces, one per token (tool results included). */
+  pieces: string[];
+  /** 1 where the model wrote the token, 0 on tool results. */
+  mask: number[];
+  /** Per-token entropy (nats). */
+  entropy: number[];
+  /** Stretches the model wrote between tool calls, with their segment entropy. */
+  segments: { start: number; end: number; entropy: number }[];
+}
+
+export interface StoredTree {
+  /** m: trajectories started from the root. */
+  globalSamples: number;
+  fills: number;
+  trajectories: StoredTrajectory[];
+}
+
+/** One question's rollout tree at one step of a run. */
+export interface RolloutView {
+  id: number;
+  step: number;
+  question: string;
+  tree: StoredTree;
+  /** Mean reward of its trajectories. */
+  reward: number;
+  toolCalls: number;
+}
+
+/** What a run's rollouts hold per step. */
+export interface RolloutStep {
+  step: number;
+  questions: number;
+  reward: number;
+}

@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { JsonValue } from './records';
+import type { JsonValue, RolloutStep } from './records';
 
 export interface RolloutRecord {
   id: number;
@@ -30,6 +30,8 @@ export function createRolloutsRepo(db: Db) {
   );
   const deleteStep = db.prepare('DELETE FROM rollouts WHERE run_id = ? AND step = ?');
   const deleteAfter = db.prepare('DELETE FROM rollouts WHERE run_id = ? AND step > ?');
+  const steps = db.prepare(`
+    SELECT step, count(*) AS questions, avg(reward) AS reward FROM rollouts WHERE run_id = ? GROUP BY step ORDER BY step`);
   const byRunStep = db.prepare('SELECT * FROM rollouts WHERE run_id = ? AND (? IS NULL OR step = ?) ORDER BY step, id');
   const insertAll = db.transaction((rows: Omit<RolloutRecord, 'id' | 'createdAt'>[], now: number) => {
     // A step's rows replace any it had (a resumed run redoing the step), so they are never duplicated.
@@ -54,6 +56,8 @@ export function createRolloutsRepo(db: Db) {
     deleteAfter(runId: number, step: number): void {
       deleteAfter.run(runId, step);
     },
+    /** The steps that have rollouts, with their question count and mean reward. */
+    steps: (runId: number): RolloutStep[] => steps.all(runId) as RolloutStep[],
     list(runId: number, step?: number): RolloutRecord[] {
       return (byRunStep.all(runId, step ?? null, step ?? null) as RolloutRow[]).map((row) => ({
         id: row.id,

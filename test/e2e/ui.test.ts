@@ -153,6 +153,14 @@ describe('UI in Chromium against aepo-lab serve', () => {
       await page.selectOption('[data-test="x-axis"]', 'time');
       await expect.poll(painted).toBeGreaterThan(500);
       await page.screenshot({ path: `${ARTIFACTS}/run.png`, fullPage: true });
+      // Its rollout trees: the last step's first question, then one trajectory's text shaded by entropy.
+      await page.click('[data-test="open-rollouts"]');
+      await page.waitForSelector('[data-test="rollout-tree"] rect');
+      expect(await page.locator('[data-test="rollout-tree"] rect').count()).toBeGreaterThanOrEqual(4);
+      expect(await page.locator('[data-test="diagnostics"]').textContent()).toMatch(/global samples m\s*4/);
+      await page.locator('[data-test="rollout-tree"] rect').first().click();
+      await page.waitForSelector('[data-test="trajectory-text"] .tokens span');
+      await page.screenshot({ path: `${ARTIFACTS}/rollouts.png`, fullPage: true });
       await page.click('[data-test="nav-experiments"]');
       await page.waitForFunction(() => document.querySelectorAll('[data-test="experiment-card"]').length === 2);
       expect(await page.locator('[data-test="experiment-card"] h2').first().textContent()).toBe('Entropy ablation');
