@@ -23,6 +23,8 @@ export const CHANNEL_NAMES = [
   'runs.delete',
   'runs.annotate',
   'runs.summaries',
+  'runs.table',
+  'runs.export',
   'views.list',
   'views.save',
   'views.delete',

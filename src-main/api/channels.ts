@@ -41,6 +41,11 @@ const channel =
 
 const id = z.number().int().positive();
 const none = z.object({}).strict();
+const runIds = z.array(id).min(1).max(8);
+const passMetric = z
+  .string()
+  .regex(/^pass@[1-9]\d*$/, 'pass@1, pass@5, ...')
+  .default('pass@1');
 /** Pages whose arrangement can be saved as a named view. */
 const VIEW_PAGES = ['runs'] as const;
 
@@ -149,6 +154,12 @@ export const channels = {
         notes: z.string().max(10_000).optional(),
       })
       .strict(),
+  ),
+  /** The results table of chosen runs (Compare): one row per run, one column per benchmark. */
+  'runs.table': channel<ResultsTable | null>()(z.object({ ids: runIds, metric: passMetric }).strict()),
+  /** That table as CSV, Markdown or LaTeX, the same as `aepo-lab export --runs`. */
+  'runs.export': channel<ExportedTable>()(
+    z.object({ ids: runIds, format: z.enum(EXPORT_FORMATS).default('md'), metric: passMetric }).strict(),
   ),
   /** Every run's key numbers for the runs table: last reward and final Pass@1. */
   'runs.summaries': channel<RunSummary[]>()(none),

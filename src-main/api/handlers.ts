@@ -1,4 +1,4 @@
-import { exportExperiment } from '../experiments/export';
+import { exportExperiment, exportRuns, runsTable } from '../experiments/export';
 import type { ExperimentRunner } from '../experiments/experiment-runner';
 import { estimateExperiment } from '../experiments/estimate';
 import { createPlannedExperiment, experimentOptions } from '../experiments/plan';
@@ -54,6 +54,8 @@ export function createHandlers(
     },
     'runs.annotate': ({ id, tags, notes }) => services.runs.annotate(id, { tags, notes }),
     'runs.summaries': () => services.runs.summaries(),
+    'runs.table': ({ ids, metric }) => runsTable(services, ids, metric),
+    'runs.export': (request) => exportRuns(services, request, appInfo().version),
     'views.list': ({ page }) => services.views.list(page),
     'views.save': ({ page, name, state }) => services.views.save(page, name, state),
     'views.delete': ({ id }) => ({ deleted: services.views.delete(id) }),

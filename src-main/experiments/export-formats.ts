@@ -9,15 +9,15 @@ export const EXPORT_FORMATS = ['csv', 'md', 'latex'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportHeader {
-  experimentId: number;
-  experimentName: string;
+  /** What the table is of: `experiment 3 "AEPO vs GRPO"`, or `runs 4, 7, 9`. */
+  source: string;
   appVersion: string;
   /** ISO date of the export (YYYY-MM-DD). */
   date: string;
 }
 
 const describe = (table: ResultsTable, h: ExportHeader) =>
-  `AEPO Lab ${h.appVersion}, experiment ${h.experimentId} "${h.experimentName}", ${table.metric} in %, mean ± std over seeds, exported ${h.date}`;
+  `AEPO Lab ${h.appVersion}, ${h.source}, ${table.metric} in %, mean ± std over seeds, exported ${h.date}`;
 
 const fixed = (x: number) => x.toFixed(1);
 

@@ -45,6 +45,11 @@ export function createEvaluationsRepo(db: Db) {
            r.algorithm, r.benchmark AS runBenchmark, r.seed, r.name AS runName
     FROM evaluations e JOIN runs r ON r.id = e.run_id
     WHERE r.experiment_id = ? ORDER BY e.run_id, e.benchmark, e.k, e.step`);
+  const ofRuns = db.prepare(`
+    SELECT e.run_id AS runId, e.step, e.benchmark, e.metric, e.k, e.value, e.n,
+           r.algorithm, r.benchmark AS runBenchmark, r.seed, r.name AS runName
+    FROM evaluations e JOIN runs r ON r.id = e.run_id
+    WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY e.run_id, e.benchmark, e.k, e.step`);
   const ofRun = db.prepare(
     'SELECT run_id AS runId, step, benchmark, metric, k, value, n FROM evaluations WHERE run_id = ? ORDER BY step, benchmark, k',
   );
@@ -66,6 +71,7 @@ export function createEvaluationsRepo(db: Db) {
       );
     },
     ofExperiment: (experimentId: number) => ofExperiment.all(experimentId) as EvaluationRow[],
+    ofRuns: (runIds: number[]) => ofRuns.all(JSON.stringify(runIds)) as EvaluationRow[],
     ofRun: (runId: number) => ofRun.all(runId) as NewEvaluation[],
   };
 }

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // page.evaluate callbacks run in the browser, so this file sees the DOM types.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ const ARTIFACTS = 'test-artifacts';
 /** The real app: `aepo-lab serve` (built renderer, real handlers, SQLite file) driven in Debian's Chromium. */
 describe('UI in Chromium against aepo-lab serve', () => {
   let served: Started;
+  const dataDir = tempDir('aepo-lab-e2e-');
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];
@@ -29,7 +31,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     served = await startUntilUrl(
       process.execPath,
-      ['bin/aepo-lab.js', 'serve', '--port', '0', '--data-dir', tempDir('aepo-lab-e2e-')],
+      ['bin/aepo-lab.js', 'serve', '--port', '0', '--data-dir', dataDir],
       {},
     );
     // An experiment creates its runs: here the base row and one GRPO run (runs 1 and 2); runs 3-5 are added by hand.
@@ -224,6 +226,29 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(1);
     await page.fill('input[aria-label="Filter runs"]', '');
     await page.screenshot({ path: `${ARTIFACTS}/runs-table.png`, fullPage: true });
+  });
+
+  it('compares two evaluated runs: Δ against the baseline, and an export equal to the CLI export', async () => {
+    const runs = (await call('runs.list', { experimentId: 2 })) as { id: number; algorithm: string }[];
+    const ids = runs.map((r) => r.id).sort((a, b) => a - b);
+    await page.goto(`${served.origin}/#/compare?runs=${ids.join(',')}`);
+    await page.waitForSelector('[data-test="delta-table"] tbody tr');
+    expect(await page.locator('[data-test="delta-table"] tbody th').allTextContents()).toEqual(
+      ids.map((id, i) => `${i === 0 ? 'base' : 'grpo'} #${id}`),
+    );
+    expect(await page.locator('[data-test="delta-table"] .delta').first().textContent()).toMatch(/^[+−]\d+\.\d$/);
+    await page.waitForSelector('[data-test="compare-chart-reward/mean"] canvas');
+    for (const format of ['md', 'csv', 'latex'] as const) {
+      await page.selectOption('[data-test="export-format"]', format);
+      const cli = spawnSync(
+        process.execPath,
+        ['bin/aepo-lab.js', '--data-dir', dataDir, 'export', '--runs', ids.join(','), '--format', format],
+        { encoding: 'utf8' },
+      );
+      expect(cli.status, cli.stderr).toBe(0);
+      await expect.poll(() => page.locator('[data-test="export-preview"]').textContent()).toBe(cli.stdout);
+    }
+    await page.screenshot({ path: `${ARTIFACTS}/compare.png`, fullPage: true });
   });
 
   it('switches to the dark theme and keeps it after a reload', async () => {
