@@ -15,7 +15,9 @@ import { CHANNEL_NAMES, type ChannelName } from './channel-names';
 import { SECRET_NAMES, settingsPatchSchema, type SecretName, type Settings } from '../core/settings-schema';
 import {
   RUN_STATUSES,
+  type BenchmarkEntry,
   type BenchmarkItemCount,
+  type BenchmarkItemPage,
   type Experiment,
   type EvaluationItemRow,
   type JsonObject,
@@ -210,6 +212,53 @@ export const channels = {
   ),
 
   'benchmarks.list': channel<BenchmarkItemCount[]>()(none),
+  /** The paper's 14 benchmarks and SimpleQA, and the generated mini suites, with their imported item counts. */
+  'benchmarks.registry': channel<BenchmarkEntry[]>()(none),
+  /** A file's content in the authors' format; a bad line imports nothing and the error names line and field. */
+  'benchmarks.import': channel<{
+    imported: number;
+    added: number;
+    updated: number;
+    unchanged: number;
+    removed: number;
+  }>()(
+    z
+      .object({
+        id: benchmarkId,
+        split: z.string().trim().min(1).max(40).default('test'),
+        fileName: z.string().min(1).max(300),
+        content: z.string().max(64 << 20),
+      })
+      .strict(),
+  ),
+  /** Generates a mini suite: train and test items with demonstrations, its corpus and its sites. */
+  'benchmarks.generate': channel<{ suite: string; train: number; test: number; documents: number; pages: number }>()(
+    z
+      .object({
+        suite: z.string().regex(/^mini-[a-z0-9]+$/, 'a mini suite id such as mini-gsm8k'),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .default(0),
+        train: z.number().int().min(0).max(100_000).default(200),
+        test: z.number().int().min(0).max(100_000).default(50),
+      })
+      .strict(),
+  ),
+  /** A page of a benchmark split's items, optionally searched. */
+  'benchmarks.items': channel<BenchmarkItemPage>()(
+    z
+      .object({
+        id: z.string().min(1).max(100),
+        split: z.string().min(1).max(40).default('test'),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(50),
+        search: z.string().max(200).optional(),
+      })
+      .strict(),
+  ),
 
   'settings.get': channel<Settings>()(none),
   'settings.update': channel<Settings>()(settingsPatchSchema),

@@ -1,5 +1,6 @@
 import { exportExperiment, exportRuns, runsTable } from '../experiments/export';
 import type { ExperimentRunner } from '../experiments/experiment-runner';
+import { benchmarkRegistry, browseItems, generateSuite, importBenchmarkFile } from '../experiments/benchmark-library';
 import { estimateExperiment } from '../experiments/estimate';
 import { createPlannedExperiment, experimentOptions } from '../experiments/plan';
 import { resultsTable } from '../experiments/results-table';
@@ -14,7 +15,9 @@ export function createHandlers(
   services: Services,
   runner: ExperimentRunner,
   appInfo: () => AppInfo,
-  logError: (error: unknown) => void = console.error,
+  logError: (error: unknown) => void,
+  /** Where generated suites write their corpus and sites. */
+  host: { dataDir: string },
 ): Handlers {
   /** Starts an experiment's job; its end is told through events, a crash of the job itself logged. */
   const start = (id: number) => {
@@ -85,6 +88,10 @@ export function createHandlers(
     'metrics.series': ({ runId, key, fromStep, toStep }) => services.metrics.series(runId, key, { fromStep, toStep }),
 
     'benchmarks.list': () => services.benchmarks.itemCounts(),
+    'benchmarks.registry': () => benchmarkRegistry(services),
+    'benchmarks.import': (request) => importBenchmarkFile(services, request),
+    'benchmarks.generate': (request) => generateSuite({ dataDir: host.dataDir, services }, request),
+    'benchmarks.items': (request) => browseItems(services, request),
 
     'settings.get': () => services.settings.get(),
     'settings.update': (patch) => services.settings.update(patch),

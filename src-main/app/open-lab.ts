@@ -59,7 +59,10 @@ export function openLab(options: OpenLabOptions): Lab {
   });
   const runner = new ExperimentRunner({ dataDir, services, bus }, options.workers);
   if (options.markInterrupted) runner.markInterrupted();
-  const dispatch = createDispatch(createHandlers(services, runner, appInfo, logError), logError);
+  const dispatch = createDispatch(
+    createHandlers(services, runner, appInfo, logError ?? console.error, { dataDir }),
+    logError,
+  );
   return {
     dataDir,
     databaseFile,

@@ -144,3 +144,23 @@ export interface RolloutStep {
   questions: number;
   reward: number;
 }
+
+/** A benchmark of the registry (or a generated mini suite) with its imported items per split. */
+export interface BenchmarkEntry {
+  id: string;
+  name: string;
+  domain: string;
+  metric: string;
+  tools: string[];
+  /** A generated mini suite (with its knobs), not a file to import. */
+  generated: boolean;
+  knobs: Record<string, number>;
+  /** Items per split, e.g. { test: 500 }; empty when nothing is imported. */
+  counts: Record<string, number>;
+}
+
+export interface BenchmarkItemPage {
+  /** Items matching the search, of which `items` is one page. */
+  total: number;
+  items: { index: number; question: string; answers: string[] }[];
+}

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LoadError, loadBenchmarkFile } from '../../benchmarks/loaders';
-import { generateMiniSuite, MINI_SUITES } from '../../benchmarks/mini/suites';
+import { MINI_SUITES } from '../../benchmarks/mini/suites';
+import { generateSuite } from '../../experiments/benchmark-library';
 import { BENCHMARKS } from '../../benchmarks/registry';
 import { benchmarkInfo } from '../../benchmarks/mini/catalogue';
-import { storeMiniSuite } from '../../app/mini-suites';
 import { parsePredictions } from '../../benchmarks/score';
 import { evaluateOutsideModel, scoreOutsidePredictions } from '../../experiments/outside-models';
 import { jsonOption, UsageError, type Command, type CommandContext, type OptionSpec } from '../command';
@@ -179,21 +179,12 @@ export const benchmarksGenerate: Command = {
         throw new UsageError(`--${name} takes a whole number, not "${String(context.options[name])}"`);
       return value;
     };
-    const suite = generateMiniSuite(id, {
+    const report = generateSuite(context.lab(), {
+      suite: id,
       seed: number('seed', 0),
       train: number('train', 200),
       test: number('test', 50),
     });
-    const counts = storeMiniSuite(context.lab(), suite);
-    const report = {
-      suite: id,
-      train: suite.train.length,
-      test: suite.test.length,
-      documents: suite.documents.length,
-      pages: Object.keys(suite.pages).length,
-      knobs: suite.knobs,
-      counts,
-    };
     context.io.out(
       context.options.json
         ? JSON.stringify(report)

@@ -8,14 +8,20 @@ import { tempLab } from '../../support/temp';
 describe('dispatch', () => {
   it('has a handler for exactly the channels of the map', () => {
     const lab = tempLab();
-    const handlers = createHandlers(lab.services, lab.runner, () => ({
-      name: 'x',
-      version: '0',
-      mode: 'cli',
-      schemaVersion: 2,
-      platform: 'p',
-      nodeVersion: '20',
-    }));
+    const handlers = createHandlers(
+      lab.services,
+      lab.runner,
+      () => ({
+        name: 'x',
+        version: '0',
+        mode: 'cli',
+        schemaVersion: 2,
+        platform: 'p',
+        nodeVersion: '20',
+      }),
+      () => {},
+      { dataDir: lab.dataDir },
+    );
     expect(Object.keys(handlers).sort()).toEqual([...CHANNEL_NAMES].sort());
   });
 
@@ -26,7 +32,7 @@ describe('dispatch', () => {
     expect(await lab.dispatch('runs.list', undefined)).toMatchObject({ ok: true, data: [{ benchmark: 'bamboogle' }] });
     expect(await lab.dispatch('app.info', {})).toMatchObject({
       ok: true,
-      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 4 },
+      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 5 },
     });
   });
 
