@@ -4,6 +4,7 @@
  */
 export const CHANNEL_NAMES = [
   'app.info',
+  'app.backend',
   'experiments.list',
   'experiments.get',
   'experiments.create',

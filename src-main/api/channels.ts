@@ -8,6 +8,7 @@ import type { ExportedTable } from '../experiments/export';
 import type { ResultRow } from '../experiments/result-rows';
 import { EXPORT_FORMATS } from '../experiments/export-formats';
 import type { Estimate } from '../experiments/estimate';
+import type { BackendReport } from '../experiments/run-task';
 import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan';
 import type { ResultsTable } from '../experiments/results-table';
 import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/run-config';
@@ -67,10 +68,14 @@ export interface AppInfo {
   schemaVersion: number;
   platform: string;
   nodeVersion: string;
+  /** Where the database, checkpoints and corpora live. */
+  dataDir: string;
 }
 
 export const channels = {
   'app.info': channel<AppInfo>()(none),
+  /** The tensor backend runs train on here, and why the ones before it were skipped. */
+  'app.backend': channel<BackendReport>()(none),
 
   'experiments.list': channel<ExperimentSummary[]>()(none),
   'experiments.get': channel<Experiment>()(z.object({ id }).strict()),

@@ -27,6 +27,7 @@ export function createHandlers(
   };
   return {
     'app.info': () => appInfo(),
+    'app.backend': () => runner.backend(),
 
     'experiments.list': () => services.experiments.list(),
     'experiments.get': ({ id }) => services.experiments.get(id),

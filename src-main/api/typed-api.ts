@@ -45,4 +45,5 @@ export type * from '../store/records';
 export type { ConfigField } from '../experiments/config-fields';
 export type { ExperimentOptions } from '../experiments/plan';
 export type { Estimate } from '../experiments/estimate';
+export type { BackendReport } from '../experiments/run-task';
 export type { ResultsTable } from '../experiments/results-table';

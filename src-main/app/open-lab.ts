@@ -56,6 +56,7 @@ export function openLab(options: OpenLabOptions): Lab {
     schemaVersion,
     platform: `${process.platform}-${process.arch}`,
     nodeVersion: process.versions.node,
+    dataDir,
   });
   const runner = new ExperimentRunner({ dataDir, services, bus }, options.workers);
   if (options.markInterrupted) runner.markInterrupted();

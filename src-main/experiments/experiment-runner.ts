@@ -16,7 +16,7 @@ import { baseCheckpointKey } from './cold-start';
 import { storedPlan, type ExperimentPlan } from './plan';
 import { runConfigSchema } from './run-config';
 import { createRunWriter } from './run-writer';
-import { corpusCacheNamespace, type TaskContext } from './run-task';
+import { corpusCacheNamespace, type BackendReport, type TaskContext, type TaskReport } from './run-task';
 import { Scheduler, type ScheduledTask, type TaskOutcome, type WorkerLauncher } from './scheduler';
 import { isInterrupted, runLabel } from './run-ownership';
 
@@ -42,6 +42,7 @@ export class ExperimentRunner {
   private readonly scheduler: Scheduler | undefined;
   /** Experiments whose job runs in this process. */
   private readonly jobs = new Set<number>();
+  private backendReport: Promise<BackendReport> | undefined;
   /** One cold start per base checkpoint at a time: a second job waits for the first's. */
   private readonly coldStarts = new Map<string, Promise<TaskOutcome>>();
 
@@ -159,6 +160,26 @@ export class ExperimentRunner {
       marked++;
     }
     return marked;
+  }
+
+  /**
+   * The tensor backend a run's worker thread gets here, and why earlier ones were skipped: asked of a short-lived
+   * worker (the main process loads no tensor library), once per process.
+   */
+  backend(): Promise<BackendReport> {
+    const workers = this.workers;
+    if (!workers) return Promise.reject(new LabError('conflict', 'this front end has no worker threads'));
+    this.backendReport ??= new Promise<BackendReport>((resolve, reject) => {
+      const worker = workers.launch({ task: { kind: 'probe' }, pauseFlag: new Int32Array(new SharedArrayBuffer(4)) });
+      worker.on('message', (report: TaskReport) => {
+        if (report.type === 'backend') resolve({ name: report.name, engine: report.engine, skipped: report.skipped });
+        else if (report.type === 'failed') reject(new Error(report.message));
+      });
+      worker.on('error', reject);
+      worker.on('exit', () => reject(new Error('the backend probe stopped before answering')));
+    });
+    this.backendReport.catch(() => (this.backendReport = undefined)); // a failed probe may be retried
+    return this.backendReport;
   }
 
   async close(): Promise<void> {

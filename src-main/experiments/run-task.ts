@@ -25,21 +25,31 @@ export interface TaskContext {
   searchCache: Record<string, [string, string][]>;
 }
 
-export type RunTask = TaskContext &
-  (
-    | { kind: 'cold-start'; benchmarks: string[]; baseFile: string }
-    | { kind: 'evaluate-base'; runId: number; seed: number; benchmarks: string[]; baseFile: string }
-    | {
-        kind: 'train';
-        runId: number;
-        algorithm: AlgorithmId;
-        benchmark: string;
-        seed: number;
-        baseFile: string;
-        /** The checkpoint to continue from (its step equal to the step budget: only the evaluation is left). */
-        resumeFrom?: { path: string; step: number };
-      }
-  );
+/** Which tensor backend a worker ends up with, and why the ones before it were skipped. */
+export interface BackendReport {
+  name: string;
+  engine: string;
+  skipped: { name: string; reason: string }[];
+}
+
+export type RunTask =
+  /** Only reports the backend a worker thread gets (the Settings page shows it). */
+  | { kind: 'probe' }
+  | (TaskContext &
+      (
+        | { kind: 'cold-start'; benchmarks: string[]; baseFile: string }
+        | { kind: 'evaluate-base'; runId: number; seed: number; benchmarks: string[]; baseFile: string }
+        | {
+            kind: 'train';
+            runId: number;
+            algorithm: AlgorithmId;
+            benchmark: string;
+            seed: number;
+            baseFile: string;
+            /** The checkpoint to continue from (its step equal to the step budget: only the evaluation is left). */
+            resumeFrom?: { path: string; step: number };
+          }
+      ));
 
 /** What a run's worker thread starts with: its task, and a flag the scheduler sets to ask for a pause. */
 export interface RunWorkerData {
@@ -70,7 +80,8 @@ export type TaskReport =
     }
   | { type: 'cache'; namespace: string; query: string; result: string }
   | { type: 'done'; outcome: 'finished' | 'paused'; seconds: number }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  | ({ type: 'backend' } & BackendReport);
 
 /** A suite's items as rollout questions (ids name the suite, split and index). */
 export const asQuestions = (suite: MiniSuite, split: 'train' | 'test'): RolloutQuestion[] =>

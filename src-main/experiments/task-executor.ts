@@ -16,12 +16,12 @@ import { join } from 'node:path';
 import { baseCheckpoint, loadBase } from './cold-start';
 import { evaluatePolicy } from './evaluation';
 import { produceRl } from './rl-producer';
-import { asQuestions, shuffled, type RunTask, type TaskReport } from './run-task';
+import { asQuestions, shuffled, type RunTask, type TaskContext, type TaskReport } from './run-task';
 
 type Report = (report: TaskReport) => void;
 
 /** Tools over the task's snapshot of settings and search cache; new cache entries go back to the main process. */
-function toolsFor(task: RunTask, suite: MiniSuite, report: Report): AppTools {
+function toolsFor(task: TaskContext, suite: MiniSuite, report: Report): AppTools {
   const caches = new Map<string, Map<string, string>>();
   const cache = (namespace: string) => {
     if (!caches.has(namespace))
@@ -48,6 +48,10 @@ function toolsFor(task: RunTask, suite: MiniSuite, report: Report): AppTools {
 }
 
 export async function executeTask(task: RunTask, report: Report, pauseRequested: () => boolean): Promise<void> {
+  if (task.kind === 'probe') {
+    const { name, engine, skipped } = await selectBackend();
+    return report({ type: 'backend', name, engine, skipped });
+  }
   const started = performance.now();
   const { config } = task;
   const suiteOf = (id: string) =>

@@ -294,6 +294,20 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await page.screenshot({ path: `${ARTIFACTS}/runs-dark.png`, fullPage: true });
   });
 
+  it('shows the data folder and the backend runs train on; refuses bad seeds in words', async () => {
+    await page.click('[data-test="nav-settings"]');
+    await expect.poll(() => page.locator('[data-test="data-dir"]').textContent()).toBe(dataDir);
+    await expect
+      .poll(() => page.locator('[data-test="backend"]').textContent(), { timeout: 30_000 })
+      .toMatch(/Runs train on (wasm|tensorflow|cpu)/);
+    await page.fill('[aria-label="Default seeds"]', '1, x');
+    await page.click('form:has([aria-label="Default seeds"]) button[type="submit"]');
+    await expect
+      .poll(() => page.locator('form:has([aria-label="Default seeds"]) .muted').textContent())
+      .toBe('Seeds are whole numbers from 0, separated by commas (at least one).');
+    await page.screenshot({ path: `${ARTIFACTS}/settings.png`, fullPage: true });
+  });
+
   it('sets the LLM judge in Settings; its key is stored but never shown', async () => {
     await page.click('[data-test="nav-settings"]');
     // The form fills itself from the stored settings first; typing before that would be overwritten.
