@@ -18,7 +18,7 @@ describe('dispatch', () => {
         schemaVersion: 2,
         platform: 'p',
         nodeVersion: '20',
-      dataDir: lab.dataDir,
+        dataDir: lab.dataDir,
       }),
       () => {},
       { dataDir: lab.dataDir },
