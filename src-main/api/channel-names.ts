@@ -24,6 +24,7 @@ export const CHANNEL_NAMES = [
   'runs.delete',
   'runs.annotate',
   'runs.summaries',
+  'runs.resumes',
   'runs.table',
   'runs.export',
   'views.list',

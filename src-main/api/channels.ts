@@ -168,6 +168,8 @@ export const channels = {
   'runs.export': channel<ExportedTable>()(
     z.object({ ids: runIds, format: z.enum(EXPORT_FORMATS).default('md'), metric: passMetric }).strict(),
   ),
+  /** The steps a run resumed after (from a checkpoint): the charts mark them. */
+  'runs.resumes': channel<number[]>()(z.object({ id }).strict()),
   /** Every run's key numbers for the runs table: last reward and final Pass@1. */
   'runs.summaries': channel<RunSummary[]>()(none),
   /** A page's saved views. */

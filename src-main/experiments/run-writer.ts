@@ -47,6 +47,7 @@ export function createRunWriter(services: Services, bus: EventBus, runId: number
       if (status() === 'completed') return; // trained before; only its evaluation was left
       services.metrics.deleteAfter(runId, fromStep);
       services.rollouts.deleteAfter(runId, fromStep);
+      if (fromStep > 0) services.runs.recordResume(runId, fromStep);
       services.runs.setStatus(runId, { status: 'running', backend });
       services.runs.setOwner(runId, process.pid);
     },

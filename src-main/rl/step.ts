@@ -174,6 +174,8 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
       'actor/grad_norm': update.gradNorm,
       'actor/updates': update.updates,
       'response_length/mean': meanOf(all.map((s) => s.trajectory.tokens.length)),
+      // Every token the step sampled or read back from tools: the charts' "tokens" axis sums it.
+      'tokens/step': all.reduce((n, s) => n + s.trajectory.tokens.length, 0),
       'tool_calls/mean': meanOf(all.map((s) => s.trajectory.toolCalls)),
       'rollout/global_samples': diagnostics.globalSamples,
       'rollout/branches_per_question': diagnostics.branchesPerQuestion,

@@ -54,6 +54,8 @@ export function createRunsService(repo: RunsRepo, experiments: ExperimentsRepo, 
       return get(id);
     },
     summaries: () => repo.summaries(),
+    recordResume: (id: number, fromStep: number) => repo.recordResume(id, fromStep),
+    resumes: (id: number) => repo.resumes(get(id).id),
     /** Marks the calling process as the run's owner (or none), so other processes can tell a live run. */
     setOwner: (id: number, pid: number | null) => repo.setOwner(id, pid),
     /** Asks the run's owner (another process) to pause or cancel it at its next step. */

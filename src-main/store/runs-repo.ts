@@ -97,6 +97,10 @@ export function createRunsRepo(db: Db) {
       updated_at = @now
     WHERE id = @id`);
   const remove = db.prepare('DELETE FROM runs WHERE id = ?');
+  const addResume = db.prepare('INSERT INTO run_resumes (run_id, from_step, resumed_at) VALUES (?, ?, ?)');
+  // A resume that went back before an earlier one replaces it: only boundaries still in the series are kept.
+  const dropResumesAfter = db.prepare('DELETE FROM run_resumes WHERE run_id = ? AND from_step >= ?');
+  const resumes = db.prepare('SELECT from_step AS step FROM run_resumes WHERE run_id = ? ORDER BY from_step');
   const annotate = db.prepare(`
     UPDATE runs SET tags = coalesce(@tags, tags), notes = coalesce(@notes, notes), updated_at = @now WHERE id = @id`);
   // The last reward of each run, and its final Pass@1 averaged over the benchmarks it was evaluated on.
@@ -170,6 +174,15 @@ export function createRunsRepo(db: Db) {
     /** Key numbers of every run for the runs table: last reward, its step, final Pass@1 (%). */
     summaries(): RunSummary[] {
       return summaries.all() as RunSummary[];
+    },
+    /** Records that the run continued after `fromStep` (from its checkpoint there). */
+    recordResume(id: number, fromStep: number, now = Date.now()): void {
+      dropResumesAfter.run(id, fromStep);
+      addResume.run(id, fromStep, now);
+    },
+    /** The steps the run resumed after, in order. */
+    resumes(id: number): number[] {
+      return (resumes.all(id) as { step: number }[]).map((r) => r.step);
     },
     delete(id: number): boolean {
       return remove.run(id).changes > 0;

@@ -136,6 +136,8 @@ describe('experiment channels through serve mode', () => {
       const steps = events.filter((e) => e.name === 'run.step').map((e) => e.data.step);
       expect(steps).toEqual([2, 3, 4].filter((s) => s > checkpointStep));
       expect(lab.services.metrics.series(grpo, 'reward/mean').map((p) => p.step)).toEqual([1, 2, 3, 4]);
+      // The boundary is recorded for the charts to mark.
+      expect((await call('runs.resumes', { id: grpo })).data).toEqual([checkpointStep]);
       expect(lab.services.runs.list({ experimentId }).map((r) => r.status)).toEqual(['completed', 'completed']);
       expect(most).toBe(1); // the concurrency setting held
 

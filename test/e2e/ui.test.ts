@@ -183,6 +183,11 @@ describe('UI in Chromium against aepo-lab serve', () => {
       await page.fill('[data-test="smoothing"]', '0.6');
       await page.selectOption('[data-test="x-axis"]', 'time');
       await expect.poll(painted).toBeGreaterThan(500);
+      await page.selectOption('[data-test="x-axis"]', 'tokens');
+      await expect
+        .poll(() => page.locator('[data-test="chart-reward/mean"]').textContent())
+        .toMatch(/tokens generated/);
+      await expect.poll(painted).toBeGreaterThan(500);
       await page.screenshot({ path: `${ARTIFACTS}/run.png`, fullPage: true });
       // Its rollout trees: the last step's first question, then one trajectory's text shaded by entropy.
       await page.click('[data-test="open-rollouts"]');
