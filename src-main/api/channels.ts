@@ -168,6 +168,10 @@ export const channels = {
   'runs.export': channel<ExportedTable>()(
     z.object({ ids: runIds, format: z.enum(EXPORT_FORMATS).default('md'), metric: passMetric }).strict(),
   ),
+  /** A run's log lines (the last `limit`, oldest first), with their times. */
+  'runs.log': channel<{ at: number; line: string }[]>()(
+    z.object({ id, limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
+  ),
   /** The steps a run resumed after (from a checkpoint): the charts mark them. */
   'runs.resumes': channel<number[]>()(z.object({ id }).strict()),
   /** Every run's key numbers for the runs table: last reward and final Pass@1. */

@@ -59,6 +59,7 @@ export function createHandlers(
     'runs.annotate': ({ id, tags, notes }) => services.runs.annotate(id, { tags, notes }),
     'runs.summaries': () => services.runs.summaries(),
     'runs.resumes': ({ id }) => services.runs.resumes(id),
+    'runs.log': ({ id, limit }) => services.runs.logLines(id, limit),
     'runs.table': ({ ids, metric }) => runsTable(services, ids, metric),
     'runs.export': (request) => exportRuns(services, request, appInfo().version),
     'views.list': ({ page }) => services.views.list(page),

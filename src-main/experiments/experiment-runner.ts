@@ -314,11 +314,9 @@ export class ExperimentRunner {
           ]);
           services.evaluations.recordItems(report.items.map((item) => ({ runId: run.id, step, benchmark, ...item })));
         });
-        bus.emit('run.log', {
-          runId: run.id,
-          experimentId: run.experimentId,
-          line: `${run.algorithm} ${report.benchmark} seed ${run.seed}: pass@1 ${report.pass1.toFixed(1)} %, pass@${report.k} ${report.passK.toFixed(1)} % (n = ${report.n}, ${report.seconds.toFixed(1)} s)`,
-        });
+        const line = `${run.algorithm} ${report.benchmark} seed ${run.seed}: pass@1 ${report.pass1.toFixed(1)} %, pass@${report.k} ${report.passK.toFixed(1)} % (n = ${report.n}, ${report.seconds.toFixed(1)} s)`;
+        services.runs.log(run.id, line);
+        bus.emit('run.log', { runId: run.id, experimentId: run.experimentId, line });
       },
     };
   }

@@ -61,6 +61,7 @@ export function createRunWriter(services: Services, bus: EventBus, runId: number
       bus.emit('run.step', { runId, experimentId, step, totalSteps, metrics });
     },
     log(line) {
+      services.runs.log(runId, line);
       bus.emit('run.log', { runId, experimentId, line });
     },
     completed: () => status() !== 'completed' && end('completed'),

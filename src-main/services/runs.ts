@@ -55,6 +55,8 @@ export function createRunsService(repo: RunsRepo, experiments: ExperimentsRepo, 
     },
     summaries: () => repo.summaries(),
     recordResume: (id: number, fromStep: number) => repo.recordResume(id, fromStep),
+    log: (id: number, line: string) => repo.log(id, line),
+    logLines: (id: number, limit = 1000) => repo.logLines(get(id).id, limit),
     resumes: (id: number) => repo.resumes(get(id).id),
     /** Marks the calling process as the run's owner (or none), so other processes can tell a live run. */
     setOwner: (id: number, pid: number | null) => repo.setOwner(id, pid),

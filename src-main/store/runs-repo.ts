@@ -100,6 +100,10 @@ export function createRunsRepo(db: Db) {
   const addResume = db.prepare('INSERT INTO run_resumes (run_id, from_step, resumed_at) VALUES (?, ?, ?)');
   // A resume that went back before an earlier one replaces it: only boundaries still in the series are kept.
   const dropResumesAfter = db.prepare('DELETE FROM run_resumes WHERE run_id = ? AND from_step >= ?');
+  const addLog = db.prepare('INSERT INTO run_logs (run_id, at, line) VALUES (?, ?, ?)');
+  const logOf = db.prepare(
+    'SELECT at, line FROM (SELECT rowid, at, line FROM run_logs WHERE run_id = ? ORDER BY rowid DESC LIMIT ?) ORDER BY rowid',
+  );
   const resumes = db.prepare('SELECT from_step AS step FROM run_resumes WHERE run_id = ? ORDER BY from_step');
   const annotate = db.prepare(`
     UPDATE runs SET tags = coalesce(@tags, tags), notes = coalesce(@notes, notes), updated_at = @now WHERE id = @id`);
@@ -179,6 +183,14 @@ export function createRunsRepo(db: Db) {
     recordResume(id: number, fromStep: number, now = Date.now()): void {
       dropResumesAfter.run(id, fromStep);
       addResume.run(id, fromStep, now);
+    },
+    /** Appends a line to the run's log. */
+    log(id: number, line: string, now = Date.now()): void {
+      addLog.run(id, now, line);
+    },
+    /** The run's last `limit` log lines, oldest first. */
+    logLines(id: number, limit: number): { at: number; line: string }[] {
+      return logOf.all(id, limit) as { at: number; line: string }[];
     },
     /** The steps the run resumed after, in order. */
     resumes(id: number): number[] {

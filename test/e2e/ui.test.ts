@@ -180,6 +180,10 @@ describe('UI in Chromium against aepo-lab serve', () => {
         });
       await expect.poll(painted).toBeGreaterThan(500);
       expect(await page.locator('[data-test^="chart-"]').count()).toBeGreaterThanOrEqual(10);
+      // Its log, kept in the database: the evaluation's line is there after the fact.
+      await expect
+        .poll(() => page.locator('[data-test="run-log"]').textContent())
+        .toMatch(/grpo mini-gsm8k seed 1: pass@1 \d+\.\d %/);
       await page.fill('[data-test="smoothing"]', '0.6');
       await page.selectOption('[data-test="x-axis"]', 'time');
       await expect.poll(painted).toBeGreaterThan(500);
