@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { api } from '../api';
+import { api, ApiError } from '../api';
 import type { Run } from '../../src-main/api/typed-api';
 
 /** All runs, refetched whenever the main side reports a change to the runs table. */
@@ -18,7 +18,8 @@ export const useRunsStore = defineStore('runs', () => {
       const ids = new Set(runs.value.map((run) => run.id));
       selected.value = selected.value.filter((id) => ids.has(id));
     } catch (e) {
-      error.value = (e as Error).message;
+      // Not signed in: the app's own banner says how; a second one here would only repeat it.
+      error.value = e instanceof ApiError && e.code === 'unauthorized' ? null : (e as Error).message;
     } finally {
       loaded.value = true;
     }

@@ -321,6 +321,9 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await page.click('[data-test="nav-settings"]');
     // The form fills itself from the stored settings first; typing before that would be overwritten.
     await page.waitForSelector('[data-test="connections"][data-loaded="yes"]');
+    await page.fill('[data-test="judge-url"]', 'not a url');
+    await page.click('[data-test="save-connections"]');
+    await page.waitForSelector('[data-test="connections"] >> text=The judge endpoint must be a web address');
     await page.fill('[data-test="judge-url"]', 'http://127.0.0.1:9/v1');
     await page.fill('[data-test="judge-model"]', 'judge-model');
     await page.fill('[data-test="judge-key"]', 'sk-secret');
@@ -345,6 +348,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await stranger.goto(`${served.origin}/`);
     await stranger.waitForSelector('.banner.error');
     expect(await stranger.locator('.banner.error').first().textContent()).toMatch(/open the URL \(with its token\)/);
+    expect(await stranger.locator('.banner.error').count()).toBe(1); // one sign-in banner, not one per request
     await stranger.close();
   });
 });
