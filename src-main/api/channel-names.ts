@@ -25,6 +25,7 @@ export const CHANNEL_NAMES = [
   'runs.annotate',
   'runs.summaries',
   'runs.resumes',
+  'runs.import',
   'runs.log',
   'runs.table',
   'runs.export',

@@ -8,6 +8,7 @@ import type { ExportedTable } from '../experiments/export';
 import type { ResultRow } from '../experiments/result-rows';
 import { EXPORT_FORMATS } from '../experiments/export-formats';
 import type { Estimate } from '../experiments/estimate';
+import type { ImportResult } from '../experiments/imports/verl-import';
 import type { BackendReport } from '../experiments/run-task';
 import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan';
 import type { ResultsTable } from '../experiments/results-table';
@@ -171,6 +172,20 @@ export const channels = {
   /** A run's log lines (the last `limit`, oldest first), with their times. */
   'runs.log': channel<{ at: number; line: string }[]>()(
     z.object({ id, limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
+  ),
+  /** A run from elsewhere: verl's `file` logger output (one {"step", "data"} per line); the same file twice is a no-op. */
+  'runs.import': channel<ImportResult>()(
+    z
+      .object({
+        format: z.literal('verl'),
+        fileName: z.string().min(1).max(300),
+        content: z.string().max(64 << 20),
+        experimentId: id.nullable().optional(),
+        algorithm: z.string().trim().min(1).max(100).optional(),
+        benchmark: z.string().trim().min(1).max(100).optional(),
+        seed: z.number().int().min(0).optional(),
+      })
+      .strict(),
   ),
   /** The steps a run resumed after (from a checkpoint): the charts mark them. */
   'runs.resumes': channel<number[]>()(z.object({ id }).strict()),

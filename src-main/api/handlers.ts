@@ -2,6 +2,7 @@ import { exportExperiment, exportRuns, runsTable } from '../experiments/export';
 import type { ExperimentRunner } from '../experiments/experiment-runner';
 import { benchmarkRegistry, browseItems, generateSuite, importBenchmarkFile } from '../experiments/benchmark-library';
 import { estimateExperiment } from '../experiments/estimate';
+import { importVerlRun } from '../experiments/imports/verl-import';
 import { createPlannedExperiment, experimentOptions } from '../experiments/plan';
 import { resultsTable } from '../experiments/results-table';
 import { resultRows } from '../experiments/result-rows';
@@ -59,6 +60,7 @@ export function createHandlers(
     'runs.annotate': ({ id, tags, notes }) => services.runs.annotate(id, { tags, notes }),
     'runs.summaries': () => services.runs.summaries(),
     'runs.resumes': ({ id }) => services.runs.resumes(id),
+    'runs.import': ({ format: _format, ...request }) => importVerlRun(services, request),
     'runs.log': ({ id, limit }) => services.runs.logLines(id, limit),
     'runs.table': ({ ids, metric }) => runsTable(services, ids, metric),
     'runs.export': (request) => exportRuns(services, request, appInfo().version),

@@ -8,6 +8,7 @@ import { bench } from './commands/bench';
 import { benchmarksGenerate, benchmarksImport, benchmarksList, evaluate, score } from './commands/benchmarks';
 import { conformance } from './commands/conformance';
 import { exportCommand } from './commands/export';
+import { importVerl } from './commands/import';
 import { experimentCancel, experimentPause, experimentResume, experimentStart } from './commands/experiment';
 import { builtWorkers } from '../app/run-workers';
 import type { RunnerWorkers } from '../experiments/experiment-runner';
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
   experimentPause,
   experimentCancel,
   exportCommand,
+  importVerl,
 ];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {

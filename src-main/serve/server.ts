@@ -40,7 +40,7 @@ export interface RunningServer {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
-/** A benchmark file uploaded for import may be large (HotpotQA's test split is several MiB). */
+/** A file uploaded for import may be large (HotpotQA's test split, a long verl log are several MiB). */
 const IMPORT_BODY_BYTES = 64 << 20;
 const SSE_HEARTBEAT_MS = 15_000;
 
@@ -151,7 +151,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const notJson = checkJsonBody(request);
     if (notJson) return refuse(response, notJson);
     let input: unknown;
-    const limit = channel === 'benchmarks.import' ? IMPORT_BODY_BYTES : MAX_BODY_BYTES;
+    const limit = channel === 'benchmarks.import' || channel === 'runs.import' ? IMPORT_BODY_BYTES : MAX_BODY_BYTES;
     try {
       const text = await readBody(request, limit);
       input = text.trim() === '' ? {} : JSON.parse(text);
