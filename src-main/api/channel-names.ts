@@ -26,6 +26,7 @@ export const CHANNEL_NAMES = [
   'runs.summaries',
   'runs.resumes',
   'runs.import',
+  'runs.importTrackio',
   'runs.log',
   'runs.table',
   'runs.export',

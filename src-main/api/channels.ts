@@ -9,6 +9,7 @@ import type { ResultRow } from '../experiments/result-rows';
 import { EXPORT_FORMATS } from '../experiments/export-formats';
 import type { Estimate } from '../experiments/estimate';
 import type { ImportResult } from '../experiments/imports/verl-import';
+import type { TrackioImportResult } from '../experiments/imports/trackio-import';
 import type { BackendReport } from '../experiments/run-task';
 import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan';
 import type { ResultsTable } from '../experiments/results-table';
@@ -184,6 +185,16 @@ export const channels = {
         algorithm: z.string().trim().min(1).max(100).optional(),
         benchmark: z.string().trim().min(1).max(100).optional(),
         seed: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  ),
+  /** The runs of a Trackio project database (a path on the machine running the app), with configs and metrics. */
+  'runs.importTrackio': channel<TrackioImportResult>()(
+    z
+      .object({
+        path: z.string().min(1).max(4096),
+        project: z.string().min(1).max(200).optional(),
+        experimentId: id.nullable().optional(),
       })
       .strict(),
   ),

@@ -2,6 +2,7 @@ import { exportExperiment, exportRuns, runsTable } from '../experiments/export';
 import type { ExperimentRunner } from '../experiments/experiment-runner';
 import { benchmarkRegistry, browseItems, generateSuite, importBenchmarkFile } from '../experiments/benchmark-library';
 import { estimateExperiment } from '../experiments/estimate';
+import { importTrackio } from '../experiments/imports/trackio-import';
 import { importVerlRun } from '../experiments/imports/verl-import';
 import { createPlannedExperiment, experimentOptions } from '../experiments/plan';
 import { resultsTable } from '../experiments/results-table';
@@ -61,6 +62,8 @@ export function createHandlers(
     'runs.summaries': () => services.runs.summaries(),
     'runs.resumes': ({ id }) => services.runs.resumes(id),
     'runs.import': ({ format: _format, ...request }) => importVerlRun(services, request),
+    'runs.importTrackio': ({ path, project, experimentId }) =>
+      importTrackio(services, { file: path, project, experimentId }),
     'runs.log': ({ id, limit }) => services.runs.logLines(id, limit),
     'runs.table': ({ ids, metric }) => runsTable(services, ids, metric),
     'runs.export': (request) => exportRuns(services, request, appInfo().version),

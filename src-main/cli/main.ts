@@ -8,7 +8,7 @@ import { bench } from './commands/bench';
 import { benchmarksGenerate, benchmarksImport, benchmarksList, evaluate, score } from './commands/benchmarks';
 import { conformance } from './commands/conformance';
 import { exportCommand } from './commands/export';
-import { importVerl } from './commands/import';
+import { importTrackioCommand, importVerl } from './commands/import';
 import { experimentCancel, experimentPause, experimentResume, experimentStart } from './commands/experiment';
 import { builtWorkers } from '../app/run-workers';
 import type { RunnerWorkers } from '../experiments/experiment-runner';
@@ -35,6 +35,7 @@ export const COMMANDS: Command[] = [
   experimentCancel,
   exportCommand,
   importVerl,
+  importTrackioCommand,
 ];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
