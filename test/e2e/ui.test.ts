@@ -266,6 +266,26 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await page.screenshot({ path: `${ARTIFACTS}/runs-table.png`, fullPage: true });
   });
 
+  it('imports a verl run from the Runs page; importing it again changes nothing', async () => {
+    await page.click('[data-test="nav-runs"]');
+    await page.waitForSelector('[data-test="run-row"]');
+    const before = await page.locator('[data-test="run-row"]').count();
+    const log = join(tempDir(), 'verl_aepo.jsonl');
+    writeFileSync(
+      log,
+      [1, 2, 3].map((step) => JSON.stringify({ step, data: { 'critic/score/mean': step / 10 } })).join('\n'),
+    );
+    await page.click('[data-test="import"] summary');
+    await page.setInputFiles('[data-test="import-verl"]', log);
+    await expect
+      .poll(() => page.locator('[data-test="import-report"]').textContent())
+      .toMatch(/verl_aepo\.jsonl: run \d+, 3 steps, 3 metric points/);
+    await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(before + 1);
+    await page.setInputFiles('[data-test="import-verl"]', log);
+    await expect.poll(() => page.locator('[data-test="import-report"]').textContent()).toMatch(/was imported before/);
+    expect(await page.locator('[data-test="run-row"]').count()).toBe(before + 1);
+  });
+
   it('compares two evaluated runs: Δ against the baseline, and an export equal to the CLI export', async () => {
     const runs = (await call('runs.list', { experimentId: 2 })) as { id: number; algorithm: string }[];
     const ids = runs.map((r) => r.id).sort((a, b) => a - b);
