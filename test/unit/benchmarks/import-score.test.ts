@@ -1,26 +1,12 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src-main/cli/main';
+import { cli } from '../../support/cli';
 import { openLab } from '../../../src-main/app/open-lab';
 import { tempDir } from '../../support/temp';
 
 /** The real benchmark files beside the checkout (CI has ../shared there); read at test time, never copied. */
 const SHARED = join(process.cwd(), '..', 'shared', 'benchmarks');
-
-async function cli(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    env: {},
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    rendererDir: '',
-    benchDir: '',
-    workerDir: '',
-    stopSignal: Promise.resolve(),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** The benchmarks whose real test files ../shared/benchmarks holds. */
 const SHARED_BENCHMARKS = [

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src-main/cli/main';
+import { cli } from '../../support/cli';
 import { tempDir } from '../../support/temp';
-
-/** Runs the CLI in-process with captured output, on a temporary data folder unless argv names one. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    env,
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    rendererDir: '/nonexistent',
-    benchDir: '/nonexistent',
-    workerDir: '/nonexistent',
-    stopSignal: Promise.resolve(),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('aepo-lab CLI', () => {
   it('lists every command in --help and prints its version', async () => {

@@ -3,24 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src-main/cli/main';
+import { cli } from '../../support/cli';
 import { openLab } from '../../../src-main/app/open-lab';
 import { labMetricName, verlMetricName } from '../../../src-main/experiments/imports/verl-metrics';
 import { tempDir } from '../../support/temp';
-
-async function cli(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    env: {},
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    rendererDir: '',
-    benchDir: '',
-    workerDir: '',
-    stopSignal: Promise.resolve(),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const line = (step: number, data: Record<string, unknown>) => JSON.stringify({ step, data });
 
