@@ -11,6 +11,9 @@ import type { Estimate } from '../experiments/estimate';
 import type { ImportResult } from '../experiments/imports/verl-import';
 import type { TrackioImportResult } from '../experiments/imports/trackio-import';
 import type { BackendReport } from '../experiments/run-task';
+import type { ClusterCheck, LaunchRow, RemoteRunView } from '../experiments/remote/remote-runs';
+import type { SubmitResult } from '../experiments/remote/submit';
+import type { ClusterInfo } from '../services/clusters';
 import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan';
 import type { ResultsTable } from '../experiments/results-table';
 import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/run-config';
@@ -51,6 +54,10 @@ const passMetric = z
   .string()
   .regex(/^pass@[1-9]\d*$/, 'pass@1, pass@5, ...')
   .default('pass@1');
+const clusterName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'a cluster name: letters, digits, - and _, up to 40');
 /** Pages whose arrangement can be saved as a named view. */
 const VIEW_PAGES = ['runs'] as const;
 
@@ -296,6 +303,43 @@ export const channels = {
       })
       .strict(),
   ),
+
+  /** The Ray clusters experiments can be sent to (tokens are write-only: only whether one is set). */
+  'clusters.list': channel<ClusterInfo[]>()(none),
+  /** Adds or updates a cluster; `token` '' removes its token, leaving it out keeps it. */
+  'clusters.save': channel<ClusterInfo>()(
+    z
+      .object({
+        name: clusterName,
+        address: z
+          .string()
+          .trim()
+          .regex(/^https?:\/\/[^\s/]+(\/.*)?$/, 'the dashboard address, such as http://127.0.0.1:8265'),
+        token: z.string().max(4096).optional(),
+      })
+      .strict(),
+  ),
+  'clusters.remove': channel<{ removed: true }>()(z.object({ name: clusterName }).strict()),
+  /** Asks the cluster's dashboard for its version (GET /api/version). */
+  'clusters.check': channel<ClusterCheck>()(z.object({ name: clusterName }).strict()),
+  /** Per algorithm: the code base and entrypoint its cluster jobs run, or why it can't be sent. */
+  'clusters.recipes': channel<LaunchRow[]>()(none),
+  /** One Ray job per run (verl with the run's config as Hydra overrides); `dryRun` only says what would be sent. */
+  'experiments.submit': channel<SubmitResult>()(
+    z
+      .object({
+        id,
+        cluster: clusterName,
+        dryRun: z.boolean().default(false),
+        model: z.string().trim().min(1).max(300).optional(),
+        nodes: z.number().int().min(1).max(1024).optional(),
+        gpusPerNode: z.number().int().min(1).max(64).optional(),
+        algorithms: z.array(z.string().min(1).max(100)).min(1).max(20).optional(),
+      })
+      .strict(),
+  ),
+  /** The Ray job behind a run sent to a cluster (null for a local run). */
+  'runs.remote': channel<RemoteRunView | null>()(z.object({ id }).strict()),
 
   'settings.get': channel<Settings>()(none),
   'settings.update': channel<Settings>()(settingsPatchSchema),

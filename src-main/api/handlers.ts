@@ -7,6 +7,15 @@ import { importVerlRun } from '../experiments/imports/verl-import';
 import { createPlannedExperiment, experimentOptions } from '../experiments/plan';
 import { resultsTable } from '../experiments/results-table';
 import { resultRows } from '../experiments/result-rows';
+import type { ClusterWatcher } from '../experiments/remote/cluster-watch';
+import {
+  checkCluster,
+  deleteRemoteRun,
+  launchTable,
+  remoteRun,
+  stopRemoteRun,
+} from '../experiments/remote/remote-runs';
+import { submitExperiment } from '../experiments/remote/submit';
 import type { Services } from '../services';
 import type { StoredTree } from '../store/records';
 import type { AppInfo } from './channels';
@@ -18,8 +27,8 @@ export function createHandlers(
   runner: ExperimentRunner,
   appInfo: () => AppInfo,
   logError: (error: unknown) => void,
-  /** Where generated suites write their corpus and sites. */
-  host: { dataDir: string },
+  /** Where generated suites write their corpus and sites; the watcher of runs on clusters. */
+  host: { dataDir: string; clusterWatcher: ClusterWatcher },
 ): Handlers {
   /** Starts an experiment's job; its end is told through events, a crash of the job itself logged. */
   const start = (id: number) => {
@@ -27,6 +36,7 @@ export function createHandlers(
     finished.catch(logError);
     return { experimentId: id, runs };
   };
+  const isRemote = (id: number) => services.clusters.jobs.job(id) !== undefined;
   return {
     'app.info': () => appInfo(),
     'app.backend': () => runner.backend(),
@@ -54,8 +64,9 @@ export function createHandlers(
     'runs.list': (filter) => services.runs.list(filter),
     'runs.get': ({ id }) => services.runs.get(id),
     'runs.create': (input) => services.runs.create(input),
-    'runs.delete': ({ id }) => {
-      runner.cancelRun(id);
+    'runs.delete': async ({ id }) => {
+      if (isRemote(id)) await deleteRemoteRun(services, id);
+      else runner.cancelRun(id);
       return services.runs.delete(id);
     },
     'runs.annotate': ({ id, tags, notes }) => services.runs.annotate(id, { tags, notes }),
@@ -75,7 +86,8 @@ export function createHandlers(
       runner.startRun(id).finished.catch(logError);
       return { started: true as const };
     },
-    'runs.cancel': ({ id }) => runner.cancelRun(id),
+    'runs.cancel': ({ id }) => (isRemote(id) ? stopRemoteRun(services, id) : runner.cancelRun(id)),
+    'runs.remote': ({ id }) => remoteRun(services, id),
 
     'evaluations.items': ({ runId, benchmark, limit }) =>
       services.evaluations.items(services.runs.get(runId).id, benchmark ?? null, limit),
@@ -100,6 +112,17 @@ export function createHandlers(
     'benchmarks.import': (request) => importBenchmarkFile(services, request),
     'benchmarks.generate': (request) => generateSuite({ dataDir: host.dataDir, services }, request),
     'benchmarks.items': (request) => browseItems(services, request),
+
+    'clusters.list': () => services.clusters.list(),
+    'clusters.save': ({ name, address, token }) => services.clusters.save(name, address, token),
+    'clusters.remove': ({ name }) => services.clusters.remove(name),
+    'clusters.check': ({ name }) => checkCluster(services, name),
+    'clusters.recipes': () => launchTable(),
+    'experiments.submit': async ({ id, ...request }) => {
+      const result = await submitExperiment(services, { experimentId: id, ...request });
+      if (!result.dryRun) host.clusterWatcher.start(); // a front end that was not watching starts now
+      return result;
+    },
 
     'settings.get': () => services.settings.get(),
     'settings.update': (patch) => services.settings.update(patch),

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../store/database';
 import { readLedger, type Migration } from '../store/migrations';
 import { createSecretsFile, type SecretCipher } from '../store/secrets-file';
 import { ExperimentRunner, type RunnerWorkers } from '../experiments/experiment-runner';
+import { ClusterWatcher } from '../experiments/remote/cluster-watch';
 import { DATABASE_FILE } from './paths';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -19,6 +20,8 @@ export interface Lab {
   services: Services;
   /** Runs experiments and runs in worker threads, under the scheduler. */
   runner: ExperimentRunner;
+  /** Mirrors the runs sent to Ray clusters (status, log, metrics). */
+  clusterWatcher: ClusterWatcher;
   /** Validates and runs one channel call; the same entry for IPC, HTTP and the CLI. */
   dispatch: Dispatch;
   /** Stops the workers (their runs count as interrupted next time) and closes the database. */
@@ -37,6 +40,8 @@ export interface OpenLabOptions {
   workers?: RunnerWorkers;
   /** Mark runs a stopped process left "running" as interrupted (the app and serve mode do this at start). */
   markInterrupted?: boolean;
+  /** Watch the runs on Ray clusters from the start (the app and serve mode); the CLI watches on request. */
+  watchClusters?: boolean;
 }
 
 /** The composition root shared by the Electron shell, serve mode and the CLI. */
@@ -60,8 +65,10 @@ export function openLab(options: OpenLabOptions): Lab {
   });
   const runner = new ExperimentRunner({ dataDir, services, bus }, options.workers);
   if (options.markInterrupted) runner.markInterrupted();
+  const clusterWatcher = new ClusterWatcher(services, bus);
+  if (options.watchClusters && services.clusters.jobs.jobs().length > 0) clusterWatcher.start();
   const dispatch = createDispatch(
-    createHandlers(services, runner, appInfo, logError ?? console.error, { dataDir }),
+    createHandlers(services, runner, appInfo, logError ?? console.error, { dataDir, clusterWatcher }),
     logError,
   );
   return {
@@ -71,8 +78,10 @@ export function openLab(options: OpenLabOptions): Lab {
     bus,
     services,
     runner,
+    clusterWatcher,
     dispatch,
     close: () => {
+      clusterWatcher.dispose(); // its log streams close; a reply still in flight is dropped
       void runner.close(); // workers stop; the closed scheduler writes nothing more
       db.close();
     },

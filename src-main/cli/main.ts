@@ -9,6 +9,8 @@ import { benchmarksGenerate, benchmarksImport, benchmarksList, evaluate, score }
 import { conformance } from './commands/conformance';
 import { exportCommand } from './commands/export';
 import { importTrackioCommand, importVerl } from './commands/import';
+import { clusterAdd, clusterAlgorithms, clusterCheck, clusterList, clusterRemove } from './commands/cluster';
+import { experimentSubmit, experimentWatch } from './commands/experiment-cluster';
 import { experimentCancel, experimentPause, experimentResume, experimentStart } from './commands/experiment';
 import { builtWorkers } from '../app/run-workers';
 import type { RunnerWorkers } from '../experiments/experiment-runner';
@@ -33,6 +35,13 @@ export const COMMANDS: Command[] = [
   experimentResume,
   experimentPause,
   experimentCancel,
+  experimentSubmit,
+  experimentWatch,
+  clusterAdd,
+  clusterList,
+  clusterCheck,
+  clusterRemove,
+  clusterAlgorithms,
   exportCommand,
   importVerl,
   importTrackioCommand,

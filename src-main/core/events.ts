@@ -16,7 +16,7 @@ export interface LabEvents {
 
 export type StepMetrics = Record<string, number>;
 
-export type StoreTable = 'experiments' | 'runs' | 'metrics' | 'rollouts' | 'benchmark_items' | 'settings';
+export type StoreTable = 'experiments' | 'runs' | 'metrics' | 'rollouts' | 'benchmark_items' | 'settings' | 'clusters';
 export type LabEventName = keyof LabEvents;
 
 export const LAB_EVENT_NAMES = [

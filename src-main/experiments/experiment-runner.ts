@@ -82,7 +82,10 @@ export class ExperimentRunner {
         'conflict',
         `experiment ${experimentId} has runs running in another process (run ${elsewhere.map((r) => r.id).join(', ')}); pause them there first`,
       );
-    const todo = runs.filter((r) => r.status !== 'cancelled' && !this.evaluated(r));
+    // Runs sent to a Ray cluster are the cluster's: their status follows their job (experiments/remote).
+    const todo = runs.filter(
+      (r) => r.status !== 'cancelled' && !this.evaluated(r) && !services.clusters.jobs.job(r.id),
+    );
     // Paused runs are queued again (a run paused while it waits in the queue is skipped when its turn comes).
     for (const run of todo) if (run.status === 'paused') services.runs.setStatus(run.id, { status: 'queued' });
     this.jobs.add(experimentId);
@@ -102,6 +105,8 @@ export class ExperimentRunner {
   /** Starts or continues one run (queued, paused, failed, cancelled or interrupted) on its own. */
   startRun(runId: number): { finished: Promise<TaskOutcome> } {
     const { services, bus } = this.host;
+    if (services.clusters.jobs.job(runId))
+      throw new LabError('conflict', `run ${runId} was sent to a cluster; its status follows the job there`);
     const scheduler = this.running;
     this.markInterrupted();
     const run = services.runs.get(runId);

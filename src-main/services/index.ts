@@ -2,6 +2,7 @@ import type { EventBus } from '../core/events';
 import type { Db } from '../store/database';
 import { createBenchmarkItemsRepo } from '../store/benchmark-items-repo';
 import { createCheckpointsRepo } from '../store/checkpoints-repo';
+import { createClustersRepo } from '../store/clusters-repo';
 import { createEvaluationsRepo } from '../store/evaluations-repo';
 import { createExperimentsRepo } from '../store/experiments-repo';
 import { createMetricsRepo } from '../store/metrics-repo';
@@ -12,6 +13,7 @@ import { createSettingsRepo } from '../store/settings-repo';
 import { createToolCacheRepo } from '../store/tool-cache-repo';
 import { createViewsRepo } from '../store/views-repo';
 import { createBenchmarksService } from './benchmarks';
+import { createClustersService } from './clusters';
 import { createExperimentsService } from './experiments';
 import { createMetricsService } from './metrics';
 import { createRunsService } from './runs';
@@ -31,6 +33,7 @@ export function createServices(db: Db, bus: EventBus, appVersion: string, secret
     views: createViewsRepo(db),
     benchmarks: createBenchmarksService(createBenchmarkItemsRepo(db), bus),
     settings: createSettingsService(createSettingsRepo(db), bus, secrets),
+    clusters: createClustersService(createClustersRepo(db), bus, secrets),
     /** Runs `write` in one transaction: all of its writes land or none do. */
     transaction: <T>(write: () => T): T => db.transaction(write)(),
   };

@@ -94,6 +94,7 @@ function start(): void {
       // Runs train in worker threads built beside this file; runs a crash left "running" are marked interrupted.
       workers: builtWorkers(import.meta.dirname),
       markInterrupted: true,
+      watchClusters: true,
     });
     lab = opened;
     registerIpcHandlers(ipcMain, opened.dispatch, isAppPage);

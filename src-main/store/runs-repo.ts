@@ -119,7 +119,9 @@ export function createRunsRepo(db: Db) {
   const setOwner = db.prepare('UPDATE runs SET owner_pid = ?, control = NULL WHERE id = ?');
   const setControl = db.prepare('UPDATE runs SET control = ? WHERE id = ?');
   const ownership = db.prepare('SELECT owner_pid AS ownerPid, control FROM runs WHERE id = ?');
-  const owned = db.prepare(`SELECT id, owner_pid AS ownerPid, control FROM runs WHERE status = 'running'`);
+  // Runs on a Ray cluster have no owner process here: their status follows the job's (cluster_jobs).
+  const owned = db.prepare(`SELECT id, owner_pid AS ownerPid, control FROM runs
+    WHERE status = 'running' AND NOT EXISTS (SELECT 1 FROM cluster_jobs c WHERE c.run_id = runs.id)`);
 
   return {
     insert(input: NewRun, now = Date.now()): Run {

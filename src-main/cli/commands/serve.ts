@@ -29,6 +29,8 @@ export const serve: Command = {
     const lab = context.lab();
     // Runs a stopped process left "running" show as interrupted, ready to resume.
     const interrupted = lab.runner.markInterrupted();
+    // Runs sent to Ray clusters keep mirroring their jobs while the UI is served.
+    if (lab.services.clusters.jobs.jobs().length > 0) lab.clusterWatcher.start();
     let chat;
     if (context.options.checkpoint) {
       const file = String(context.options.checkpoint);

@@ -28,29 +28,32 @@ export interface ImportResult {
   unchanged: boolean;
 }
 
-function parseLines(content: string, fileName: string): MetricSample[] {
+/** One line of verl's file logger as metric samples; a bad line throws an error that names `where`. */
+export function parseVerlRecord(text: string, where: string): MetricSample[] {
+  let row: unknown;
+  try {
+    row = JSON.parse(text);
+  } catch (error) {
+    throw new LabError('invalid_input', `${where} is not JSON (${(error as Error).message}); nothing was imported`);
+  }
+  const { step, data } = (row ?? {}) as { step?: unknown; data?: unknown };
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 0)
+    throw new LabError('invalid_input', `${where}: "step" must be a whole number from 0; nothing was imported`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new LabError('invalid_input', `${where}: "data" must be an object of metrics; nothing was imported`);
   const samples: MetricSample[] = [];
-  content.split(/\r?\n/).forEach((text, i) => {
-    if (text.trim() === '') return;
-    const where = `${basename(fileName)} line ${i + 1}`;
-    let row: unknown;
-    try {
-      row = JSON.parse(text);
-    } catch (error) {
-      throw new LabError('invalid_input', `${where} is not JSON (${(error as Error).message}); nothing was imported`);
-    }
-    const { step, data } = (row ?? {}) as { step?: unknown; data?: unknown };
-    if (typeof step !== 'number' || !Number.isInteger(step) || step < 0)
-      throw new LabError('invalid_input', `${where}: "step" must be a whole number from 0; nothing was imported`);
-    if (typeof data !== 'object' || data === null || Array.isArray(data))
-      throw new LabError('invalid_input', `${where}: "data" must be an object of metrics; nothing was imported`);
-    for (const [key, value] of Object.entries(data)) {
-      // verl also logs strings and lists (e.g. generated samples); only numbers are metrics.
-      if (typeof value === 'number') samples.push({ key: labMetricName(key), step, value });
-      else if (typeof value === 'boolean') samples.push({ key: labMetricName(key), step, value: value ? 1 : 0 });
-    }
-  });
+  for (const [key, value] of Object.entries(data)) {
+    // verl also logs strings and lists (e.g. generated samples); only numbers are metrics.
+    if (typeof value === 'number' && Number.isFinite(value)) samples.push({ key: labMetricName(key), step, value });
+    else if (typeof value === 'boolean') samples.push({ key: labMetricName(key), step, value: value ? 1 : 0 });
+  }
   return samples;
+}
+
+function parseLines(content: string, fileName: string): MetricSample[] {
+  return content
+    .split(/\r?\n/)
+    .flatMap((text, i) => (text.trim() === '' ? [] : parseVerlRecord(text, `${basename(fileName)} line ${i + 1}`)));
 }
 
 export function importVerlRun(services: Services, request: VerlImport): ImportResult {

@@ -21,7 +21,7 @@ describe('dispatch', () => {
         dataDir: lab.dataDir,
       }),
       () => {},
-      { dataDir: lab.dataDir },
+      { dataDir: lab.dataDir, clusterWatcher: lab.clusterWatcher },
     );
     expect(Object.keys(handlers).sort()).toEqual([...CHANNEL_NAMES].sort());
   });
@@ -33,7 +33,7 @@ describe('dispatch', () => {
     expect(await lab.dispatch('runs.list', undefined)).toMatchObject({ ok: true, data: [{ benchmark: 'bamboogle' }] });
     expect(await lab.dispatch('app.info', {})).toMatchObject({
       ok: true,
-      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 7 },
+      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 8 },
     });
   });
 

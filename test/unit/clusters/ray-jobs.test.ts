@@ -1,0 +1,121 @@
+// The Ray Jobs client against the strict stand-in (real HTTP and a real WebSocket): the stand-in refuses what Ray
+// refuses, the client reads what Ray answers, and the log tail follows a job to its end.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rayJobsClient, type RayJobRequest } from '../../../src-main/clusters/ray-jobs-client';
+import { tailJobLog } from '../../../src-main/clusters/ray-log-tail';
+import { zipArchive } from '../../../src-main/clusters/zip-archive';
+import { startRayStandIn, type RayStandIn } from '../../support/ray-stand-in';
+import { tempDir } from '../../support/temp';
+
+const standIns: RayStandIn[] = [];
+afterEach(async () => {
+  for (const s of standIns.splice(0)) await s.close();
+});
+const standIn = async (options?: { token?: string }) => {
+  const s = await startRayStandIn(options);
+  standIns.push(s);
+  return s;
+};
+
+const PACKAGE = 'gcs://_ray_pkg_0123456789abcdef.zip';
+const request = (id: string): RayJobRequest => ({
+  entrypoint: 'python3 -c "print(1)"',
+  submission_id: id,
+  runtime_env: { working_dir: PACKAGE },
+  metadata: { run_id: '1' },
+  entrypoint_num_cpus: 1,
+});
+
+describe('the Ray stand-in is as strict as Ray', () => {
+  it('routes the job collection only with its trailing slash and refuses bodies Ray refuses', async () => {
+    const ray = await standIn();
+    const post = (path: string, body: unknown) =>
+      fetch(`${ray.address}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await post('/api/jobs', { entrypoint: 'x' })).status).toBe(404);
+    const unknown = await post('/api/jobs/', { entrypoint: 'x', working_dir: '.' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toMatch(/unexpected keyword argument 'working_dir'/);
+    expect((await post('/api/jobs/', { submission_id: 'a' })).status).toBe(400);
+    expect((await post('/api/jobs/', { entrypoint: 'x', metadata: { n: 1 } })).status).toBe(400);
+    expect((await post('/api/jobs/', { entrypoint: 'x', entrypoint_memory: 1.5 })).status).toBe(400);
+    expect((await post('/api/jobs/', { entrypoint: 'x' })).status).toBe(200);
+    expect((await fetch(`${ray.address}/api/packages/gcs/x.tar`)).status).toBe(500);
+  });
+
+  it('checks, uploads, submits once per id, reads, stops and deletes only ended jobs', async () => {
+    const ray = await standIn();
+    const client = rayJobsClient({ address: `${ray.address}/` });
+    expect(await client.version()).toMatchObject({ version: '4', ray_version: '2.49.0' });
+    expect(await client.hasPackage(PACKAGE)).toBe(false);
+    await client.uploadPackage(PACKAGE, zipArchive({ 'a.txt': 'a' }));
+    expect(await client.hasPackage(PACKAGE)).toBe(true);
+    expect(await client.submit(request('run-1'))).toEqual({ submission_id: 'run-1' });
+    await expect(client.submit(request('run-1'))).rejects.toThrow(
+      /HTTP 400: ValueError: Job with submission_id run-1 already exists/,
+    );
+    expect(await client.job('run-1')).toMatchObject({ status: 'PENDING' });
+    expect(await client.job('nope')).toBeNull();
+    expect(await client.list()).toHaveLength(1);
+    await expect(client.delete('run-1')).rejects.toThrow(/HTTP 500/);
+    expect(await client.stop('run-1')).toBe(true);
+    expect(await client.stop('run-1')).toBe(false);
+    expect(await client.delete('run-1')).toBe(true);
+    expect(await client.job('run-1')).toBeNull();
+  });
+
+  it('needs the bearer token when the cluster has token auth on, and says so', async () => {
+    const ray = await standIn({ token: 's3cret' });
+    await expect(rayJobsClient({ address: ray.address }).version()).rejects.toThrow(
+      /HTTP 401 \(check the cluster token\)/,
+    );
+    expect(await rayJobsClient({ address: ray.address, token: 's3cret' }).version()).toMatchObject({ version: '4' });
+  });
+
+  it('tells an unreachable dashboard from one that answered', async () => {
+    const ray = await standIn();
+    const address = ray.address;
+    await ray.close();
+    standIns.pop();
+    await expect(rayJobsClient({ address }).version()).rejects.toMatchObject({ name: 'ClusterUnreachableError' });
+  });
+
+  it('follows a job log over the WebSocket from its start to the close at the end of the job', async () => {
+    const ray = await standIn();
+    const client = rayJobsClient({ address: ray.address });
+    await client.uploadPackage(PACKAGE, zipArchive({ 'a.txt': 'a' }));
+    await client.submit(request('run-2'));
+    ray.appendLog('run-2', 'first line\n');
+    const chunks: string[] = [];
+    const done = tailJobLog(client.tailUrl('run-2'), client.authHeaders(), (t) => chunks.push(t));
+    await new Promise((r) => setTimeout(r, 100));
+    ray.appendLog('run-2', 'x'.repeat(70_000) + '\n'); // a frame with a 64-bit length
+    await new Promise((r) => setTimeout(r, 100));
+    ray.setStatus('run-2', 'SUCCEEDED');
+    await done;
+    expect(chunks.join('')).toBe(`first line\n${'x'.repeat(70_000)}\n`);
+    await expect(tailJobLog(client.tailUrl('nope'), {}, () => undefined)).rejects.toThrow(/HTTP 404/);
+  });
+});
+
+describe('the job package zip', () => {
+  it("is deterministic and opens with Python's zipfile", () => {
+    const files = { 'aepo_lab/b.txt': 'béta\n', 'aepo_lab/a.py': 'print("a")\n'.repeat(50) };
+    const zip = zipArchive(files);
+    expect(zipArchive(files).equals(zip)).toBe(true);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'p.zip'), zip);
+    const listed = execFileSync(
+      'python3',
+      [
+        '-c',
+        'import zipfile,sys,json; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))',
+        join(dir, 'p.zip'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(listed)).toEqual(files);
+  });
+});
