@@ -68,7 +68,7 @@ export default tseslint.config(
   },
   // Rule 2: pure domain code never reaches storage or a front end.
   {
-    files: ['src-main/{model,rl,tools,benchmarks}/**/*.ts'],
+    files: ['src-main/{model,rl,tools,benchmarks,clusters}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -77,7 +77,7 @@ export default tseslint.config(
           patterns: [
             noFolders(
               ['store', 'api', 'serve', 'cli', 'shell', 'app', 'services'],
-              'model/, rl/, tools/ and benchmarks/ are pure domain code (architecture rule 2); experiments/ wires them to storage.',
+              'model/, rl/, tools/, benchmarks/ and clusters/ are pure domain code (architecture rule 2); experiments/ wires them to storage.',
             ),
           ],
         },

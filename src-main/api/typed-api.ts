@@ -47,3 +47,6 @@ export type { ExperimentOptions } from '../experiments/plan';
 export type { Estimate } from '../experiments/estimate';
 export type { BackendReport } from '../experiments/run-task';
 export type { ResultsTable } from '../experiments/results-table';
+export type { ClusterInfo } from '../services/clusters';
+export type { ClusterCheck, LaunchRow, RemoteRunView } from '../experiments/remote/remote-runs';
+export type { SubmitResult, SubmittedJob } from '../experiments/remote/submit';
