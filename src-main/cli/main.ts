@@ -11,7 +11,13 @@ import { exportCommand } from './commands/export';
 import { importTrackioCommand, importVerl } from './commands/import';
 import { clusterAdd, clusterAlgorithms, clusterCheck, clusterList, clusterRemove } from './commands/cluster';
 import { experimentSubmit, experimentWatch } from './commands/experiment-cluster';
-import { experimentCancel, experimentPause, experimentResume, experimentStart } from './commands/experiment';
+import {
+  experimentCancel,
+  experimentCreate,
+  experimentPause,
+  experimentResume,
+  experimentStart,
+} from './commands/experiment';
 import { builtWorkers } from '../app/run-workers';
 import type { RunnerWorkers } from '../experiments/experiment-runner';
 import { runsList, runsShow } from './commands/runs';
@@ -32,6 +38,7 @@ export const COMMANDS: Command[] = [
   bench,
   conformance,
   experimentStart,
+  experimentCreate,
   experimentResume,
   experimentPause,
   experimentCancel,

@@ -10,9 +10,10 @@ export async function smokeOnCluster() {
   const ray = await startRayStandIn();
   const added = await cli(['--data-dir', dataDir, 'cluster', 'add', 'ray1', '--address', ray.address]);
   expect(added.code, added.err).toBe(0);
+  const created = await cli(['--data-dir', dataDir, 'experiment', 'create', '--preset', 'smoke', '--json']);
+  expect(created.code, created.err).toBe(0);
+  const { experiment: experimentId, runs } = JSON.parse(created.out) as { experiment: number; runs: number };
+  expect(runs).toBe(9); // the base row and the 8 algorithms, none started
   const lab: Lab = openLab({ dataDir, mode: 'cli', logError: () => {} });
-  const created = await lab.dispatch('experiments.create', { name: 'smoke', preset: 'smoke' });
-  if (!created.ok) throw new Error(created.error.message);
-  const experimentId = (created.data as { id: number }).id;
   return { dataDir, ray, lab, experimentId };
 }

@@ -17,48 +17,68 @@ function experimentId(context: CommandContext, verb: string): number {
   return id;
 }
 
+const planOptions: Command['options'] = {
+  ...jsonOption,
+  preset: {
+    type: 'string',
+    label: '--preset smoke|quick|paper',
+    description: 'what to compare and how long (default quick)',
+  },
+  algos: { type: 'string', label: '--algos a,b', description: "algorithms instead of the preset's (e.g. aepo,grpo)" },
+  benches: {
+    type: 'string',
+    label: '--benches x,y',
+    description: "mini suites instead of the preset's (e.g. mini-gsm8k)",
+  },
+  seeds: { type: 'string', label: '--seeds 1,2', description: "seeds instead of the preset's" },
+  name: { type: 'string', label: '--name N', description: 'the experiment name' },
+};
+
+/** Creates the experiment the options describe, through the same channel as the app; answers its id and runs. */
+async function createExperiment(context: CommandContext): Promise<{ id: number; runs: number }> {
+  const preset = String(context.options.preset ?? 'quick');
+  if (!(preset in EXPERIMENT_PRESETS))
+    throw new UsageError(`--preset takes ${Object.keys(EXPERIMENT_PRESETS).join(', ')}, not "${preset}"`);
+  const seeds = list(context.options.seeds)?.map(Number);
+  if (seeds?.some((s) => !Number.isInteger(s) || s < 0))
+    throw new UsageError(`--seeds takes whole numbers, not "${String(context.options.seeds)}"`);
+  const algorithms = list(context.options.algos);
+  const benchmarks = list(context.options.benches);
+  const created = await context.lab().dispatch('experiments.create', {
+    name:
+      context.options.name ??
+      `${preset}: ${algorithms?.join(', ') ?? 'all algorithms'} on ${benchmarks?.join(', ') ?? 'the preset benchmarks'}`,
+    preset,
+    algorithms,
+    benchmarks,
+    seeds,
+  });
+  // A wrong id or value on the command line is a usage error (exit 2), in words.
+  if (!created.ok) throw new UsageError(created.error.message.replace(/^invalid input for experiments\.create: /, ''));
+  const id = (created.data as { id: number }).id;
+  return { id, runs: (await callChannel(context, 'runs.list', { experimentId: id })).length };
+}
+
 export const experimentStart: Command = {
   path: ['experiment', 'start'],
   summary: 'compare algorithms on benchmarks over seeds: cold start, RL runs, Pass@1/Pass@5, then the results table',
-  options: {
-    ...jsonOption,
-    preset: {
-      type: 'string',
-      label: '--preset smoke|quick|paper',
-      description: 'what to compare and how long (default quick)',
-    },
-    algos: { type: 'string', label: '--algos a,b', description: "algorithms instead of the preset's (e.g. aepo,grpo)" },
-    benches: {
-      type: 'string',
-      label: '--benches x,y',
-      description: "mini suites instead of the preset's (e.g. mini-gsm8k)",
-    },
-    seeds: { type: 'string', label: '--seeds 1,2', description: "seeds instead of the preset's" },
-    name: { type: 'string', label: '--name N', description: 'the experiment name' },
-  },
+  options: planOptions,
   async run(context) {
-    const preset = String(context.options.preset ?? 'quick');
-    if (!(preset in EXPERIMENT_PRESETS))
-      throw new UsageError(`--preset takes ${Object.keys(EXPERIMENT_PRESETS).join(', ')}, not "${preset}"`);
-    const seeds = list(context.options.seeds)?.map(Number);
-    if (seeds?.some((s) => !Number.isInteger(s) || s < 0))
-      throw new UsageError(`--seeds takes whole numbers, not "${String(context.options.seeds)}"`);
-    const algorithms = list(context.options.algos);
-    const benchmarks = list(context.options.benches);
-    // The same channels as the app: create (validates every id), then start.
-    const created = await context.lab().dispatch('experiments.create', {
-      name:
-        context.options.name ??
-        `${preset}: ${algorithms?.join(', ') ?? 'all algorithms'} on ${benchmarks?.join(', ') ?? 'the preset benchmarks'}`,
-      preset,
-      algorithms,
-      benchmarks,
-      seeds,
-    });
-    // A wrong id or value on the command line is a usage error (exit 2), in words.
-    if (!created.ok)
-      throw new UsageError(created.error.message.replace(/^invalid input for experiments\.create: /, ''));
-    return followExperiment(context, (created.data as { id: number }).id, 'experiments.start');
+    return followExperiment(context, (await createExperiment(context)).id, 'experiments.start');
+  },
+};
+
+/** `experiment create`: the experiment and its runs, not started (to start later, or to send to a cluster). */
+export const experimentCreate: Command = {
+  path: ['experiment', 'create'],
+  summary: 'create an experiment and its runs without starting them (start with `experiment resume ID`, or submit it)',
+  options: planOptions,
+  async run(context) {
+    const { id, runs } = await createExperiment(context);
+    context.io.out(
+      context.options.json ? JSON.stringify({ experiment: id, runs }) : `experiment ${id}: ${runs} runs, none started`,
+    );
+    return 0;
   },
 };
 

@@ -81,7 +81,7 @@ export const LAUNCH_TABLE: Record<AlgorithmId, LaunchRecipe | { refused: string 
     note: "The fork's policy loss is GPPO (`compute_gppo_loss`); group filtering is off so only the loss differs from GRPO.",
   },
   gigpo: {
-    codeBase: 'verl-agent (GiGPO authors)',
+    codeBase: "verl-agent, the GiGPO authors'",
     repository: 'https://github.com/langfengQ/verl-agent',
     entrypoint: MAIN_PPO,
     overrides: (s) => [
@@ -92,14 +92,14 @@ export const LAUNCH_TABLE: Record<AlgorithmId, LaunchRecipe | { refused: string 
     note: "Anchor states are verl-agent's environment observations; how the AEPO paper grouped search steps is not published.",
   },
   arpo: {
-    codeBase: "authors' verl fork (ARPO/verl_arpo_entropy)",
+    codeBase: "the authors' verl fork, ARPO/verl_arpo_entropy",
     repository: AUTHORS_FORK,
     entrypoint: MAIN_PPO,
     overrides: (s) => ['algorithm.adv_estimator=grpo', ...branching(s)],
     note: 'Entropy-triggered branching after tool calls; no consecutive-branch penalty (docs/algorithms.md).',
   },
   aepo: {
-    codeBase: "authors' verl fork (AEPO/verl_aepo_entropy)",
+    codeBase: "the authors' verl fork, AEPO/verl_aepo_entropy",
     repository: AUTHORS_FORK,
     entrypoint: MAIN_PPO,
     overrides: (s) => [

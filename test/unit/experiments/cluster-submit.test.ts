@@ -1,12 +1,16 @@
 // Sending a smoke experiment to a Ray cluster (the strict stand-in of test/support): the dry run sends nothing and
 // prints one valid request per run; the real submission uploads the package once and never submits a run twice.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rayJobsClient } from '../../../src-main/clusters/ray-jobs-client';
 import { jobPackage } from '../../../src-main/experiments/remote/job-package';
+import { launchTable } from '../../../src-main/experiments/remote/remote-runs';
 import { sendJob, type SubmitResult } from '../../../src-main/experiments/remote/submit';
 import { runConfigSchema } from '../../../src-main/experiments/run-config';
 import { cli } from '../../support/cli';
 import { smokeOnCluster } from '../../support/smoke-on-cluster';
+import { tempDir } from '../../support/temp';
 
 describe('experiment submit', () => {
   it('--dry-run sends nothing and prints one request per run that the cluster accepts', async () => {
@@ -27,7 +31,7 @@ describe('experiment submit', () => {
       expect(printed.out.match(/^POST http:\/\/127\.0\.0\.1:\d+\/api\/jobs\/$/gm)).toHaveLength(8);
       expect(printed.out).toMatch(/^GET .*\/api\/packages\/gcs\/_ray_pkg_[0-9a-f]{32}\.zip$/m);
       expect(printed.out).toMatch(
-        /aepo mini-gsm8k seed 1: dry run as aepo-lab-run-\d+-[0-9a-f]{8} \(authors' verl fork/,
+        /aepo mini-gsm8k seed 1: dry run as aepo-lab-run-\d+-[0-9a-f]{8} \(the authors' verl fork/,
       );
       expect(ray.received).toEqual([]);
 
@@ -121,5 +125,30 @@ describe('experiment submit', () => {
     } finally {
       lab.close();
     }
+  });
+});
+
+describe('the per-algorithm launch table', () => {
+  it('in the README is the one the jobs are built from, and the CLI prints it', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../../README.md'), 'utf8');
+    const lines = readme.slice(readme.indexOf('| algorithm | code base | entrypoint |')).split('\n').slice(2);
+    const rows = lines
+      .slice(
+        0,
+        lines.findIndex((line) => !line.startsWith('| ')),
+      )
+      .map((line) => line.split(' | ').map((cell) => cell.replace(/^\| /, '')));
+    const table = launchTable();
+    expect(rows.map((r) => r[0])).toEqual(table.map((r) => r.algorithm));
+    for (const [row, recipe] of rows.map((r, i) => [r, table[i]!] as const)) {
+      if (recipe.refused) expect(row[1]).toBe('refused');
+      else {
+        expect(row[1]!.startsWith(recipe.codeBase!), `${recipe.algorithm}: ${row[1]}`).toBe(true);
+        expect(row[1]).toContain(recipe.repository!);
+        expect(row[2]).toBe(`\`${recipe.entrypoint}\``);
+      }
+    }
+    const printed = await cli(['--data-dir', tempDir(), 'cluster', 'algorithms']);
+    expect(printed.out).toMatch(/aepo_update_only\s+refused: an ablation/);
   });
 });
