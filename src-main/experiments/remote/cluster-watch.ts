@@ -19,6 +19,7 @@ import type { RunStatus } from '../../store/records';
 import { parseVerlRecord } from '../imports/verl-import';
 import { runConfigSchema } from '../run-config';
 import { METRICS_MARKER } from './job-scripts';
+import { recordRemoteEvaluation } from './remote-results';
 import { sendJob } from './submit';
 
 const RUN_STATUS_OF: Record<RayJobStatus, RunStatus> = {
@@ -225,6 +226,8 @@ export class ClusterWatcher {
     }
     if (run.status === 'queued' && (target === 'completed' || target === 'failed'))
       this.services.runs.setStatus(runId, { status: 'running', backend: 'verl on Ray' });
+    if (target === 'completed' && !recordRemoteEvaluation(this.services, runId))
+      this.say(runId, 'the job logged no validation accuracy (val-core/…/acc): the run has no Pass@1');
     if (target === 'running') this.services.runs.setStatus(runId, { status: 'running', backend: 'verl on Ray' });
     else if (target !== 'queued')
       this.services.runs.setStatus(runId, { status: target, error: target === 'failed' ? message || 'failed' : null });

@@ -124,10 +124,11 @@ def format_is_valid(response):
 
 
 def compute_score(data_source, solution_str, ground_truth, extra_info=None):
+    # "acc" (an exact match) becomes verl's val-core/<benchmark>/acc metrics: the run's Pass@1 and Pass@k.
     if not format_is_valid(solution_str):
-        return -1.0
+        return {"score": -1.0, "acc": 0.0}
     answer = re.search(r"<answer>([\\s\\S]*)</answer>", solution_str).group(1)
     f1 = token_f1(last_boxed(answer), json.loads(ground_truth))
     both_tools = "</search>" in solution_str and "</python>" in solution_str
-    return f1 + 0.1 if f1 > 0 and both_tools else f1
+    return {"score": f1 + 0.1 if f1 > 0 and both_tools else f1, "acc": 1.0 if f1 == 1.0 else 0.0}
 `;

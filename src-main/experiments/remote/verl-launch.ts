@@ -168,6 +168,12 @@ export function sharedOverrides(
     'custom_reward_function.path=aepo_lab/reward.py',
     'custom_reward_function.name=compute_score',
     `trainer.total_training_steps=${config.training.steps}`,
+    // One validation, at the end, as the local job evaluates: its accuracy becomes the run's Pass@1 and Pass@k.
+    'trainer.val_before_train=False',
+    `trainer.test_freq=${config.training.steps}`,
+    `actor_rollout_ref.rollout.val_kwargs.n=${config.evaluation.samples}`,
+    'actor_rollout_ref.rollout.val_kwargs.do_sample=True',
+    `actor_rollout_ref.rollout.val_kwargs.temperature=${config.evaluation.temperature}`,
     "trainer.logger=['console','file']",
     `trainer.project_name=aepo-lab-experiment-${run.experimentId ?? 'none'}`,
     `trainer.experiment_name=run-${run.id}`,

@@ -48,7 +48,14 @@ describe('watching runs on a cluster', () => {
       await watcher.tick();
       ray.appendLog(id, 'epoch done\n');
       await until(() => lab.services.runs.logLines(job!.runId).some((l) => l.line === 'epoch done'), 'the new line');
-      ray.appendLog(id, metricsLine(3, { 'critic/score/mean': 0.75 }));
+      ray.appendLog(
+        id,
+        metricsLine(3, {
+          'critic/score/mean': 0.75,
+          'val-core/mini-gsm8k/acc/mean@5': 0.4, // the smoke preset's 5 samples per test item
+          'val-core/mini-gsm8k/acc/best@5/mean': 0.7,
+        }),
+      );
       ray.setStatus(id, 'SUCCEEDED', 'Job finished successfully.');
       await watcher.tick();
       expect(lab.services.runs.get(job!.runId).status).toBe('completed');
@@ -61,6 +68,11 @@ describe('watching runs on a cluster', () => {
       expect(lab.services.metrics.series(job!.runId, 'actor/pg_clipfrac_upper', {})).toHaveLength(1);
       expect(lab.services.runs.logLines(job!.runId).map((l) => l.line)).toEqual(['starting verl', 'epoch done']);
       expect(lab.services.clusters.jobs.job(job!.runId)).toMatchObject({ rayStatus: 'SUCCEEDED', metricsStep: 3 });
+      // verl's validation accuracy is the run's Pass@1 and Pass@5, in the results table like a local run's.
+      expect(lab.services.evaluations.ofRun(job!.runId)).toEqual([
+        { runId: job!.runId, step: 3, benchmark: 'mini-gsm8k', metric: 'pass', k: 1, value: 40, n: 8 },
+        { runId: job!.runId, step: 3, benchmark: 'mini-gsm8k', metric: 'pass', k: 5, value: 70, n: 8 },
+      ]);
     } finally {
       await watcher.stop();
       lab.close();

@@ -70,9 +70,10 @@ describe('the cluster job scripts', () => {
     ].join('\n');
     const scores = JSON.parse(
       execFileSync('python3', ['-c', script], { cwd: dir, input: JSON.stringify(cases), encoding: 'utf8' }),
-    ) as number[];
-    const local = cases.map(([response, golds]) => hierarchicalReward(response, golds).reward);
-    expect(scores.map((s) => Math.round(s * 1e9))).toEqual(local.map((s) => Math.round(s * 1e9)));
-    expect(new Set(local).size).toBeGreaterThan(3); // the cases reach different branches of the reward
+    ) as { score: number; acc: number }[];
+    const local = cases.map(([response, golds]) => hierarchicalReward(response, golds));
+    expect(scores.map((s) => Math.round(s.score * 1e9))).toEqual(local.map((s) => Math.round(s.reward * 1e9)));
+    expect(scores.map((s) => s.acc)).toEqual(local.map((s) => (s.f1 === 1 ? 1 : 0)));
+    expect(new Set(local.map((s) => s.reward)).size).toBeGreaterThan(3); // the cases reach different branches of the reward
   });
 });
