@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rayJobsClient, type RayJobRequest } from '../../../src-main/clusters/ray-jobs-client';
 import { tailJobLog } from '../../../src-main/clusters/ray-log-tail';
 import { zipArchive } from '../../../src-main/clusters/zip-archive';
+import { cli } from '../../support/cli';
 import { startRayStandIn, type RayStandIn } from '../../support/ray-stand-in';
 import { tempDir } from '../../support/temp';
 
@@ -117,5 +118,32 @@ describe('the job package zip', () => {
       { encoding: 'utf8' },
     );
     expect(JSON.parse(listed)).toEqual(files);
+  });
+});
+
+describe('cluster commands', () => {
+  it('add (token from a file, never printed), list, check and remove; a bad token or address is said in words', async () => {
+    const ray = await standIn({ token: 'tok-123' });
+    const dataDir = tempDir();
+    const tokenFile = join(dataDir, 'token');
+    writeFileSync(tokenFile, 'tok-123\n');
+    const at = ['--data-dir', dataDir];
+    const added = await cli([...at, 'cluster', 'add', 'gpu', '--address', ray.address, '--token-file', tokenFile]);
+    expect(added.out).toBe(`cluster gpu: ${ray.address} (token set)`);
+    expect(added.err).toBe('');
+    const listed = await cli([...at, 'cluster', 'list']);
+    expect(listed.out).toMatch(/gpu\s+http:\/\/127\.0\.0\.1:\d+\s+set\s+0/);
+    expect(listed.out + (await cli([...at, 'cluster', 'list', '--json'])).out).not.toContain('tok-123');
+    expect((await cli([...at, 'cluster', 'check', 'gpu'])).out).toMatch(/^gpu at .*: Ray 2\.49\.0, Jobs API 4$/);
+    // The same address without the token: the dashboard's 401, in words.
+    await cli([...at, 'cluster', 'add', 'bare', '--address', ray.address]);
+    const refused = await cli([...at, 'cluster', 'check', 'bare']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/HTTP 401 \(check the cluster token\)/);
+    const remote = await cli([...at, 'cluster', 'add', 'far', '--address', 'http://10.1.2.3:8265']);
+    expect(remote.err).toMatch(/reach it through an SSH tunnel/);
+    expect((await cli([...at, 'cluster', 'remove', 'far'])).out).toBe('cluster far removed');
+    const bad = await cli([...at, 'cluster', 'add', 'x', '--address', 'ftp://h']);
+    expect(bad.err).toMatch(/the dashboard address, such as http:\/\/127\.0\.0\.1:8265/);
   });
 });

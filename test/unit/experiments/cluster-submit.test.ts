@@ -107,6 +107,11 @@ describe('experiment submit', () => {
       const [job] = lab.services.clusters.jobs.jobs();
       await sendJob(rayJobsClient({ address: ray.address }), JSON.parse(job!.request));
       expect(ray.jobs.size).toBe(1);
+      // A cluster with runs sent to it can't be forgotten (their status comes from it).
+      expect(await lab.dispatch('clusters.remove', { name: 'ray1' })).toMatchObject({
+        ok: false,
+        error: { message: 'cluster ray1 has runs sent to it; delete those runs first' },
+      });
     } finally {
       lab.close();
       await ray.close();
