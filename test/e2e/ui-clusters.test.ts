@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
 // Clusters in the app, in Chromium against `aepo-lab serve` and the strict Ray stand-in: add one in Settings (its
 // token never shown), preview and send an experiment from its page, and see a run mirror its job.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startUntilUrl, type Started } from '../support/processes';
+import type { Started } from '../support/processes';
 import { startRayStandIn, type RayStandIn } from '../support/ray-stand-in';
+import { servedUi } from '../support/served-ui';
 import { tempDir } from '../support/temp';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
 
 describe('Ray clusters in the UI', () => {
@@ -15,30 +15,12 @@ describe('Ray clusters in the UI', () => {
   let ray: RayStandIn;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
-
-  const call = async (channel: string, body: unknown) => {
-    const response = await fetch(`${served.origin}/api/${channel}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return ((await response.json()) as { data: unknown }).data;
-  };
+  let consoleErrors: string[] = [];
+  let call: (channel: string, body: unknown) => Promise<unknown>;
 
   beforeAll(async () => {
     ray = await startRayStandIn({ token: 'ray-token' });
-    served = await startUntilUrl(
-      process.execPath,
-      ['bin/aepo-lab.js', 'serve', '--port', '0', '--data-dir', tempDir('aepo-lab-e2e-')],
-      {},
-    );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--test-type'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    ({ served, call, browser, page, consoleErrors } = await servedUi(tempDir('aepo-lab-e2e-')));
     await page.goto(served.url);
   });
 

@@ -3,12 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startUntilUrl, type Started } from '../support/processes';
+import type { Started } from '../support/processes';
+import { servedUi } from '../support/served-ui';
 import { tempDir } from '../support/temp';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
 
 /** The real app: `aepo-lab serve` (built renderer, real handlers, SQLite file) driven in Debian's Chromium. */
@@ -17,24 +17,12 @@ describe('UI in Chromium against aepo-lab serve', () => {
   const dataDir = tempDir('aepo-lab-e2e-');
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
-
-  const call = async (channel: string, body: unknown) => {
-    const response = await fetch(`${served.origin}/api/${channel}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return ((await response.json()) as { data: unknown }).data;
-  };
+  let consoleErrors: string[] = [];
+  let call: (channel: string, body: unknown) => Promise<unknown>;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    served = await startUntilUrl(
-      process.execPath,
-      ['bin/aepo-lab.js', 'serve', '--port', '0', '--data-dir', dataDir],
-      {},
-    );
+    ({ served, call, browser, page, consoleErrors } = await servedUi(dataDir));
     // An experiment creates its runs: here the base row and one GRPO run (runs 1 and 2); runs 3-5 are added by hand.
     await call('experiments.create', {
       name: 'AEPO vs GRPO on HotpotQA',
@@ -57,12 +45,6 @@ describe('UI in Chromium against aepo-lab serve', () => {
         config: { algorithm: { clipHigh: algorithm === 'aepo' ? 0.28 : 0.2 } },
       });
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--test-type'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
     await page.goto(served.url);
   });
 

@@ -1,12 +1,6 @@
 import type { WireRequest } from '../../clusters/ray-jobs-client';
 import { callChannel, jsonOption, UsageError, type Command, type CommandContext } from '../command';
-
-function experimentId(context: CommandContext, verb: string): number {
-  const id = Number(context.args[0]);
-  if (!Number.isInteger(id) || id <= 0)
-    throw new UsageError(`experiment ${verb} needs an experiment ID, not "${context.args[0] ?? ''}"`);
-  return id;
-}
+import { experimentId, list } from './experiment';
 
 const whole = (context: CommandContext, name: string): number | undefined => {
   const value = context.options[name];
@@ -46,13 +40,7 @@ export const experimentSubmit: Command = {
   async run(context) {
     const id = experimentId(context, 'submit');
     if (typeof context.options.cluster !== 'string') throw new UsageError('experiment submit needs --cluster NAME');
-    const algorithms =
-      typeof context.options.algos === 'string'
-        ? context.options.algos
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined;
+    const algorithms = list(context.options.algos);
     const result = await callChannel(context, 'experiments.submit', {
       id,
       cluster: context.options.cluster,

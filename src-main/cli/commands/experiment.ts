@@ -2,7 +2,8 @@ import { EXPERIMENT_PRESETS } from '../../experiments/run-config';
 import { callChannel, jsonOption, UsageError, type Command, type CommandContext } from '../command';
 import { followExperiment } from '../experiment-progress';
 
-const list = (value: unknown) =>
+/** `a, b,c` → ['a', 'b', 'c']; undefined when the option was not given. */
+export const list = (value: unknown) =>
   typeof value === 'string'
     ? value
         .split(',')
@@ -10,7 +11,7 @@ const list = (value: unknown) =>
         .filter(Boolean)
     : undefined;
 
-function experimentId(context: CommandContext, verb: string): number {
+export function experimentId(context: CommandContext, verb: string): number {
   const id = Number(context.args[0]);
   if (!Number.isInteger(id) || id <= 0)
     throw new UsageError(`experiment ${verb} needs an experiment ID, not "${context.args[0] ?? ''}"`);
