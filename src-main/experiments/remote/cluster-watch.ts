@@ -20,7 +20,7 @@ import { parseVerlRecord } from '../imports/verl-import';
 import { runConfigSchema } from '../run-config';
 import { METRICS_MARKER } from './job-scripts';
 import { recordRemoteEvaluation } from './remote-results';
-import { sendJob } from './submit';
+import { failRefused, refusedByCluster, sendJob } from './submit';
 
 const RUN_STATUS_OF: Record<RayJobStatus, RunStatus> = {
   PENDING: 'queued',
@@ -123,7 +123,13 @@ export class ClusterWatcher {
   private async check(job: ClusterJob): Promise<void> {
     const client = rayJobsClient(this.services.clusters.endpoint(job.cluster));
     if (job.rayStatus === 'SUBMITTING') {
-      await sendJob(client, JSON.parse(job.request) as RayJobRequest);
+      try {
+        await sendJob(client, JSON.parse(job.request) as RayJobRequest);
+      } catch (error) {
+        if (!refusedByCluster(error)) throw error;
+        failRefused(this.services, job.runId, error.message);
+        return;
+      }
       this.services.clusters.jobs.setStatus(job.runId, 'PENDING', 'submitted');
       return;
     }

@@ -175,12 +175,23 @@ export async function submitExperiment(services: Services, request: SubmitReques
       services.clusters.jobs.setStatus(job.run.id, 'PENDING', 'submitted');
       outcome.outcome = 'submitted';
     } catch (error) {
-      services.clusters.jobs.setStatus(job.run.id, 'SUBMITTING', (error as Error).message);
-      outcome.outcome = 'will retry';
-      outcome.reason = (error as Error).message;
+      const message = (error as Error).message;
+      if (refusedByCluster(error)) {
+        failRefused(services, job.run.id, message);
+        outcome.outcome = 'refused';
+      } else {
+        services.clusters.jobs.setStatus(job.run.id, 'SUBMITTING', message);
+        outcome.outcome = 'will retry';
+      }
+      outcome.reason = message;
     }
   }
   return result;
+}
+
+/** Ray answered 400 to the job itself (not to a duplicate id): a verdict on the request, so retrying can't help. */
+export function refusedByCluster(error: unknown): error is ClusterReplyError {
+  return error instanceof ClusterReplyError && error.httpStatus === 400;
 }
 
 /** Submits once; a job Ray already has under this id (an earlier try whose reply was lost) counts as submitted. */
@@ -191,6 +202,12 @@ export async function sendJob(client: RayJobsClient, request: RayJobRequest): Pr
     if (error instanceof ClusterReplyError && (await client.job(request.submission_id).catch(() => null))) return;
     throw error;
   }
+}
+
+/** The cluster refused the job: the run fails with Ray's reason (nothing ran). */
+export function failRefused(services: Services, runId: number, message: string): void {
+  services.clusters.jobs.setStatus(runId, 'FAILED', message);
+  services.runs.setStatus(runId, { status: 'failed', error: `the cluster refused the job: ${message}` });
 }
 
 function definedOnly(request: SubmitRequest): Partial<ClusterShape> {

@@ -105,6 +105,32 @@ describe('watching runs on a cluster', () => {
     }
   });
 
+  it('a job whose submission got no reply is sent again; one the cluster refuses fails its run, in words', async () => {
+    const { ray, lab, jobs, watcher } = await submitted();
+    try {
+      const [lost, bad] = jobs;
+      // As if neither request had reached the cluster, and the second had a field Ray does not take.
+      for (const job of [lost!, bad!]) {
+        ray.jobs.delete(job.submissionId);
+        lab.services.clusters.jobs.setStatus(job.runId, 'SUBMITTING', 'no reply');
+      }
+      const request = { ...JSON.parse(bad!.request), working_dir: '.' };
+      lab.db.prepare('UPDATE cluster_jobs SET request = ? WHERE run_id = ?').run(JSON.stringify(request), bad!.runId);
+      await watcher.tick();
+      expect(ray.jobs.get(lost!.submissionId)?.status).toBe('PENDING');
+      expect(lab.services.clusters.jobs.job(lost!.runId)!.rayStatus).toBe('PENDING');
+      expect(lab.services.runs.get(bad!.runId)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^the cluster refused the job: .*unexpected keyword argument 'working_dir'/),
+      });
+      expect(ray.jobs.has(bad!.submissionId)).toBe(false);
+    } finally {
+      await watcher.stop();
+      lab.close();
+      await ray.close();
+    }
+  });
+
   it('stop and delete from the app reach the cluster; a job still going is not deleted', async () => {
     const { ray, lab, jobs, watcher } = await submitted();
     try {
