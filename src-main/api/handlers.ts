@@ -12,6 +12,7 @@ import {
   checkCluster,
   deleteRemoteRun,
   launchTable,
+  refuseWhileOnCluster,
   remoteRun,
   stopRemoteRun,
 } from '../experiments/remote/remote-runs';
@@ -45,6 +46,7 @@ export function createHandlers(
     'experiments.get': ({ id }) => services.experiments.get(id),
     'experiments.create': (input) => createPlannedExperiment(services, input),
     'experiments.delete': ({ id }) => {
+      refuseWhileOnCluster(services, services.experiments.get(id).id);
       runner.cancel(id); // its workers stop before its rows go
       return services.experiments.delete(id);
     },

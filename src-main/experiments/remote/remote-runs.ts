@@ -109,3 +109,14 @@ export async function deleteRemoteRun(services: Services, runId: number): Promis
     );
   await client.delete(job.submissionId);
 }
+
+/** An experiment goes only once none of its runs is still going on a cluster (its jobs would run on, unwatched). */
+export function refuseWhileOnCluster(services: Services, experimentId: number): void {
+  const runIds = new Set(services.runs.list({ experimentId }).map((run) => run.id));
+  const going = services.clusters.jobs.jobs().filter((job) => runIds.has(job.runId) && !ended(job.rayStatus));
+  if (going.length > 0)
+    throw new LabError(
+      'conflict',
+      `experiment ${experimentId} has ${going.length} run(s) still going on ${[...new Set(going.map((j) => j.cluster))].join(', ')}; stop them first`,
+    );
+}

@@ -150,6 +150,11 @@ describe('watching runs on a cluster', () => {
         error: { message: expect.stringMatching(/is PENDING on ray1; stop it/) },
       });
       expect(lab.services.runs.get(second!.runId).id).toBe(second!.runId);
+      const experimentId = lab.services.runs.get(second!.runId).experimentId!;
+      expect(await lab.dispatch('experiments.delete', { id: experimentId })).toMatchObject({
+        ok: false,
+        error: { message: `experiment ${experimentId} has 7 run(s) still going on ray1; stop them first` },
+      });
       expect(await lab.dispatch('runs.remote', { id: second!.runId })).toMatchObject({
         ok: true,
         data: { cluster: 'ray1', rayStatus: 'PENDING', submissionId: second!.submissionId },
