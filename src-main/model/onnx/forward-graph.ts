@@ -7,7 +7,8 @@
  * the weights. Output: `logits` [B, L, V].
  */
 import { headDim, type ModelConfig } from '../config';
-import { encodeModel, ONNX_FLOAT, ONNX_INT64, type OnnxConstant, type OnnxGraph, type OnnxNode } from './onnx-proto';
+import { GraphBuilder } from './graph-builder';
+import { encodeModel, ONNX_FLOAT, ONNX_INT64, type OnnxGraph, type OnnxValue } from './onnx-proto';
 
 const GELU_A = 0.044715;
 const GELU_C = 2 * Math.sqrt(2 / Math.PI);
@@ -38,82 +39,96 @@ export function weightInputs(config: ModelConfig): { name: string; shape: number
   ];
 }
 
-/** Nodes with generated output names: `op('MatMul', a, b)` answers the new value's name. */
-class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly constants: OnnxConstant[] = [];
-  private count = 0;
+/** What the backward pass needs of a LayerNorm: its normalised input and 1/σ. */
+export interface NormCache {
+  xhat: string;
+  rstd: string;
+}
 
-  op(op: string, inputs: string[], attributes?: OnnxNode['attributes']): string {
-    const output = `${op.toLowerCase()}_${this.count++}`;
-    this.nodes.push({ op, inputs, outputs: [output], attributes });
-    return output;
-  }
+/** What the backward pass needs of one block. */
+export interface LayerCache {
+  ln1: NormCache;
+  h1: string;
+  q: string; // [B, H, L, dh]
+  kT: string; // [B, H, dh, L]
+  v: string; // [B, H, L, dh]
+  probs: string; // [B, H, L, L]
+  merged: string; // [B, L, d]
+  ln2: NormCache;
+  h2: string;
+  pre: string; // the MLP's input to GELU, [B, L, dMlp]
+  sig: string; // σ(c·(pre + a·pre³))
+  hidden: string;
+}
 
-  ints(name: string, values: number[]): string {
-    this.constants.push({ name, type: ONNX_INT64, dims: [values.length], values });
-    return name;
-  }
+export interface ForwardPass {
+  layers: LayerCache[];
+  lnf: NormCache;
+  /** The final LayerNorm's output [B, L, d], which the tied head reads. */
+  final: string;
+  logits: string; // [B, L, V]
+}
 
-  scalar(name: string, value: number): string {
-    this.constants.push({ name, type: ONNX_FLOAT, dims: [], values: [value] });
-    return name;
+/** The forward pass on graph inputs `ids`, `positions`, `mask` and the weights (weightInputs' names). */
+export function forwardPass(g: GraphBuilder, config: ModelConfig): ForwardPass {
+  const { dModel: d, heads } = config;
+  const dh = headDim(config);
+  const scale = g.scalar(1 / Math.sqrt(dh));
+  const layerNorm = (x: string, gain: string, bias: string): [string, NormCache] => {
+    const [y, mean, rstd] = g.multi('LayerNormalization', [x, gain, bias], 3, {
+      axis: -1,
+      epsilon: { float: config.layerNormEps },
+    });
+    return [y!, { xhat: g.mul(g.sub(x, mean!), rstd!), rstd: rstd! }];
+  };
+  const linear = (x: string, w: string, b: string) => g.add(g.matMul(x, w), b);
+
+  let x = g.add(g.op('Gather', ['wte', 'ids']), g.op('Gather', ['wpe', 'positions'])); // [B, L, d]
+  const layers: LayerCache[] = [];
+  for (let l = 0; l < config.layers; l++) {
+    const [h1, ln1] = layerNorm(x, `h${l}.ln1.g`, `h${l}.ln1.b`);
+    const [qs, ks, vs] = g.multi('Split', [linear(h1, `h${l}.qkv.w`, `h${l}.qkv.b`), g.ints([d, d, d])], 3, {
+      axis: 2,
+    });
+    const toHeads = (t: string, perm: number[]) => g.transpose(g.reshape(t, [0, 0, heads, dh]), perm); // 0: keep
+    const [q, kT, v] = [toHeads(qs!, [0, 2, 1, 3]), toHeads(ks!, [0, 2, 3, 1]), toHeads(vs!, [0, 2, 1, 3])];
+    const probs = g.op('Softmax', [g.add(g.mul(g.matMul(q, kT), scale), 'mask')], { axis: -1 }); // [B, H, L, L]
+    const merged = g.reshape(g.transpose(g.matMul(probs, v), [0, 2, 1, 3]), [0, 0, d]);
+    x = g.add(x, linear(merged, `h${l}.out.w`, `h${l}.out.b`));
+    const [h2, ln2] = layerNorm(x, `h${l}.ln2.g`, `h${l}.ln2.b`);
+    const pre = linear(h2, `h${l}.fc.w`, `h${l}.fc.b`);
+    // GELU as the tfjs model computes it: x · σ(c · (x + a·x³)).
+    const cube = g.mul(g.mul(pre, pre), pre);
+    const sig = g.op('Sigmoid', [g.mul(g.add(pre, g.mul(cube, g.scalar(GELU_A))), g.scalar(GELU_C))]);
+    const hidden = g.mul(pre, sig);
+    x = g.add(x, linear(hidden, `h${l}.proj.w`, `h${l}.proj.b`));
+    layers.push({ ln1, h1, q, kT, v, probs, merged, ln2, h2, pre, sig, hidden });
   }
+  const [final, lnf] = layerNorm(x, 'lnf.g', 'lnf.b');
+  const logits = g.matMul(final, g.transpose('wte', [1, 0]));
+  return { layers, lnf, final, logits };
+}
+
+export const GELU = { a: GELU_A, c: GELU_C };
+
+/** The graph inputs every transformer graph has: the tokens, positions, attention mask and weights. */
+export function modelInputs(config: ModelConfig): OnnxValue[] {
+  return [
+    { name: 'ids', type: ONNX_INT64, shape: ['B', 'L'] },
+    { name: 'positions', type: ONNX_INT64, shape: ['B', 'L'] },
+    { name: 'mask', type: ONNX_FLOAT, shape: ['B', 1, 'L', 'L'] },
+    ...weightInputs(config).map((w) => ({ name: w.name, type: ONNX_FLOAT, shape: w.shape })),
+  ];
 }
 
 export function forwardGraph(config: ModelConfig): OnnxGraph {
   const g = new GraphBuilder();
-  const { dModel: d, heads } = config;
-  const dh = headDim(config);
-  const eps = { float: config.layerNormEps };
-  const toHeads = g.ints('shape_heads', [0, 0, heads, dh]); // 0: keep that dimension as it is
-  const toModel = g.ints('shape_model', [0, 0, d]);
-  const thirds = g.ints('split_qkv', [d, d, d]);
-  const scale = g.scalar('attention_scale', 1 / Math.sqrt(dh));
-  const [geluA, geluC] = [g.scalar('gelu_a', GELU_A), g.scalar('gelu_c', GELU_C)];
-  const linear = (x: string, w: string, b: string) => g.op('Add', [g.op('MatMul', [x, w]), b]);
-  const layerNorm = (x: string, gain: string, bias: string) =>
-    g.op('LayerNormalization', [x, gain, bias], { axis: -1, epsilon: eps });
-
-  let x = g.op('Add', [g.op('Gather', ['wte', 'ids']), g.op('Gather', ['wpe', 'positions'])]); // [B, L, d]
-  for (let l = 0; l < config.layers; l++) {
-    const h = layerNorm(x, `h${l}.ln1.g`, `h${l}.ln1.b`);
-    const qkv = linear(h, `h${l}.qkv.w`, `h${l}.qkv.b`);
-    const split = `split_${l}`;
-    g.nodes.push({
-      op: 'Split',
-      inputs: [qkv, thirds],
-      outputs: [`${split}_q`, `${split}_k`, `${split}_v`],
-      attributes: { axis: 2 },
-    });
-    const heads4 = (t: string, perm: number[]) => g.op('Transpose', [g.op('Reshape', [t, toHeads])], { perm });
-    const q = heads4(`${split}_q`, [0, 2, 1, 3]); // [B, H, L, dh]
-    const kT = heads4(`${split}_k`, [0, 2, 3, 1]); // [B, H, dh, L]
-    const v = heads4(`${split}_v`, [0, 2, 1, 3]);
-    const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, kT]), scale]), 'mask']); // [B, H, L, L]
-    const attended = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), v]);
-    const merged = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1, 3] }), toModel]);
-    x = g.op('Add', [x, linear(merged, `h${l}.out.w`, `h${l}.out.b`)]);
-    const pre = linear(layerNorm(x, `h${l}.ln2.g`, `h${l}.ln2.b`), `h${l}.fc.w`, `h${l}.fc.b`);
-    // GELU as the tfjs model computes it: x · σ(c · (x + a·x³)).
-    const cube = g.op('Mul', [g.op('Mul', [pre, pre]), pre]);
-    const inner = g.op('Mul', [g.op('Add', [pre, g.op('Mul', [cube, geluA])]), geluC]);
-    const hidden = g.op('Mul', [pre, g.op('Sigmoid', [inner])]);
-    x = g.op('Add', [x, linear(hidden, `h${l}.proj.w`, `h${l}.proj.b`)]);
-  }
-  const final = layerNorm(x, 'lnf.g', 'lnf.b');
-  const logits = g.op('MatMul', [final, g.op('Transpose', ['wte'], { perm: [1, 0] })]);
-  g.nodes.push({ op: 'Identity', inputs: [logits], outputs: ['logits'] });
+  g.name(forwardPass(g, config).logits, 'logits');
   return {
     name: 'aepo_lab_forward',
     nodes: g.nodes,
     constants: g.constants,
-    inputs: [
-      { name: 'ids', type: ONNX_INT64, shape: ['B', 'L'] },
-      { name: 'positions', type: ONNX_INT64, shape: ['B', 'L'] },
-      { name: 'mask', type: ONNX_FLOAT, shape: ['B', 1, 'L', 'L'] },
-      ...weightInputs(config).map((w) => ({ name: w.name, type: ONNX_FLOAT, shape: w.shape })),
-    ],
+    inputs: modelInputs(config),
     outputs: [{ name: 'logits', type: ONNX_FLOAT, shape: ['B', 'L', config.vocabSize] }],
   };
 }
