@@ -1,0 +1,80 @@
+/**
+ * The compute engine behind scoring and policy updates. `tfjs` is the reference (tf.variableGrads through the raw-op
+ * transformer); `onnx` runs the forward and backward passes as ONNX graphs on ONNX Runtime's native kernels with
+ * every thread it is given, and only the (cheap) policy loss itself in tfjs. Both give the same log-probs,
+ * entropies and gradients (test/unit/model/onnx-engine.test.ts), and both update the same tfjs variables with the
+ * same AdamW, so checkpoints, sampling and the RL code don't depend on the engine.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from './config';
+import { type OnnxTrainer } from './onnx/onnx-trainer';
+import { policyStep, type AdamW, type StepResult } from './optimizer';
+import { scoreTokens, type ScoredTokens, type ScoreOptions } from './scoring';
+import type { Transformer } from './transformer';
+
+export type EngineName = 'tfjs' | 'onnx';
+
+export interface TrainingEngine {
+  readonly name: EngineName;
+  /** Per-token log-probs and entropies, [B][W − 1] (scoreTokens' columns), with no gradient. */
+  score(
+    model: Transformer,
+    sequences: number[][],
+    options?: ScoreOptions,
+  ): Promise<{ logp: number[][]; entropy: number[][] }>;
+  /** One optimiser step on `loss` of the scored sequences (model/optimizer.ts policyStep). */
+  policyStep(
+    model: Transformer,
+    optimizer: AdamW,
+    sequences: number[][],
+    loss: (scored: ScoredTokens) => tf.Scalar,
+    options?: ScoreOptions,
+  ): Promise<StepResult>;
+}
+
+export const tfjsEngine: TrainingEngine = {
+  name: 'tfjs',
+  score: async (model, sequences, options) =>
+    tf.tidy(() => {
+      const scored = scoreTokens(model, sequences, options);
+      return { logp: scored.logp.arraySync(), entropy: scored.entropy.arraySync() };
+    }),
+  policyStep: async (model, optimizer, sequences, loss, options) =>
+    policyStep(model, optimizer, sequences, loss, options),
+};
+
+/** The ONNX engine for one model shape; its sessions are built once (`threads` intra-op threads each). */
+export async function onnxEngine(config: ModelConfig, threads: number): Promise<TrainingEngine> {
+  const { OnnxTrainer } = await import('./onnx/onnx-trainer');
+  const trainer: OnnxTrainer = await OnnxTrainer.create(config, threads);
+  return {
+    name: 'onnx',
+    score: (model, sequences, options) => trainer.score(model, sequences, options?.temperature ?? 1),
+    async policyStep(model, optimizer, sequences, loss, options) {
+      const temperature = options?.temperature ?? 1;
+      const stats = await trainer.score(model, sequences, temperature);
+      const width = stats.logp[0]!.length;
+      // The loss and its gradients with respect to the per-token statistics, in tfjs (B × W numbers)...
+      const [value, dlogp, dentropy] = tf.tidy(() => {
+        const logp = tf.tensor2d(stats.logp, [sequences.length, width]);
+        const entropy = tf.tensor2d(stats.entropy, [sequences.length, width]);
+        const mask = tf.tensor2d(
+          sequences.map((s) => Array.from({ length: width }, (_, t) => (t + 1 < s.length ? 1 : 0))),
+        );
+        const { value: v, grads } = tf.valueAndGrads((l: tf.Tensor, e: tf.Tensor) =>
+          loss({ logp: l as tf.Tensor2D, entropy: e as tf.Tensor2D, mask }),
+        )([logp, entropy]);
+        return [v.dataSync()[0]!, grads[0]!.arraySync() as number[][], grads[1]!.arraySync() as number[][]];
+      }) as unknown as [number, number[][], number[][]];
+      // ...then through the whole model on ONNX Runtime, and the same AdamW step as the tfjs engine.
+      const gradients = await trainer.weightGradients(model, sequences, temperature, dlogp, dentropy);
+      const variables = model.variables();
+      const tensors = gradients.map((g, i) => tf.tensor(g, variables[i]!.shape));
+      try {
+        return { loss: value, gradNorm: optimizer.apply(tensors) };
+      } finally {
+        tensors.forEach((t) => t.dispose());
+      }
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Scoring and training on ONNX Runtime (onnxruntime-node's native CPU kernels, every intra-op thread it is given),
+ * with the graphs of train-graph.ts. The tfjs variables stay the weights' home (checkpoints, the AdamW state,
+ * sampling): each call feeds their current values in, so an optimiser update never rebuilds a session.
+ */
+import type * as Ort from 'onnxruntime-node';
+import type { ModelConfig } from '../config';
+import type { Transformer } from '../transformer';
+import { weightInputs } from './forward-graph';
+import { gradientModelBytes, gradName, scoringModelBytes } from './train-graph';
+
+type OrtModule = typeof Ort;
+
+/** Per-token log-probs and entropies, [B][W − 1] as scoreTokens gives them (column t predicts token t + 1). */
+export interface TokenStats {
+  logp: number[][];
+  entropy: number[][];
+}
+
+export class OnnxTrainer {
+  private constructor(
+    private readonly ort: OrtModule,
+    readonly config: ModelConfig,
+    private readonly scoring: Ort.InferenceSession,
+    private readonly gradients: Ort.InferenceSession,
+  ) {}
+
+  /** Builds the graphs for this model shape; `threads` intra-op threads per session. */
+  static async create(config: ModelConfig, threads: number): Promise<OnnxTrainer> {
+    const ort = (await import('onnxruntime-node')) as OrtModule;
+    const options: Ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    };
+    const [scoring, gradients] = await Promise.all([
+      ort.InferenceSession.create(scoringModelBytes(config), options),
+      ort.InferenceSession.create(gradientModelBytes(config), options),
+    ]);
+    return new OnnxTrainer(ort, config, scoring, gradients);
+  }
+
+  async score(model: Transformer, sequences: number[][], temperature: number): Promise<TokenStats> {
+    const { feeds, width } = this.feeds(model, sequences, temperature);
+    const out = await this.scoring.run(feeds);
+    return {
+      logp: rows(out.logp!.data as Float32Array, sequences.length, width),
+      entropy: rows(out.entropy!.data as Float32Array, sequences.length, width),
+    };
+  }
+
+  /**
+   * Every weight's gradient (in Transformer.variables() order) of a loss whose gradients with respect to the
+   * per-token log-probs and entropies are `dlogp` and `dentropy` ([B][W − 1]; 0 where the loss does not look).
+   */
+  async weightGradients(
+    model: Transformer,
+    sequences: number[][],
+    temperature: number,
+    dlogp: ArrayLike<number>[],
+    dentropy: ArrayLike<number>[],
+  ): Promise<Float32Array[]> {
+    const { feeds, width } = this.feeds(model, sequences, temperature);
+    const padded = (values: ArrayLike<number>[]) => {
+      const out = new Float32Array(sequences.length * width);
+      values.forEach((row, b) => out.set(Array.from(row).slice(0, width - 1), b * width));
+      return new this.ort.Tensor('float32', out, [sequences.length, width]);
+    };
+    feeds.dlogp = padded(dlogp);
+    feeds.dentropy = padded(dentropy);
+    const out = await this.gradients.run(feeds);
+    return weightInputs(this.config).map((input) => out[gradName(input.name)]!.data as Float32Array);
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.scoring.release(), this.gradients.release()]);
+  }
+
+  /** Right-padded ids, positions, next-token targets, the causal padding mask, the temperature and the weights. */
+  private feeds(model: Transformer, sequences: number[][], temperature: number) {
+    const { Tensor } = this.ort;
+    const batch = sequences.length;
+    const width = Math.max(...sequences.map((s) => s.length));
+    if (width < 2) throw new Error('scoring needs sequences of at least 2 tokens');
+    if (width > this.config.contextLength)
+      throw new Error(`a sequence of ${width} tokens is longer than the context of ${this.config.contextLength}`);
+    const ids = new BigInt64Array(batch * width);
+    const targets = new BigInt64Array(batch * width);
+    const positions = new BigInt64Array(batch * width);
+    const mask = new Float32Array(batch * width * width).fill(-1e9);
+    sequences.forEach((sequence, b) => {
+      for (let t = 0; t < width; t++) {
+        ids[b * width + t] = BigInt(sequence[t] ?? 0);
+        targets[b * width + t] = BigInt(sequence[t + 1] ?? 0);
+        positions[b * width + t] = BigInt(t);
+        for (let j = 0; j <= t && j < sequence.length; j++) mask[(b * width + t) * width + j] = 0;
+      }
+    });
+    const feeds: Record<string, Ort.Tensor> = {
+      ids: new Tensor('int64', ids, [batch, width]),
+      positions: new Tensor('int64', positions, [batch, width]),
+      targets: new Tensor('int64', targets, [batch, width]),
+      mask: new Tensor('float32', mask, [batch, 1, width, width]),
+      inv_temperature: new Tensor('float32', Float32Array.from([1 / temperature]), []),
+    };
+    const variables = model.variables();
+    weightInputs(this.config).forEach((input, i) => {
+      feeds[input.name] = new Tensor('float32', variables[i]!.dataSync() as Float32Array, input.shape);
+    });
+    return { feeds, width };
+  }
+}
+
+/** [B·W] → [B][W − 1]: the columns that predict a next token. */
+function rows(data: Float32Array, batch: number, width: number): number[][] {
+  return Array.from({ length: batch }, (_, b) => Array.from(data.subarray(b * width, b * width + width - 1)));
+}

@@ -1,0 +1,74 @@
+// The two engines held to each other: the same scores, and the same policy updates (loss, gradient norm and the
+// weights after several AdamW steps) from the same start, with a loss that uses both log-probs and entropies.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src-main/model/backend';
+import { presetConfig } from '../../../src-main/model/config';
+import { onnxEngine, tfjsEngine, type TrainingEngine } from '../../../src-main/model/engine';
+import { AdamW } from '../../../src-main/model/optimizer';
+import { maskedMean, type ScoredTokens } from '../../../src-main/model/scoring';
+import { Transformer } from '../../../src-main/model/transformer';
+
+beforeAll(async () => {
+  await selectBackend();
+});
+
+const sequences = [
+  [5, 17, 250, 3, 99, 1, 42, 8, 77, 12, 4, 4],
+  [9, 9, 120, 4, 61],
+  [2, 280, 33, 33, 33, 7, 190],
+  [1, 2, 3],
+];
+const options = { temperature: 0.7 };
+
+/** A clipped-ratio policy loss with an entropy term: what the RL losses look like to the engine. */
+function loss(old: number[][]) {
+  return ({ logp, entropy, mask }: ScoredTokens) => {
+    const advantages = tf.tensor2d(old.map((row, b) => row.map((_, t) => Math.sin(b + t))));
+    const ratio = tf.exp(tf.sub(logp, tf.tensor2d(old)));
+    const clipped = tf.minimum(tf.mul(ratio, advantages), tf.mul(tf.clipByValue(ratio, 0.8, 1.2), advantages));
+    return tf.neg(maskedMean(tf.add(clipped, tf.mul(entropy, 0.01)), mask));
+  };
+}
+
+async function train(engine: TrainingEngine, steps: number) {
+  const model = Transformer.create(presetConfig('small', 300), 11);
+  const optimizer = new AdamW(model.variables(), { learningRate: 3e-3 });
+  // The "old" policy a little off the current one, so ratios move and some clip.
+  const old = (await engine.score(model, sequences, options)).logp.map((row) =>
+    row.map((x, t) => x - 0.1 * Math.cos(t)),
+  );
+  const results = [];
+  for (let i = 0; i < steps; i++)
+    results.push(await engine.policyStep(model, optimizer, sequences, loss(old), options));
+  const weights = model.variables().map((v) => v.dataSync() as Float32Array);
+  const scored = await engine.score(model, sequences, options);
+  model.dispose();
+  optimizer.dispose();
+  return { results, weights, scored };
+}
+
+describe('the ONNX engine', () => {
+  it('trains as the tfjs engine does: same losses, gradient norms and weights after 3 AdamW steps (lr 3e-3)', async () => {
+    const reference = await train(tfjsEngine, 3);
+    const engine = await onnxEngine(presetConfig('small', 300), 2);
+    const onnx = await train(engine, 3);
+    expect(engine.name).toBe('onnx');
+    onnx.results.forEach((result, i) => {
+      expect(result.loss).toBeCloseTo(reference.results[i]!.loss, 5);
+      expect(result.gradNorm / reference.results[i]!.gradNorm).toBeCloseTo(1, 4);
+    });
+    onnx.weights.forEach((w, i) => {
+      const ref = reference.weights[i]!;
+      let worst = 0;
+      for (let j = 0; j < ref.length; j++) worst = Math.max(worst, Math.abs(w[j]! - ref[j]!));
+      // Adam divides by √v: where a gradient is near 0, float noise moves a weight by up to a step's share.
+      expect(worst, `weight ${i}`).toBeLessThan(1e-4);
+    });
+    onnx.scored.entropy.forEach((row, b) =>
+      row.forEach((h, t) => {
+        if (t + 1 < sequences[b]!.length) expect(Math.abs(h - reference.scored.entropy[b]![t]!)).toBeLessThan(1e-4);
+      }),
+    );
+  });
+});
