@@ -16,6 +16,7 @@ import { runRollouts, type RolloutContext, type RolloutOptions } from './rollout
 import { ROLLOUT_STRATEGIES } from './rollout/strategies';
 import type { RolloutQuestion, RolloutTree, Trajectory } from './rollout/types';
 import { updatePolicy, type UpdateSample, type UpdateStats } from './update';
+import type { TrainingEngine } from '../model/engine';
 import { treeMetrics } from './tree-metrics';
 import type { AlgorithmPreset, AlgorithmSettings } from './types';
 
@@ -37,6 +38,8 @@ export interface RlStepContext {
   moreQuestions?: (count: number) => RolloutQuestion[];
   /** Sees every branch decision of the rollouts (diagnostics, benchmarks). */
   onBranchDecision?: RolloutContext['onBranchDecision'];
+  /** What scores and trains in the update (model/engine.ts); default the tfjs reference. */
+  engine?: TrainingEngine;
 }
 
 const warnedRuns = new WeakSet<AdamW>();
@@ -132,7 +135,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
   const rolloutMs = performance.now() - stepStarted;
   const update: UpdateStats =
     samples.length > 0
-      ? updatePolicy(
+      ? await updatePolicy(
           {
             model,
             optimizer: ctx.optimizer,
@@ -140,6 +143,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
             settings,
             temperature: ctx.rollout.temperature,
             reference: ctx.reference,
+            engine: ctx.engine,
           },
           samples,
         )

@@ -6,9 +6,8 @@
  *   micro-batch, and their outcome part is group-local, so whole-group micro-batches give the same Â;
  * - `ppoEpochs` passes over the batch, each in `updatesPerBatch` mini-batches of whole question groups.
  */
-import * as tf from '@tensorflow/tfjs';
-import { type AdamW, policyStep } from '../model/optimizer';
-import { scoreTokens } from '../model/scoring';
+import { tfjsEngine, type TrainingEngine } from '../model/engine';
+import type { AdamW } from '../model/optimizer';
 import type { Transformer } from '../model/transformer';
 import { ADVANTAGE_ESTIMATORS, ENTROPY_SHAPED_ADVANTAGES, POLICY_LOSSES } from './algorithms/registry';
 import type { RewardResult } from './rewards';
@@ -33,6 +32,8 @@ export interface UpdateContext {
   reference?: Transformer;
   /** Sees each mini-batch's sample indices and the advantages its loss got (diagnostics and tests). */
   onMiniBatch?: (rows: number[], advantages: number[][]) => void;
+  /** What scores and trains (model/engine.ts); default the tfjs reference. */
+  engine?: TrainingEngine;
 }
 
 export interface UpdateStats {
@@ -60,21 +61,17 @@ export function columns(sample: UpdateSample, width: number, values: number[], o
 
 const pick = <T>(rows: T[][], indices: number[], width: number) => indices.map((i) => rows[i]!.slice(0, width));
 
-export function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): UpdateStats {
+export async function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): Promise<UpdateStats> {
   const { model, settings, preset } = ctx;
+  const engine = ctx.engine ?? tfjsEngine;
   if (settings.klCoef > 0 && !ctx.reference)
     throw new Error('klCoef > 0 needs the frozen reference policy (UpdateContext.reference)');
   const temperature = ctx.temperature > 0 ? ctx.temperature : 1;
   const sequences = samples.map((s) => [...s.tree.promptTokens, ...s.trajectory.tokens]);
   const width = Math.max(...sequences.map((x) => x.length)) - 1;
-  const [oldLogp, oldEntropy] = tf.tidy(() => {
-    const scored = scoreTokens(model, sequences, { temperature });
-    return [scored.logp.arraySync(), scored.entropy.arraySync()];
-  });
+  const { logp: oldLogp, entropy: oldEntropy } = await engine.score(model, sequences, { temperature });
   const refLogp =
-    settings.klCoef > 0
-      ? tf.tidy(() => scoreTokens(ctx.reference!, sequences, { temperature }).logp.arraySync())
-      : undefined;
+    settings.klCoef > 0 ? (await engine.score(ctx.reference!, sequences, { temperature })).logp : undefined;
   const mask = samples.map((s) => columns(s, width, s.trajectory.mask, 0));
   const input: AdvantageInput = {
     rewards: samples.map((s) => s.reward.reward),
@@ -109,7 +106,7 @@ export function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): Updat
       const rowMask = pick(mask, rows, rowWidth);
       let stats = { clipFracUpper: 0, clipFracLower: 0, approxKl: 0 };
       let k1 = 0;
-      const result = policyStep(
+      const result = await engine.policyStep(
         model,
         ctx.optimizer,
         rows.map((i) => sequences[i]!),

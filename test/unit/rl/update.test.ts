@@ -52,12 +52,12 @@ function samples(groups: number, perGroup: number): UpdateSample[] {
 }
 
 describe('the policy update', () => {
-  it('computes REINFORCE++ advantages once over the whole batch, not per mini-batch', () => {
+  it('computes REINFORCE++ advantages once over the whole batch, not per mini-batch', async () => {
     const batch = samples(4, 3);
     const settings = { ...ALGORITHMS.reinforce_pp.defaults, updatesPerBatch: 4 };
     const seen = new Map<number, number[]>();
     const optimizer = new AdamW(model.variables(), { learningRate: 0 });
-    const stats = updatePolicy(
+    const stats = await updatePolicy(
       {
         model,
         optimizer,
@@ -99,27 +99,31 @@ describe('the policy update', () => {
     const optimizer = new AdamW(model.variables(), { learningRate: 1e-4 });
     const grpo = ALGORITHMS.grpo;
     expect(
-      updatePolicy(
-        {
-          model,
-          optimizer,
-          preset: grpo,
-          settings: { ...grpo.defaults, updatesPerBatch: 2, ppoEpochs: 3 },
-          temperature: 1,
-        },
-        samples(2, 2),
+      (
+        await updatePolicy(
+          {
+            model,
+            optimizer,
+            preset: grpo,
+            settings: { ...grpo.defaults, updatesPerBatch: 2, ppoEpochs: 3 },
+            temperature: 1,
+          },
+          samples(2, 2),
+        )
       ).updates,
     ).toBe(6);
     expect(
-      updatePolicy(
-        {
-          model,
-          optimizer,
-          preset: grpo,
-          settings: { ...grpo.defaults, updatesPerBatch: 4, ppoEpochs: 1 },
-          temperature: 1,
-        },
-        samples(1, 3),
+      (
+        await updatePolicy(
+          {
+            model,
+            optimizer,
+            preset: grpo,
+            settings: { ...grpo.defaults, updatesPerBatch: 4, ppoEpochs: 1 },
+            temperature: 1,
+          },
+          samples(1, 3),
+        )
       ).updates,
     ).toBe(1);
     optimizer.dispose();
@@ -142,22 +146,25 @@ describe('the policy update', () => {
     });
   });
 
-  it('a KL coefficient acts: it needs the reference policy, and the KL to it is reported', () => {
+  it('a KL coefficient acts: it needs the reference policy, and the KL to it is reported', async () => {
     const optimizer = new AdamW(model.variables(), { learningRate: 0 });
     const grpo = ALGORITHMS.grpo;
     const settings = { ...grpo.defaults, klCoef: 0.1 };
-    expect(() => updatePolicy({ model, optimizer, preset: grpo, settings, temperature: 1 }, samples(2, 2))).toThrow(
-      /needs the frozen reference policy/,
-    );
+    await expect(
+      updatePolicy({ model, optimizer, preset: grpo, settings, temperature: 1 }, samples(2, 2)),
+    ).rejects.toThrow(/needs the frozen reference policy/);
     const reference = frozenCopy(model);
-    const same = updatePolicy({ model, optimizer, preset: grpo, settings, temperature: 1, reference }, samples(2, 2));
+    const same = await updatePolicy(
+      { model, optimizer, preset: grpo, settings, temperature: 1, reference },
+      samples(2, 2),
+    );
     expect(same.refKl).toBeCloseTo(0, 6);
     const other = Transformer.create(presetConfig('tiny', VOCAB), 99);
-    const differs = updatePolicy(
+    const differs = await updatePolicy(
       { model, optimizer, preset: grpo, settings, temperature: 1, reference: other },
       samples(2, 2),
     );
-    const without = updatePolicy(
+    const without = await updatePolicy(
       { model, optimizer, preset: grpo, settings: { ...settings, klCoef: 0 }, temperature: 1 },
       samples(2, 2),
     );
