@@ -245,6 +245,11 @@ export class ExperimentRunner {
         pythonProcesses: settings.pythonProcesses,
       },
       webSearchApiKey: services.settings.secret('webSearchApiKey'),
+      // The cores each of the runs side by side gets (all of them when one run at a time is set).
+      computeThreads: Math.max(
+        1,
+        Math.floor(availableParallelism() / (settings.concurrentRuns ?? availableParallelism())),
+      ),
       searchCache: Object.fromEntries(
         plan.benchmarks.map((id) => [corpusCacheNamespace(id), services.toolCache.entries(corpusCacheNamespace(id))]),
       ),

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StepMetrics } from '../core/events';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
+import type { TrainingEngine } from '../model/engine';
 import type { AdamW } from '../model/optimizer';
 import { Rng } from '../model/rng';
 import type { Tokenizer } from '../model/tokenizer';
@@ -24,6 +25,8 @@ export interface RlProducerOptions {
   model: Transformer;
   tokenizer: Tokenizer;
   optimizer: AdamW;
+  /** What scores and trains (model/engine.ts); default the tfjs reference. */
+  engine?: TrainingEngine;
   tools: ToolSet;
   preset: AlgorithmPreset;
   settings: AlgorithmSettings;
@@ -116,6 +119,7 @@ export async function produceRl(
           rng,
           reward: options.reward,
           reference,
+          engine: options.engine,
           warn: (line) => sink.log(line),
           moreQuestions: options.moreQuestions && ((count) => options.moreQuestions!(step, count)),
         },

@@ -23,6 +23,8 @@ export interface TaskContext {
   webSearchApiKey?: string;
   /** Each suite's cached search results, [query, result]. */
   searchCache: Record<string, [string, string][]>;
+  /** Intra-op threads of the compute engine: the cores the scheduler gives each run (default 1). */
+  computeThreads?: number;
 }
 
 /** Which tensor backend a worker ends up with, and why the ones before it were skipped. */

@@ -8,6 +8,7 @@ import { AppTools, type ToolHost } from '../app/tools';
 import { benchmarkInfo } from '../benchmarks/mini/catalogue';
 import { generateMiniSuite, type MiniSuite } from '../benchmarks/mini/suites';
 import { selectBackend } from '../model/backend';
+import { selectTrainingEngine } from '../model/engine';
 import { AdamW } from '../model/optimizer';
 import { Rng } from '../model/rng';
 import { ALGORITHMS } from '../rl/algorithms/registry';
@@ -111,6 +112,9 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
     const trainingTools = suiteTools(suite);
     const preset = ALGORITHMS[task.algorithm];
     const optimizer = new AdamW(policy.model.variables(), config.optimizer);
+    const engine = await selectTrainingEngine(policy.model.config, task.computeThreads ?? 1, (line) =>
+      report({ type: 'log', line }),
+    );
     const order = shuffled(asQuestions(suite, 'train'), task.seed);
     const { questionsPerStep: perStep, steps } = config.training;
     // DAPO's refills come from the rest of the order, a fixed stretch per step, so a resumed run draws the same ones.
@@ -122,6 +126,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
           model: policy.model,
           tokenizer: policy.tokenizer,
           optimizer,
+          engine,
           tools: trainingTools,
           preset,
           settings: { ...preset.defaults, ...config.algorithm },
@@ -143,7 +148,12 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
           },
         },
         {
-          started: (fromStep) => report({ type: 'started', fromStep, backend: backend.engine }),
+          started: (fromStep) =>
+            report({
+              type: 'started',
+              fromStep,
+              backend: engine.name === 'onnx' ? `onnxruntime (${backend.engine} sampling)` : backend.engine,
+            }),
           step: (step, metrics, rollouts, checkpoint) => report({ type: 'step', step, metrics, rollouts, checkpoint }),
           log: (line) => report({ type: 'log', line }),
           pauseRequested,

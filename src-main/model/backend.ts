@@ -69,11 +69,15 @@ export function selectBackend(
 function envChoice(): BackendName[] | undefined {
   const value = process.env.AEPO_LAB_BACKEND;
   if (!value) return undefined;
-  const names = value.split(',').map((s) => s.trim()) as BackendName[];
+  // `onnx` names the training engine (model/engine.ts); the tfjs backends listed with it still sample.
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== 'onnx') as BackendName[];
   const unknown = names.find((n) => !BACKEND_ORDER.includes(n));
   if (unknown)
-    throw new Error(`AEPO_LAB_BACKEND names an unknown backend "${unknown}"; use ${BACKEND_ORDER.join(', ')}`);
-  return names;
+    throw new Error(`AEPO_LAB_BACKEND names an unknown backend "${unknown}"; use onnx, ${BACKEND_ORDER.join(', ')}`);
+  return names.length > 0 ? names : undefined;
 }
 
 /** For tests that select again with other options. */

@@ -61,8 +61,9 @@ export async function onnxEngine(config: ModelConfig, threads: number): Promise<
         const mask = tf.tensor2d(
           sequences.map((s) => Array.from({ length: width }, (_, t) => (t + 1 < s.length ? 1 : 0))),
         );
+        // (+ 0·ΣH: a loss that ignores the entropies still gets a gradient for them, zero, instead of an error.)
         const { value: v, grads } = tf.valueAndGrads((l: tf.Tensor, e: tf.Tensor) =>
-          loss({ logp: l as tf.Tensor2D, entropy: e as tf.Tensor2D, mask }),
+          tf.add(loss({ logp: l as tf.Tensor2D, entropy: e as tf.Tensor2D, mask }), tf.mul(tf.sum(e), 0)),
         )([logp, entropy]);
         return [v.dataSync()[0]!, grads[0]!.arraySync() as number[][], grads[1]!.arraySync() as number[][]];
       }) as unknown as [number, number[][], number[][]];
@@ -77,4 +78,25 @@ export async function onnxEngine(config: ModelConfig, threads: number): Promise<
       }
     },
   };
+}
+
+/**
+ * The engine a run trains with: ONNX Runtime where it loads, else the tfjs reference. `AEPO_LAB_BACKEND` decides
+ * when set: a list naming `onnx` requires it (an error says why it can't start), one without it means tfjs.
+ */
+export async function selectTrainingEngine(
+  config: ModelConfig,
+  threads: number,
+  log: (line: string) => void = () => {},
+): Promise<TrainingEngine> {
+  const named = process.env.AEPO_LAB_BACKEND?.split(',').map((s) => s.trim());
+  if (named && !named.includes('onnx')) return tfjsEngine;
+  try {
+    return await onnxEngine(config, threads);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    if (named) throw new Error(`AEPO_LAB_BACKEND asks for onnx, which can't start here: ${reason}`);
+    log(`engine onnx unavailable (${reason}); training on tfjs`);
+    return tfjsEngine;
+  }
 }

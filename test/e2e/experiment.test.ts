@@ -57,6 +57,12 @@ describe('aepo-lab experiment (built)', () => {
         .split('\n')
         .filter((line) => /^\| (base|grpo|dapo|reinforce_pp|gppo|cispo|gigpo|arpo|aepo) \|/.test(line));
       expect(rows).toHaveLength(9);
+      // The RL runs trained on ONNX Runtime (the default engine where it loads), sampling on tfjs.
+      const listed = await aepoLab(['--data-dir', dataDir, 'runs', 'list', '--json']);
+      const trained = (JSON.parse(listed.out) as { algorithm: string; backend: string }[]).filter(
+        (r) => r.algorithm !== 'base',
+      );
+      expect(trained.map((r) => r.backend)).toEqual(trained.map(() => expect.stringMatching(/^onnxruntime \(/)));
 
       // A second experiment with the same inputs reuses the cached base checkpoint.
       const again = await aepoLab([

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
 import { presetConfig } from '../../../src-main/model/config';
-import { onnxEngine, tfjsEngine, type TrainingEngine } from '../../../src-main/model/engine';
+import { onnxEngine, selectTrainingEngine, tfjsEngine, type TrainingEngine } from '../../../src-main/model/engine';
 import { AdamW } from '../../../src-main/model/optimizer';
 import { maskedMean, type ScoredTokens } from '../../../src-main/model/scoring';
 import { Transformer } from '../../../src-main/model/transformer';
@@ -70,5 +70,30 @@ describe('the ONNX engine', () => {
         if (t + 1 < sequences[b]!.length) expect(Math.abs(h - reference.scored.entropy[b]![t]!)).toBeLessThan(1e-4);
       }),
     );
+  });
+
+  it("takes a loss of the log-probs alone (the cold start's), and AEPO_LAB_BACKEND chooses the engine", async () => {
+    const config = presetConfig('tiny', 300);
+    const model = Transformer.create(config, 2);
+    const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });
+    const engine = await onnxEngine(config, 1);
+    const step = await engine.policyStep(model, optimizer, [[1, 2, 3, 4]], ({ logp, mask }) =>
+      tf.neg(maskedMean(logp, mask)),
+    );
+    expect(step.gradNorm).toBeGreaterThan(0);
+    const saved = process.env.AEPO_LAB_BACKEND;
+    try {
+      process.env.AEPO_LAB_BACKEND = 'wasm';
+      expect((await selectTrainingEngine(config, 1)).name).toBe('tfjs');
+      process.env.AEPO_LAB_BACKEND = 'onnx,wasm';
+      expect((await selectTrainingEngine(config, 1)).name).toBe('onnx');
+      delete process.env.AEPO_LAB_BACKEND;
+      expect((await selectTrainingEngine(config, 1)).name).toBe('onnx');
+    } finally {
+      if (saved === undefined) delete process.env.AEPO_LAB_BACKEND;
+      else process.env.AEPO_LAB_BACKEND = saved;
+    }
+    model.dispose();
+    optimizer.dispose();
   });
 });
