@@ -22,7 +22,9 @@ describe('backend selection', () => {
     expect((await selectBackend({ only: ['cpu'] })).engine).toBe('cpu');
     resetBackendChoice();
     process.env.AEPO_LAB_BACKEND = 'cuda';
-    await expect(selectBackend()).rejects.toThrow(/unknown backend "cuda"; use onnx, tensorflow-gpu, tensorflow, wasm, cpu/);
+    await expect(selectBackend()).rejects.toThrow(
+      /unknown backend "cuda"; use onnx, tensorflow-gpu, tensorflow, wasm, cpu/,
+    );
     delete process.env.AEPO_LAB_BACKEND;
     resetBackendChoice();
   });
