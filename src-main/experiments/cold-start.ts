@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { MiniSuite } from '../benchmarks/mini/suites';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../model/checkpoint';
 import { presetConfig } from '../model/config';
-import { AdamW, policyStep } from '../model/optimizer';
+import { tfjsEngine, type TrainingEngine } from '../model/engine';
+import { AdamW } from '../model/optimizer';
 import { Rng } from '../model/rng';
 import { maskedMean } from '../model/scoring';
 import { Tokenizer } from '../model/tokenizer';
@@ -32,12 +33,14 @@ export function baseCheckpointKey(suites: MiniSuite[], config: RunConfig): strin
   return hash.digest('hex').slice(0, 16);
 }
 
-export function baseCheckpoint(
+export async function baseCheckpoint(
   dataDir: string,
   suites: MiniSuite[],
   config: RunConfig,
   onProgress: (step: number, total: number, loss: number) => void = () => {},
-): BaseCheckpoint {
+  /** What trains it (model/engine.ts), for a model of the given shape; default the tfjs reference. */
+  engineFor: (model: Transformer) => Promise<TrainingEngine> = async () => tfjsEngine,
+): Promise<BaseCheckpoint> {
   const started = performance.now();
   const folder = join(dataDir, 'checkpoints');
   const file = join(folder, `base-${baseCheckpointKey(suites, config)}.ckpt`);
@@ -56,13 +59,16 @@ export function baseCheckpoint(
   const optimizer = new AdamW(model.variables(), { learningRate: config.coldStart.learningRate, weightDecay: 0 });
   const encoded = demonstrations.map((text) => tokenizer.encode(text).slice(0, contextLength));
   const rng = new Rng(3);
+  const engine = await engineFor(model);
   try {
     for (let step = 1; step <= config.coldStart.steps; step++) {
       const batch = Array.from(
         { length: config.coldStart.batchSize },
         () => encoded[Math.floor(rng.next() * encoded.length)]!,
       );
-      const { loss } = policyStep(model, optimizer, batch, ({ logp, mask }) => tf.neg(maskedMean(logp, mask)));
+      const { loss } = await engine.policyStep(model, optimizer, batch, ({ logp, mask }) =>
+        tf.neg(maskedMean(logp, mask)),
+      );
       onProgress(step, config.coldStart.steps, loss);
     }
     mkdirSync(folder, { recursive: true });

@@ -258,7 +258,16 @@ export class ExperimentRunner {
     let cold = this.coldStarts.get(baseFile);
     if (!cold) {
       cold = this.running.submit({
-        prepare: () => ({ task: { ...context, kind: 'cold-start', benchmarks: plan.benchmarks, baseFile } }),
+        // The cold start comes before every run: it has the machine to itself.
+        prepare: () => ({
+          task: {
+            ...context,
+            computeThreads: availableParallelism(),
+            kind: 'cold-start',
+            benchmarks: plan.benchmarks,
+            baseFile,
+          },
+        }),
         onProgress: say,
       });
       this.coldStarts.set(baseFile, cold);

@@ -62,10 +62,17 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
     report({ type: 'done', outcome, seconds: (performance.now() - started) / 1000 });
 
   if (task.kind === 'cold-start') {
-    const base = baseCheckpoint(task.dataDir, task.benchmarks.map(suiteOf), config, (step, total, loss) => {
-      if (step % 100 === 0 || step === total)
-        report({ type: 'progress', line: `cold start ${step}/${total}: loss ${loss.toFixed(3)} nats/token` });
-    });
+    const base = await baseCheckpoint(
+      task.dataDir,
+      task.benchmarks.map(suiteOf),
+      config,
+      (step, total, loss) => {
+        if (step % 100 === 0 || step === total)
+          report({ type: 'progress', line: `cold start ${step}/${total}: loss ${loss.toFixed(3)} nats/token` });
+      },
+      (model) =>
+        selectTrainingEngine(model.config, task.computeThreads ?? 1, (line) => report({ type: 'progress', line })),
+    );
     report({
       type: 'progress',
       line: `base checkpoint ${base.reused ? 'reused' : `made in ${base.seconds.toFixed(1)} s`}: ${base.file}`,

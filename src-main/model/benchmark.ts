@@ -7,7 +7,8 @@ import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from './backend';
 import { parameterCount, presetConfig, type ModelConfig, type ModelPreset } from './config';
-import { AdamW, policyStep } from './optimizer';
+import { onnxEngine, tfjsEngine, type EngineName, type TrainingEngine } from './engine';
+import { AdamW } from './optimizer';
 import { Rng } from './rng';
 import { maskedMean, scoreTokens, type ScoredTokens } from './scoring';
 import { SamplingSession } from './session';
@@ -39,10 +40,26 @@ export interface ModelBenchmarkResult {
   train_step_ms_all: number[];
   train_gflops: number;
   sample_tokens_per_s: number;
+  /** tfjs's 512² matMul rate (its fast path). */
   peak_gflops_estimate: number;
+  /** The best 512² matMul rate here, either engine: what `train_share_of_peak` divides by. */
+  machine_peak_gflops: number;
   cpu: { model: string; cores: number };
+  /** Both engines timed in the same run, so their ratio survives a noisy machine; null: not measured (yet). */
+  engines: Record<EngineName, EngineFigures>;
 }
 
+export interface EngineFigures {
+  train_step_ms: number | null;
+  train_gflops: number | null;
+  /** Share of the measured matMul peak the train step reaches. */
+  train_share_of_peak: number | null;
+  sample_tokens_per_s_b16: number | null;
+  sample_tokens_per_s_b128: number | null;
+  rl_step_ms: number | null;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** MatMul FLOPs of one forward over B sequences of T tokens (attention over all T keys, as computed). */
@@ -72,7 +89,10 @@ function fastPathGflops(): number {
   return (2 * n ** 3) / (median(times) / 1000) / 1e9;
 }
 
-export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmarkOptions = {}): ModelBenchmarkResult {
+export async function runModelBenchmark(
+  backend: BackendChoice,
+  options: ModelBenchmarkOptions & { threads?: number } = {},
+): Promise<ModelBenchmarkResult> {
   const preset = options.preset ?? 'small';
   const batch = options.batch ?? 16;
   const config = presetConfig(preset, options.vocabSize ?? 512);
@@ -98,15 +118,25 @@ export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmar
   };
 
   const steps = Math.max(5, options.trainSteps ?? 5);
-  const times: number[] = [];
-  for (let i = 0; i < steps + 2; i++) {
-    const start = performance.now();
-    policyStep(model, optimizer, sequences, ppoLoss);
-    const ms = performance.now() - start;
-    if (i >= 2) times.push(ms);
-    log(`train step ${i + 1}/${steps + 2}${i < 2 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`);
-  }
+  const timeTrainSteps = async (engine: TrainingEngine): Promise<number[]> => {
+    const times: number[] = [];
+    for (let i = 0; i < steps + 2; i++) {
+      const start = performance.now();
+      await engine.policyStep(model, optimizer, sequences, ppoLoss);
+      const ms = performance.now() - start;
+      if (i >= 2) times.push(ms);
+      log(`${engine.name} train step ${i + 1}/${steps + 2}${i < 2 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`);
+    }
+    return times;
+  };
+  const times = await timeTrainSteps(tfjsEngine);
   const trainMs = median(times);
+  let onnxMs: number | null = null;
+  try {
+    onnxMs = median(await timeTrainSteps(await onnxEngine(config, options.threads ?? cpus().length)));
+  } catch (error) {
+    log(`onnx engine unavailable: ${(error as Error).message.split('\n')[0]}`);
+  }
 
   const rounds = options.sampleRounds ?? 5;
   const rates: number[] = [];
@@ -127,7 +157,25 @@ export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmar
     log(`sampling round ${r + 1}/${rounds}: ${tokens} tokens in ${ms.toFixed(0)} ms`);
   }
 
-  const peak = fastPathGflops();
+  // The machine's peak: the faster of tfjs's matMul fast path and ONNX Runtime's, with the threads a run gets.
+  const tfjsPeak = fastPathGflops();
+  const onnxPeak =
+    onnxMs === null
+      ? 0
+      : await import('./onnx/onnx-trainer').then((m) => m.onnxMatMulGflops(options.threads ?? cpus().length));
+  const peak = Math.max(tfjsPeak, onnxPeak);
+  const trainFlops = 3 * forwardFlops(config, batch, length);
+  const figures = (ms: number | null, sampling: number | null): EngineFigures => {
+    const gflops = ms === null ? null : round2(trainFlops / (ms / 1000) / 1e9);
+    return {
+      train_step_ms: ms === null ? null : Math.round(ms * 10) / 10,
+      train_gflops: gflops,
+      train_share_of_peak: gflops === null ? null : round2(gflops / peak),
+      sample_tokens_per_s_b16: sampling,
+      sample_tokens_per_s_b128: null,
+      rl_step_ms: null,
+    };
+  };
   oldLogp.dispose();
   advantage.dispose();
   model.dispose();
@@ -146,9 +194,12 @@ export function runModelBenchmark(backend: BackendChoice, options: ModelBenchmar
     },
     train_step_ms: Math.round(trainMs * 10) / 10,
     train_step_ms_all: times.map((t) => Math.round(t)),
-    train_gflops: Math.round(((3 * forwardFlops(config, batch, length)) / (trainMs / 1000) / 1e9) * 100) / 100,
+    train_gflops: round2(trainFlops / (trainMs / 1000) / 1e9),
     sample_tokens_per_s: Math.round(median(rates)),
-    peak_gflops_estimate: Math.round(peak * 10) / 10,
+    peak_gflops_estimate: Math.round(tfjsPeak * 10) / 10,
+    machine_peak_gflops: Math.round(peak * 10) / 10,
     cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },
+    // The ONNX engine samples with tfjs still: its sampling and RL-step figures come with its sampler.
+    engines: { tfjs: figures(trainMs, Math.round(median(rates))), onnx: figures(onnxMs, null) },
   };
 }

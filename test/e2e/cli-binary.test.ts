@@ -87,6 +87,11 @@ describe('aepo-lab command (built)', () => {
       expect(report[key], key).toBeGreaterThan(0);
     }
     expect(report.cpu).toMatchObject({ cores: expect.any(Number) });
+    // Both engines in one run: the tfjs reference and ONNX Runtime.
+    const engines = report.engines as Record<string, Record<string, number | null>>;
+    expect(engines.tfjs!.train_step_ms).toBe(report.train_step_ms);
+    expect(engines.onnx!.train_step_ms).toBeGreaterThan(0);
+    expect(engines.onnx!.train_share_of_peak).toBeGreaterThan(0);
     expect(result.err).toContain('backend tensorflow-gpu unavailable');
   });
 

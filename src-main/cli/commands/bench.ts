@@ -51,7 +51,7 @@ export const bench: Command = {
       throw new UsageError(`--steps takes a whole number of at least 5, not "${String(context.options.steps)}"`);
     const backend = await selectBackend({ log: (line) => context.io.err(line) });
     context.io.err(`backend: ${backend.engine}`);
-    const result = runModelBenchmark(backend, {
+    const result = await runModelBenchmark(backend, {
       preset: preset as ModelPreset,
       trainSteps: steps,
       progress: (line) => context.io.err(line),
@@ -66,10 +66,11 @@ export const bench: Command = {
         [
           `backend              ${output.backend}`,
           `model                ${output.model.preset}, ${output.model.parameters.toLocaleString('en')} parameters`,
-          `train step           ${output.train_step_ms} ms (median of ${output.train_step_ms_all.length}; batch 16 × 128 tokens)`,
+          `train step           ${output.train_step_ms} ms (tfjs, median of ${output.train_step_ms_all.length}; batch 16 × 128 tokens)`,
+          `train step, onnx     ${output.engines.onnx.train_step_ms === null ? 'n/a' : `${output.engines.onnx.train_step_ms} ms (${output.engines.onnx.train_gflops} GFLOP/s, ${Math.round((output.engines.onnx.train_share_of_peak ?? 0) * 100)} % of the matMul peak)`}`,
           `train throughput     ${output.train_gflops} GFLOP/s (matMuls)`,
           `sampling             ${output.sample_tokens_per_s.toLocaleString('en')} tokens/s (batch 16, KV cache)`,
-          `matMul peak          ${output.peak_gflops_estimate} GFLOP/s (512² fast path)`,
+          `matMul peak          ${output.peak_gflops_estimate} GFLOP/s (tfjs 512² fast path); ${output.machine_peak_gflops} GFLOP/s the best engine`,
           `cpu                  ${output.cpu.model}, ${output.cpu.cores} cores`,
           `PyTorch train step   ${output.torch_train_step_ms === null ? 'n/a' : `${output.torch_train_step_ms} ms`}`,
         ].join('\n'),

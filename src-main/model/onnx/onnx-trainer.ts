@@ -7,6 +7,7 @@ import type * as Ort from 'onnxruntime-node';
 import type { ModelConfig } from '../config';
 import type { Transformer } from '../transformer';
 import { weightInputs } from './forward-graph';
+import { encodeModel, ONNX_FLOAT } from './onnx-proto';
 import { gradientModelBytes, gradName, scoringModelBytes } from './train-graph';
 
 type OrtModule = typeof Ort;
@@ -114,4 +115,33 @@ export class OnnxTrainer {
 /** [B·W] → [B][W − 1]: the columns that predict a next token. */
 function rows(data: Float32Array, batch: number, width: number): number[][] {
   return Array.from({ length: batch }, (_, b) => Array.from(data.subarray(b * width, b * width + width - 1)));
+}
+
+/** ONNX Runtime's rate on a 512² matMul with `threads` threads, in GFLOP/s: the machine's practical peak. */
+export async function onnxMatMulGflops(threads: number): Promise<number> {
+  const ort = (await import('onnxruntime-node')) as OrtModule;
+  const n = 512;
+  const square = { type: ONNX_FLOAT, shape: [n, n] };
+  const bytes = encodeModel({
+    name: 'matmul_peak',
+    nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }],
+    constants: [],
+    inputs: [
+      { name: 'a', ...square },
+      { name: 'b', ...square },
+    ],
+    outputs: [{ name: 'c', ...square }],
+  });
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads });
+  const values = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i));
+  const feeds = { a: new ort.Tensor('float32', values, [n, n]), b: new ort.Tensor('float32', values, [n, n]) };
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const start = performance.now();
+    await session.run(feeds);
+    times.push(performance.now() - start);
+  }
+  await session.release();
+  const fastest = Math.min(...times.slice(2));
+  return (2 * n ** 3) / (fastest / 1000) / 1e9;
 }
