@@ -177,7 +177,8 @@ export class ExperimentRunner {
     this.backendReport ??= new Promise<BackendReport>((resolve, reject) => {
       const worker = workers.launch({ task: { kind: 'probe' }, pauseFlag: new Int32Array(new SharedArrayBuffer(4)) });
       worker.on('message', (report: TaskReport) => {
-        if (report.type === 'backend') resolve({ name: report.name, engine: report.engine, skipped: report.skipped });
+        if (report.type === 'backend')
+          resolve({ name: report.name, engine: report.engine, skipped: report.skipped, training: report.training });
         else if (report.type === 'failed') reject(new Error(report.message));
       });
       worker.on('error', reject);

@@ -32,6 +32,8 @@ export interface BackendReport {
   name: string;
   engine: string;
   skipped: { name: string; reason: string }[];
+  /** What runs train with (model/engine.ts): `onnxruntime cpu`, `onnxruntime cuda` or `tfjs`. */
+  training?: { device: string; skipped: { name: string; reason: string }[] };
 }
 
 export type RunTask =

@@ -8,7 +8,8 @@ import { AppTools, type ToolHost } from '../app/tools';
 import { benchmarkInfo } from '../benchmarks/mini/catalogue';
 import { generateMiniSuite, type MiniSuite } from '../benchmarks/mini/suites';
 import { selectBackend } from '../model/backend';
-import { selectTrainingEngine } from '../model/engine';
+import { presetConfig } from '../model/config';
+import { selectTrainingEngine, tfjsEngine } from '../model/engine';
 import { AdamW } from '../model/optimizer';
 import { Rng } from '../model/rng';
 import { ALGORITHMS } from '../rl/algorithms/registry';
@@ -51,7 +52,15 @@ function toolsFor(task: TaskContext, suite: MiniSuite, report: Report): AppTools
 export async function executeTask(task: RunTask, report: Report, pauseRequested: () => boolean): Promise<void> {
   if (task.kind === 'probe') {
     const { name, engine, skipped } = await selectBackend();
-    return report({ type: 'backend', name, engine, skipped });
+    // The engine runs train with, on a small model: its device, and the providers skipped before it.
+    const training = await selectTrainingEngine(presetConfig('tiny', 300), 1).catch(() => tfjsEngine);
+    return report({
+      type: 'backend',
+      name,
+      engine,
+      skipped,
+      training: { device: training.device, skipped: training.skipped },
+    });
   }
   const started = performance.now();
   const { config } = task;
@@ -159,7 +168,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
             report({
               type: 'started',
               fromStep,
-              backend: engine.name === 'onnx' ? `onnxruntime (${backend.engine} sampling)` : backend.engine,
+              backend: engine.name === 'onnx' ? `${engine.device} (${backend.engine} sampling)` : backend.engine,
             }),
           step: (step, metrics, rollouts, checkpoint) => report({ type: 'step', step, metrics, rollouts, checkpoint }),
           log: (line) => report({ type: 'log', line }),

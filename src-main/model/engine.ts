@@ -16,6 +16,10 @@ export type EngineName = 'tfjs' | 'onnx';
 
 export interface TrainingEngine {
   readonly name: EngineName;
+  /** Where it computes, for a person: `tfjs`, `onnxruntime cpu`, `onnxruntime cuda`. */
+  readonly device: string;
+  /** Execution providers tried before the one it runs on, and why they did not start. */
+  readonly skipped: { name: string; reason: string }[];
   /** Per-token log-probs and entropies, [B][W − 1] (scoreTokens' columns), with no gradient. */
   score(
     model: Transformer,
@@ -34,6 +38,8 @@ export interface TrainingEngine {
 
 export const tfjsEngine: TrainingEngine = {
   name: 'tfjs',
+  device: 'tfjs',
+  skipped: [],
   score: async (model, sequences, options) =>
     tf.tidy(() => {
       const scored = scoreTokens(model, sequences, options);
@@ -49,6 +55,8 @@ export async function onnxEngine(config: ModelConfig, threads: number): Promise<
   const trainer: OnnxTrainer = await OnnxTrainer.create(config, threads);
   return {
     name: 'onnx',
+    device: `onnxruntime ${trainer.provider}`,
+    skipped: trainer.skipped,
     score: (model, sequences, options) => trainer.score(model, sequences, options?.temperature ?? 1),
     async policyStep(model, optimizer, sequences, loss, options) {
       const temperature = options?.temperature ?? 1;

@@ -3,6 +3,9 @@
  * with the graphs of train-graph.ts. The tfjs variables stay the weights' home (checkpoints, the AdamW state,
  * sampling): each call feeds their current values in, so an optimiser update never rebuilds a session.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { ModelConfig } from '../config';
 import type { Transformer } from '../transformer';
@@ -24,21 +27,50 @@ export class OnnxTrainer {
     readonly config: ModelConfig,
     private readonly scoring: Ort.InferenceSession,
     private readonly gradients: Ort.InferenceSession,
+    /** The execution provider the sessions run on (`cpu`, `cuda`, ...). */
+    readonly provider: string,
+    /** Providers tried first and why they did not start. */
+    readonly skipped: { name: string; reason: string }[],
   ) {}
 
-  /** Builds the graphs for this model shape; `threads` intra-op threads per session. */
+  /**
+   * Builds the graphs for this model shape on the first execution provider that starts here: a GPU one where its
+   * libraries are installed (CUDA; DirectML on Windows, CoreML on macOS), else the CPU with `threads` intra-op threads.
+   */
   static async create(config: ModelConfig, threads: number): Promise<OnnxTrainer> {
     const ort = (await import('onnxruntime-node')) as OrtModule;
-    const options: Ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    };
-    const [scoring, gradients] = await Promise.all([
-      ort.InferenceSession.create(scoringModelBytes(config), options),
-      ort.InferenceSession.create(gradientModelBytes(config), options),
-    ]);
-    return new OnnxTrainer(ort, config, scoring, gradients);
+    const available = new Set(ort.listSupportedBackends().map((backend) => backend.name));
+    const skipped: { name: string; reason: string }[] = [];
+    for (const provider of providerOrder().filter((name) => name === 'cpu' || available.has(name))) {
+      // Trying a provider whose libraries are absent makes the runtime print errors of its own: look first.
+      const missing = missingLibrary(provider);
+      if (missing) {
+        skipped.push({ name: provider, reason: missing });
+        continue;
+      }
+      const options: Ort.InferenceSession.SessionOptions = {
+        executionProviders: [provider],
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      };
+      try {
+        const [scoring, gradients] = await Promise.all([
+          ort.InferenceSession.create(scoringModelBytes(config), options),
+          ort.InferenceSession.create(gradientModelBytes(config), options),
+        ]);
+        return new OnnxTrainer(ort, config, scoring, gradients, provider, skipped);
+      } catch (error) {
+        skipped.push({
+          name: provider,
+          reason: String((error as Error).message)
+            .split('\n')[0]!
+            .slice(0, 300),
+        });
+        if (provider === 'cpu') throw error;
+      }
+    }
+    throw new Error('no ONNX Runtime execution provider started');
   }
 
   async score(model: Transformer, sequences: number[][], temperature: number): Promise<TokenStats> {
@@ -110,6 +142,35 @@ export class OnnxTrainer {
     });
     return { feeds, width };
   }
+}
+
+const GPU_LIBRARIES: Record<string, string> = {
+  cuda: 'onnxruntime_providers_cuda',
+  dml: 'DirectML',
+};
+
+/** Why a GPU provider can't start here, or null when its library is in onnxruntime-node's folder (or built in). */
+function missingLibrary(provider: string): string | null {
+  const library = GPU_LIBRARIES[provider];
+  if (!library) return null;
+  const folder = join(
+    dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json')),
+    'bin',
+    'napi-v6',
+    process.platform,
+    process.arch,
+  );
+  const file = process.platform === 'win32' ? `${library}.dll` : `lib${library}.so`;
+  return existsSync(join(folder, file))
+    ? null
+    : `not installed (${file} is fetched by onnxruntime-node's install script: ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node)`;
+}
+
+/** GPU providers first where the platform has them (WebGPU is left out: it is not a compute path for training). */
+function providerOrder(platform: NodeJS.Platform = process.platform): string[] {
+  if (platform === 'win32') return ['cuda', 'dml', 'cpu'];
+  if (platform === 'darwin') return ['coreml', 'cpu'];
+  return ['cuda', 'cpu'];
 }
 
 /** [B·W] → [B][W − 1]: the columns that predict a next token. */

@@ -54,6 +54,11 @@ describe('the ONNX engine', () => {
     const engine = await onnxEngine(presetConfig('small', 300), 2);
     const onnx = await train(engine, 3);
     expect(engine.name).toBe('onnx');
+    // No CUDA libraries here: the CUDA provider is tried, skipped in words, and the CPU one runs.
+    expect(engine.device).toBe('onnxruntime cpu');
+    expect(engine.skipped).toEqual([
+      { name: 'cuda', reason: expect.stringMatching(/^not installed \(libonnxruntime_providers_cuda\.so is fetched/) },
+    ]);
     onnx.results.forEach((result, i) => {
       expect(result.loss).toBeCloseTo(reference.results[i]!.loss, 5);
       expect(result.gradNorm / reference.results[i]!.gradNorm).toBeCloseTo(1, 4);
