@@ -1,6 +1,7 @@
 /**
  * The policy update of one RL step (docs/algorithms.md, "The update"):
- * - old log-probs (and the reference policy's, when a KL coefficient is set) once, at the rollout temperature;
+ * - the old policy's log-probs and entropies as the sampler recorded them (the rollout policy at the rollout
+ *   temperature: no separate scoring pass), and the reference policy's, when a KL coefficient is set, scored once;
  * - outcome advantages once over the whole rollout batch, so batch-level statistics (REINFORCE++'s whitening) see
  *   every sample; only estimators that reshape with the current policy's entropies (AEPO) are recomputed per
  *   micro-batch, and their outcome part is group-local, so whole-group micro-batches give the same Â;
@@ -34,6 +35,12 @@ export interface UpdateContext {
   onMiniBatch?: (rows: number[], advantages: number[][]) => void;
   /** What scores and trains (model/engine.ts); default the tfjs reference. */
   engine?: TrainingEngine;
+  /**
+   * Score the old policy in a separate pass instead of using the log-probs and entropies the sampler recorded. They
+   * are the same numbers (the rollout policy, softmax(logits / T) before any top-p cut; tested to float precision),
+   * so the pass is only kept for checking.
+   */
+  rescoreOld?: boolean;
 }
 
 export interface UpdateStats {
@@ -59,6 +66,17 @@ export function columns(sample: UpdateSample, width: number, values: number[], o
   });
 }
 
+/**
+ * The old policy's per-column log-probs and entropies as the sampler recorded them: the model-written tokens' (the
+ * only ones any loss or advantage reads, under the mask); 0 on prompt and tool-result columns.
+ */
+function sampledStats(samples: UpdateSample[], width: number): { logp: number[][]; entropy: number[][] } {
+  return {
+    logp: samples.map((s) => columns(s, width, s.trajectory.logp, 0)),
+    entropy: samples.map((s) => columns(s, width, s.trajectory.entropy, 0)),
+  };
+}
+
 const pick = <T>(rows: T[][], indices: number[], width: number) => indices.map((i) => rows[i]!.slice(0, width));
 
 export async function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): Promise<UpdateStats> {
@@ -69,7 +87,9 @@ export async function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]):
   const temperature = ctx.temperature > 0 ? ctx.temperature : 1;
   const sequences = samples.map((s) => [...s.tree.promptTokens, ...s.trajectory.tokens]);
   const width = Math.max(...sequences.map((x) => x.length)) - 1;
-  const { logp: oldLogp, entropy: oldEntropy } = await engine.score(model, sequences, { temperature });
+  const { logp: oldLogp, entropy: oldEntropy } = ctx.rescoreOld
+    ? await engine.score(model, sequences, { temperature })
+    : sampledStats(samples, width);
   const refLogp =
     settings.klCoef > 0 ? (await engine.score(ctx.reference!, sequences, { temperature })).logp : undefined;
   const mask = samples.map((s) => columns(s, width, s.trajectory.mask, 0));

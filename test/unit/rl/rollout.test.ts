@@ -1,6 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
 import { Rng } from '../../../src-main/model/rng';
+import { scoreTokens } from '../../../src-main/model/scoring';
 import { SamplingSession } from '../../../src-main/model/session';
 import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';
 import { DEFAULT_ROLLOUT_OPTIONS, runRollouts, type RolloutContext } from '../../../src-main/rl/rollout/engine';
@@ -43,6 +45,29 @@ const summary = (trees: RolloutTree[]) =>
   trees.map((tree) => tree.trajectories.map((t) => [t.parent, t.tokens.join(',')]));
 
 describe('rollout engine', () => {
+  it("records each model-written token's log-prob and entropy as scoring gives them (the update's old policy)", async () => {
+    const ctx = context('aepo', 4);
+    ctx.options = { ...ctx.options, temperature: 0.8 };
+    const trees = await runRollouts(ctx, arithmeticQuestions(2, 2));
+    let compared = 0;
+    for (const tree of trees)
+      for (const t of tree.trajectories) {
+        const start = tree.promptTokens.length;
+        const scored = tf.tidy(() => {
+          const s = scoreTokens(agent.model, [[...tree.promptTokens, ...t.tokens]], { temperature: 0.8 });
+          return { logp: s.logp.arraySync()[0]!, entropy: s.entropy.arraySync()[0]! };
+        });
+        t.tokens.forEach((_, i) => {
+          if (t.mask[i] !== 1) return;
+          expect(Math.abs(t.logp[i]! - scored.logp[start + i - 1]!)).toBeLessThan(1e-4);
+          expect(Math.abs(t.entropy[i]! - scored.entropy[start + i - 1]!)).toBeLessThan(1e-4);
+          compared++;
+        });
+      }
+    expect(compared).toBeGreaterThan(100);
+    expect(trees.some((tree) => tree.trajectories.some((t) => t.parent !== null))).toBe(true); // branches too
+  });
+
   it('runs multi-turn tool calls: results are appended, out of the loss, and the tool really answered', async () => {
     const trees = await runRollouts(context('grpo', 1), arithmeticQuestions(3, 1));
     const trajectories = trees.flatMap((t) => t.trajectories);

@@ -40,6 +40,14 @@ function samples(groups: number, perGroup: number): UpdateSample[] {
         stepOfToken: Array.from({ length }, () => 0),
         anchorKeys: [`q${g}`],
       } as unknown as Trajectory;
+      // What the sampler records: each response token's log-prob and entropy under the rollout policy.
+      const scored = tf.tidy(() => {
+        const { logp, entropy } = scoreTokens(model, [[...tree.promptTokens, ...trajectory.tokens]]);
+        return { logp: logp.arraySync()[0]!, entropy: entropy.arraySync()[0]! };
+      });
+      const column = (row: number[]) => trajectory.tokens.map((_, t) => row[tree.promptTokens.length + t - 1]!);
+      trajectory.logp = column(scored.logp);
+      trajectory.entropy = column(scored.entropy);
       out.push({
         tree,
         trajectory,
@@ -93,6 +101,21 @@ describe('the policy update', () => {
       settings,
     );
     expect(Math.abs(alone[0]!.find((x) => x !== 0)! - full[0]!.find((x) => x !== 0)!)).toBeGreaterThan(0.05);
+  });
+
+  it("takes the old policy's log-probs from the sampler: the same update as a separate scoring pass", async () => {
+    const optimizer = new AdamW(model.variables(), { learningRate: 0 });
+    const aepo = ALGORITHMS.aepo;
+    const settings = { ...aepo.defaults, updatesPerBatch: 2, klCoef: 0.05 };
+    const batch = samples(2, 3);
+    const reference = frozenCopy(model);
+    const context = { model, optimizer, preset: aepo, settings, temperature: 1, reference };
+    const reused = await updatePolicy(context, batch);
+    const rescored = await updatePolicy({ ...context, rescoreOld: true }, batch);
+    for (const key of ['loss', 'kl', 'klK1', 'refKl', 'clipUpper', 'gradNorm'] as const)
+      expect(Math.abs(reused[key] - rescored[key]), key).toBeLessThan(1e-5);
+    reference.dispose();
+    optimizer.dispose();
   });
 
   it('makes ppoEpochs × mini-batches updates, and warns once per run about a single-update step', async () => {
