@@ -50,6 +50,8 @@ export interface ModelBenchmarkResult {
 }
 
 export interface EngineFigures {
+  /** Where it ran: `tfjs`, `onnxruntime cpu`, `onnxruntime cuda`; null when it could not start. */
+  device: string | null;
   train_step_ms: number | null;
   train_gflops: number | null;
   /** Share of the measured matMul peak the train step reaches. */
@@ -132,8 +134,11 @@ export async function runModelBenchmark(
   const times = await timeTrainSteps(tfjsEngine);
   const trainMs = median(times);
   let onnxMs: number | null = null;
+  let onnxDevice: string | null = null;
   try {
-    onnxMs = median(await timeTrainSteps(await onnxEngine(config, options.threads ?? cpus().length)));
+    const onnx = await onnxEngine(config, options.threads ?? cpus().length);
+    onnxDevice = onnx.device;
+    onnxMs = median(await timeTrainSteps(onnx));
   } catch (error) {
     log(`onnx engine unavailable: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -165,9 +170,10 @@ export async function runModelBenchmark(
       : await import('./onnx/onnx-trainer').then((m) => m.onnxMatMulGflops(options.threads ?? cpus().length));
   const peak = Math.max(tfjsPeak, onnxPeak);
   const trainFlops = 3 * forwardFlops(config, batch, length);
-  const figures = (ms: number | null, sampling: number | null): EngineFigures => {
+  const figures = (device: string | null, ms: number | null, sampling: number | null): EngineFigures => {
     const gflops = ms === null ? null : round2(trainFlops / (ms / 1000) / 1e9);
     return {
+      device,
       train_step_ms: ms === null ? null : Math.round(ms * 10) / 10,
       train_gflops: gflops,
       train_share_of_peak: gflops === null ? null : round2(gflops / peak),
@@ -200,6 +206,9 @@ export async function runModelBenchmark(
     machine_peak_gflops: Math.round(peak * 10) / 10,
     cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },
     // The ONNX engine samples with tfjs still: its sampling and RL-step figures come with its sampler.
-    engines: { tfjs: figures(trainMs, Math.round(median(rates))), onnx: figures(onnxMs, null) },
+    engines: {
+      tfjs: figures(`tfjs ${backend.engine}`, trainMs, Math.round(median(rates))),
+      onnx: figures(onnxDevice, onnxMs, null),
+    },
   };
 }

@@ -91,6 +91,7 @@ describe('aepo-lab command (built)', () => {
     const engines = report.engines as Record<string, Record<string, number | null>>;
     expect(engines.tfjs!.train_step_ms).toBe(report.train_step_ms);
     expect(engines.onnx!.train_step_ms).toBeGreaterThan(0);
+    expect(engines.onnx!.device).toBe('onnxruntime cpu');
     expect(engines.onnx!.train_share_of_peak).toBeGreaterThan(0);
     expect(result.err).toContain('backend tensorflow-gpu unavailable');
   });

@@ -67,7 +67,7 @@ export const bench: Command = {
           `backend              ${output.backend}`,
           `model                ${output.model.preset}, ${output.model.parameters.toLocaleString('en')} parameters`,
           `train step           ${output.train_step_ms} ms (tfjs, median of ${output.train_step_ms_all.length}; batch 16 × 128 tokens)`,
-          `train step, onnx     ${output.engines.onnx.train_step_ms === null ? 'n/a' : `${output.engines.onnx.train_step_ms} ms (${output.engines.onnx.train_gflops} GFLOP/s, ${Math.round((output.engines.onnx.train_share_of_peak ?? 0) * 100)} % of the matMul peak)`}`,
+          `train step, onnx     ${output.engines.onnx.train_step_ms === null ? 'n/a' : `${output.engines.onnx.train_step_ms} ms on ${output.engines.onnx.device} (${output.engines.onnx.train_gflops} GFLOP/s, ${Math.round((output.engines.onnx.train_share_of_peak ?? 0) * 100)} % of the matMul peak)`}`,
           `train throughput     ${output.train_gflops} GFLOP/s (matMuls)`,
           `sampling             ${output.sample_tokens_per_s.toLocaleString('en')} tokens/s (batch 16, KV cache)`,
           `matMul peak          ${output.peak_gflops_estimate} GFLOP/s (tfjs 512² fast path); ${output.machine_peak_gflops} GFLOP/s the best engine`,
