@@ -17,6 +17,7 @@ import {
   stopRemoteRun,
 } from '../experiments/remote/remote-runs';
 import { submitExperiment } from '../experiments/remote/submit';
+import { LabError } from '../core/errors';
 import type { Services } from '../services';
 import type { StoredTree } from '../store/records';
 import type { AppInfo } from './channels';
@@ -83,7 +84,11 @@ export function createHandlers(
     'views.list': ({ page }) => services.views.list(page),
     'views.save': ({ page, name, state }) => services.views.save(page, name, state),
     'views.delete': ({ id }) => ({ deleted: services.views.delete(id) }),
-    'runs.pause': ({ id }) => runner.pauseRun(id),
+    'runs.pause': ({ id }) => {
+      // Ray jobs can be stopped, not paused: verl resumes from its own checkpoints only when started again.
+      if (isRemote(id)) throw new LabError('conflict', `run ${id} runs on a cluster; stop it there instead of pausing`);
+      return runner.pauseRun(id);
+    },
     'runs.resume': ({ id }) => {
       runner.startRun(id).finished.catch(logError);
       return { started: true as const };

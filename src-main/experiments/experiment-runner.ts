@@ -195,6 +195,7 @@ export class ExperimentRunner {
   /** Pause or cancel: here through the scheduler, in another live process through the run's row. */
   private control(run: Run, action: 'pause' | 'cancel'): boolean {
     const { services } = this.host;
+    if (services.clusters.jobs.job(run.id)) return false; // a cluster's run: stopped there (experiments/remote)
     if (this.scheduler?.has(run.id))
       return action === 'pause' ? this.scheduler.pause(run.id) : this.scheduler.cancel(run.id);
     if (run.status === 'running') {

@@ -142,6 +142,10 @@ describe('watching runs on a cluster', () => {
       expect(ray.jobs.get(first!.submissionId)!.status).toBe('STOPPED');
       await watcher.tick();
       expect(lab.services.runs.get(first!.runId).status).toBe('cancelled');
+      expect(await lab.dispatch('runs.pause', { id: second!.runId })).toMatchObject({
+        ok: false,
+        error: { message: `run ${second!.runId} runs on a cluster; stop it there instead of pausing` },
+      });
       expect(await lab.dispatch('runs.delete', { id: first!.runId })).toMatchObject({ ok: true });
       expect(ray.jobs.has(first!.submissionId)).toBe(false);
       const refused = await lab.dispatch('runs.delete', { id: second!.runId });
@@ -151,6 +155,9 @@ describe('watching runs on a cluster', () => {
       });
       expect(lab.services.runs.get(second!.runId).id).toBe(second!.runId);
       const experimentId = lab.services.runs.get(second!.runId).experimentId!;
+      // The experiment's own pause and cancel leave its cluster runs alone (they are stopped on the cluster).
+      expect(await lab.dispatch('experiments.cancel', { id: experimentId })).toMatchObject({ ok: true });
+      expect(lab.services.runs.get(second!.runId).status).toBe('queued');
       expect(await lab.dispatch('experiments.delete', { id: experimentId })).toMatchObject({
         ok: false,
         error: { message: `experiment ${experimentId} has 7 run(s) still going on ray1; stop them first` },
