@@ -62,7 +62,9 @@ describe('aepo-lab experiment (built)', () => {
       const trained = (JSON.parse(listed.out) as { algorithm: string; backend: string }[]).filter(
         (r) => r.algorithm !== 'base',
       );
-      expect(trained.map((r) => r.backend)).toEqual(trained.map(() => expect.stringMatching(/^onnxruntime \(/)));
+      expect(trained.map((r) => r.backend)).toEqual(
+        trained.map(() => expect.stringMatching(/^onnxruntime (cpu|cuda|dml|coreml) \(\w+ sampling\)$/)),
+      );
 
       // A second experiment with the same inputs reuses the cached base checkpoint.
       const again = await aepoLab([

@@ -86,6 +86,8 @@ export class PythonTool {
       return done(false, `Error: ${(error as Error).message}`, 'unavailable');
     }
     const outcome = await sandbox.call({ code, maxOutput: this.maxOutput }, this.timeoutMs);
+    // A process left near its memory cap is retired now, not killed by the watch in the middle of the next call.
+    if (outcome.kind === 'answer' && (await sandbox.nearMemoryLimit())) sandbox.kill();
     this.release(sandbox);
     if (outcome.kind !== 'answer') return done(false, `Error: the python call ${outcome.detail}`, outcome.kind);
     const { answer } = outcome;

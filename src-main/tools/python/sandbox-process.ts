@@ -102,6 +102,15 @@ export class SandboxProcess {
     this.fail('crashed', 'stopped');
   }
 
+  /**
+   * Whether the process holds most of its memory cap. Pyodide's heap grows and never shrinks, so after a call that
+   * allocated near the cap (a MemoryError) the memory watch would kill the process during the next, innocent call.
+   */
+  async nearMemoryLimit(): Promise<boolean> {
+    const rss = await processRssBytes(this.child.pid);
+    return rss !== undefined && rss > 0.75 * this.options.memoryBytes;
+  }
+
   private receive(chunk: string): void {
     this.buffered += chunk;
     let newline: number;
