@@ -1,0 +1,71 @@
+// The ONNX KV-cache decoder against the tfjs one: the same next-token logits for ragged prompts, single-token steps,
+// a tool result appended to one sequence, and a branch forked from another's cache.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src-main/model/backend';
+import { presetConfig } from '../../../src-main/model/config';
+import { Decoder, type DecodeRow } from '../../../src-main/model/decoder';
+import { OnnxDecoder } from '../../../src-main/model/onnx/onnx-decoder';
+import { Transformer } from '../../../src-main/model/transformer';
+
+beforeAll(async () => {
+  await selectBackend();
+});
+
+/** Rows appending `chunks[s]` to sequence s, which holds `lengths[s]` tokens; the last row of each is asked for. */
+function rowsOf(chunks: (number[] | null)[], lengths: number[]) {
+  const rows: DecodeRow[] = [];
+  const last: number[] = [];
+  chunks.forEach((chunk, s) => {
+    if (!chunk?.length) return;
+    chunk.forEach((token, j) => rows.push({ sequence: s, token, position: lengths[s]! + j }));
+    lengths[s]! += chunk.length;
+    last.push(rows.length - 1);
+  });
+  return { rows, last };
+}
+
+function worstGap(a: Float32Array[], b: Float32Array[]): number {
+  let [worst, largest] = [0, 0];
+  a.forEach((row, i) =>
+    row.forEach((x, j) => {
+      worst = Math.max(worst, Math.abs(x - b[i]![j]!));
+      largest = Math.max(largest, Math.abs(b[i]![j]!));
+    }),
+  );
+  return worst / largest;
+}
+
+describe('the ONNX decoder', () => {
+  it('gives the tfjs decoder’s logits through prompts, steps, a tool result and a fork', async () => {
+    const model = Transformer.create(presetConfig('small', 300), 5);
+    const reference = new Decoder(model, 3);
+    const onnx = await OnnxDecoder.create(model, 3, 2);
+    const [refLengths, onnxLengths] = [
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
+    const both = async (chunks: (number[] | null)[]) => {
+      const a = rowsOf(chunks, refLengths);
+      const b = rowsOf(chunks, onnxLengths);
+      return { ref: reference.step(a.rows, a.last), onnx: await onnx.step(b.rows, b.last) };
+    };
+    const checks = [
+      await both([[1, 20, 30, 4, 5], [7, 8], null]), // ragged prompts, one sequence idle
+      await both([[11], [12], null]), // one token each
+      await both([[13], [40, 41, 42, 43, 44, 45, 46], null]), // a tool result on one, a token on the other
+    ];
+    // A branch: sequence 2 takes sequence 1's cache, then both go on with different tokens.
+    reference.copyCache(1, 2, refLengths[1]!);
+    onnx.copyCache(1, 2, onnxLengths[1]!);
+    refLengths[2] = refLengths[1]!;
+    onnxLengths[2] = onnxLengths[1]!;
+    checks.push(await both([null, [50], [60]]));
+    for (const { ref, onnx: got } of checks) {
+      expect(got).toHaveLength(ref.length);
+      expect(worstGap(got, ref)).toBeLessThan(1e-4);
+    }
+    reference.dispose();
+    await onnx.dispose();
+    model.dispose();
+  });
+});
