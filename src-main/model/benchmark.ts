@@ -8,7 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from './backend';
 import { parameterCount, presetConfig, type ModelConfig, type ModelPreset } from './config';
 import { onnxEngine, tfjsEngine, type EngineName, type TrainingEngine } from './engine';
+import { Decoder } from './decoder';
+import { OnnxDecoder } from './onnx/onnx-decoder';
 import { AdamW } from './optimizer';
+import { samplingRate, type StepDecoder } from './sampling-rate';
 import { Rng } from './rng';
 import { maskedMean, scoreTokens, type ScoredTokens } from './scoring';
 import { SamplingSession } from './session';
@@ -162,6 +165,33 @@ export async function runModelBenchmark(
     log(`sampling round ${r + 1}/${rounds}: ${tokens} tokens in ${ms.toFixed(0)} ms`);
   }
 
+  // Both decoders in the same loop: batch 16 (8-token prompts, 120 new) and batch 128 (40 + 150, an RL step's shape).
+  // (Shortened to fit a small context: the `tiny` preset holds 64 tokens.)
+  const shape = (batch: number, prompt: number, newTokens: number) => {
+    const fitted = Math.min(prompt, Math.floor(config.contextLength / 4));
+    return {
+      batch,
+      prompt: fitted,
+      newTokens: Math.min(newTokens, config.contextLength - fitted),
+      vocab: config.vocabSize,
+    };
+  };
+  const [b16, b128] = [shape(16, 8, 120), shape(128, 40, 150)];
+  const rate = async (make: (batch: number) => Promise<StepDecoder & { dispose(): unknown }>, shape: typeof b16) => {
+    const rates: number[] = [];
+    for (let r = 0; r < (shape.batch > 16 ? 1 : 3); r++) {
+      const decoder = await make(shape.batch);
+      rates.push(await samplingRate(decoder, { ...shape, seed: r }));
+      await decoder.dispose();
+    }
+    log(`sampling at batch ${shape.batch}: ${Math.round(median(rates))} tokens/s`);
+    return Math.round(median(rates));
+  };
+  const tfjsDecoder = async (batch: number) => new Decoder(model, batch);
+  const tfjsSampling = [await rate(tfjsDecoder, b16), await rate(tfjsDecoder, b128)];
+  const onnxDecoder = (batch: number) => OnnxDecoder.create(model, batch, options.threads ?? cpus().length);
+  const onnxSampling = onnxMs === null ? [null, null] : [await rate(onnxDecoder, b16), await rate(onnxDecoder, b128)];
+
   // The machine's peak: the faster of tfjs's matMul fast path and ONNX Runtime's, with the threads a run gets.
   const tfjsPeak = fastPathGflops();
   const onnxPeak =
@@ -170,15 +200,15 @@ export async function runModelBenchmark(
       : await import('./onnx/onnx-trainer').then((m) => m.onnxMatMulGflops(options.threads ?? cpus().length));
   const peak = Math.max(tfjsPeak, onnxPeak);
   const trainFlops = 3 * forwardFlops(config, batch, length);
-  const figures = (device: string | null, ms: number | null, sampling: number | null): EngineFigures => {
+  const figures = (device: string | null, ms: number | null, sampling: (number | null)[]): EngineFigures => {
     const gflops = ms === null ? null : round2(trainFlops / (ms / 1000) / 1e9);
     return {
       device,
       train_step_ms: ms === null ? null : Math.round(ms * 10) / 10,
       train_gflops: gflops,
       train_share_of_peak: gflops === null ? null : round2(gflops / peak),
-      sample_tokens_per_s_b16: sampling,
-      sample_tokens_per_s_b128: null,
+      sample_tokens_per_s_b16: sampling[0] ?? null,
+      sample_tokens_per_s_b128: sampling[1] ?? null,
       rl_step_ms: null,
     };
   };
@@ -205,10 +235,10 @@ export async function runModelBenchmark(
     peak_gflops_estimate: Math.round(tfjsPeak * 10) / 10,
     machine_peak_gflops: Math.round(peak * 10) / 10,
     cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },
-    // The ONNX engine samples with tfjs still: its sampling and RL-step figures come with its sampler.
+    // rl_step_ms comes once the RL loop samples on ONNX Runtime too.
     engines: {
-      tfjs: figures(`tfjs ${backend.engine}`, trainMs, Math.round(median(rates))),
-      onnx: figures(onnxDevice, onnxMs, null),
+      tfjs: figures(`tfjs ${backend.engine}`, trainMs, tfjsSampling),
+      onnx: figures(onnxDevice, onnxMs, onnxSampling),
     },
   };
 }
