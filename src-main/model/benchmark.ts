@@ -151,10 +151,10 @@ export async function runModelBenchmark(
   for (let r = 0; r < rounds; r++) {
     const session = new SamplingSession(model, 16);
     const start = performance.now();
-    session.extend(
+    await session.extend(
       Array.from({ length: 16 }, () => Array.from({ length: 8 }, () => Math.floor(rng.next() * config.vocabSize))),
     );
-    const generated = session.generate(
+    const generated = await session.generate(
       Array.from({ length: 16 }, (_, i) => i),
       { maxTokens: 120, temperature: 1, seed: r },
     );

@@ -39,13 +39,13 @@ async function handle(request: SamplerRequest): Promise<SamplerAnswer> {
       sessions.set(request.session, new SamplingSession(requireModel(), request.batchSize));
       return { id: request.id, ok: true };
     case 'extend':
-      requireSession(request.session).extend(request.chunks);
+      await requireSession(request.session).extend(request.chunks);
       return { id: request.id, ok: true };
     case 'generate':
       return {
         id: request.id,
         ok: true,
-        generations: requireSession(request.session).generate(request.which, request.options),
+        generations: await requireSession(request.session).generate(request.which, request.options),
       };
     case 'close':
       sessions.get(request.session)?.dispose();

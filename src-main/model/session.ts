@@ -3,6 +3,7 @@
  * tool tag, appends the tool's result (without recomputing the prefix), and samples again.
  */
 import { Decoder, type DecodeRow } from './decoder';
+import type { StepDecoder } from './sampling-rate';
 import { Rng } from './rng';
 import { pickToken, type PickedToken, type SamplingParams } from './sampling';
 import type { Transformer } from './transformer';
@@ -26,8 +27,14 @@ export interface Generation {
   reason: 'stop' | 'length' | 'context';
 }
 
+/** What a session samples with: the tfjs decoder (decoder.ts) or ONNX Runtime's (onnx/onnx-decoder.ts). */
+export interface SessionDecoder extends StepDecoder {
+  copyCache(source: number, target: number, length: number): void;
+  dispose(): void | Promise<void>;
+}
+
 export class SamplingSession {
-  private readonly decoder: Decoder;
+  private readonly decoder: SessionDecoder;
   private readonly sequences: number[][];
   /** Logits for the next token of each sequence, from the last step that included it. */
   private readonly nextLogits: (Float32Array | null)[];
@@ -35,8 +42,10 @@ export class SamplingSession {
   constructor(
     private readonly model: Transformer,
     readonly batchSize: number,
+    /** Default: the tfjs decoder on the model's current weights. */
+    decoder?: SessionDecoder,
   ) {
-    this.decoder = new Decoder(model, batchSize);
+    this.decoder = decoder ?? new Decoder(model, batchSize);
     this.sequences = Array.from({ length: batchSize }, () => []);
     this.nextLogits = Array.from({ length: batchSize }, () => null);
   }
@@ -59,7 +68,7 @@ export class SamplingSession {
   }
 
   /** Appends tokens to some sequences (null or [] leaves one as it is); only the new tokens are computed. */
-  extend(chunks: readonly (readonly number[] | null)[]): void {
+  async extend(chunks: readonly (readonly number[] | null)[]): Promise<void> {
     if (chunks.length !== this.batchSize)
       throw new Error(`extend takes ${this.batchSize} chunks, got ${chunks.length}`);
     const context = this.model.config.contextLength;
@@ -74,7 +83,7 @@ export class SamplingSession {
       lastRow.push([i, rows.length - 1]);
     });
     if (rows.length === 0) return;
-    const logits = this.decoder.step(
+    const logits = await this.decoder.step(
       rows,
       lastRow.map(([, r]) => r),
     );
@@ -85,7 +94,7 @@ export class SamplingSession {
   }
 
   /** Samples for the listed sequences until each stops; all of them advance together, one step per token. */
-  generate(which: readonly number[], options: GenerateOptions): Generation[] {
+  async generate(which: readonly number[], options: GenerateOptions): Promise<Generation[]> {
     const rng = new Rng(options.seed ?? 0);
     const stopIds = new Set(options.stopIds ?? []);
     const stopStrings = options.stopStrings ?? [];
@@ -114,13 +123,13 @@ export class SamplingSession {
         if (length < context) chunks[i] = [picked.id];
         else results[k]!.reason = 'context';
       }
-      this.extend(chunks);
+      await this.extend(chunks);
       active = still;
     }
     return results;
   }
 
   dispose(): void {
-    this.decoder.dispose();
+    void this.decoder.dispose();
   }
 }

@@ -41,7 +41,7 @@ function promptOf(messages: z.infer<typeof chatRequest>['messages'], continueFin
   return continueFinal && last.role === 'assistant' ? text + last.content : text;
 }
 
-export function completeChat(policy: EmbeddedPolicy, request: z.infer<typeof chatRequest>) {
+export async function completeChat(policy: EmbeddedPolicy, request: z.infer<typeof chatRequest>) {
   const { model, tokenizer } = policy;
   const stops = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? []);
   const prompt = tokenizer.encode(promptOf(request.messages, request.continue_final_message ?? false));
@@ -50,8 +50,8 @@ export function completeChat(policy: EmbeddedPolicy, request: z.infer<typeof cha
     throw new Error(`the prompt is ${prompt.length} tokens, the model's context ${model.config.contextLength}`);
   const session = new SamplingSession(model, 1);
   try {
-    session.extend([prompt]);
-    const [generation] = session.generate([0], {
+    await session.extend([prompt]);
+    const [generation] = await session.generate([0], {
       maxTokens: Math.min(request.max_tokens ?? 256, room),
       temperature: request.temperature ?? 1,
       seed: request.seed ?? 0,

@@ -117,7 +117,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!parsed.success)
       return fail(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     try {
-      sendJson(response, 200, completeChat(options.chat, parsed.data));
+      sendJson(response, 200, await completeChat(options.chat, parsed.data));
     } catch (error) {
       fail(400, (error as Error).message);
     }

@@ -123,7 +123,7 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
       return t;
     };
     const roots = trees.flatMap((tree, q) => Array.from({ length: tree.globalSamples }, () => addRoot(q)));
-    extendWithPrompts(session, questions.length * k, roots, (t) => prompts[Math.floor(t.slot / k)]!);
+    await extendWithPrompts(session, questions.length * k, roots, (t) => prompts[Math.floor(t.slot / k)]!);
     const consecutive = questions.map(() => 0);
 
     for (let iteration = 0; iteration < 10_000; iteration++) {
@@ -131,7 +131,7 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
       if (active.length === 0) break;
       const toolCalled = await advance(ctx, session, trees, active, k);
       const grew = questions.map(() => false);
-      trees.forEach((tree, q) => {
+      for (const [q, tree] of trees.entries()) {
         for (const t of toolCalled.filter((c) => Math.floor(c.slot / k) === q)) {
           for (let z = 1; z < ctx.settings.beamSize && tree.trajectories.length < k; z++) {
             const deltaH = (t.segments.at(-1)?.entropy ?? 0) - (t.initialEntropy ?? 0);
@@ -147,11 +147,11 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
         }
         if (tree.trajectories.every((t) => t.done) && tree.trajectories.length < k) {
           const fresh = addRoot(q);
-          extendWithPrompts(session, questions.length * k, [fresh], () => tree.promptTokens);
+          await extendWithPrompts(session, questions.length * k, [fresh], () => tree.promptTokens);
           tree.fills++;
           grew[q] = true;
         }
-      });
+      }
       // l_q counts consecutive iterations in which question q grew its tree; untouched when nothing grew anywhere.
       if (grew.some(Boolean)) grew.forEach((g, q) => (consecutive[q] = g ? consecutive[q]! + 1 : 0));
       grew.forEach((g, q) => g && trees[q]!.growthIterations.push(iteration));
@@ -162,15 +162,15 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
   }
 }
 
-function extendWithPrompts(
+async function extendWithPrompts(
   session: SamplingSession,
   size: number,
   trajectories: Trajectory[],
   prompt: (t: Trajectory) => number[],
-): void {
+): Promise<void> {
   const chunks: (number[] | null)[] = Array.from({ length: size }, () => null);
   for (const t of trajectories) chunks[t.slot] = prompt(t);
-  session.extend(chunks);
+  await session.extend(chunks);
 }
 
 /**
@@ -188,7 +188,7 @@ async function advance(
   const eos = tokenizer.idOf('<eos>');
   const closing = Object.keys(TOOL_TAGS).map((tag) => tokenizer.encode(tag)[0]!);
   const budget = Math.max(...active.map((t) => options.maxResponseTokens - t.tokens.length));
-  const generations = session.generate(
+  const generations = await session.generate(
     active.map((t) => t.slot),
     {
       maxTokens: Math.max(1, budget),
@@ -249,7 +249,7 @@ async function advance(
     );
   });
   await Promise.all(calls);
-  session.extend(results);
+  await session.extend(results);
   // Tools finish in any order; the branching that follows must not depend on which came back first.
   return called.sort((a, b) => a.slot - b.slot);
 }
@@ -280,9 +280,9 @@ async function premonitor(
   const probe = ctx.openSession(questions.length);
   let hRoot: number[];
   try {
-    probe.extend(prompts);
+    await probe.extend(prompts);
     const closing = Object.keys(TOOL_TAGS).map((tag) => ctx.tokenizer.encode(tag)[0]!);
-    const generations = probe.generate(
+    const generations = await probe.generate(
       questions.map((_, i) => i),
       {
         maxTokens: ctx.options.probeTokens,

@@ -27,10 +27,10 @@ afterAll(async () => {
   model.dispose();
 });
 
-function sampleHere(): number[][] {
+async function sampleHere(): Promise<number[][]> {
   const session = new SamplingSession(model, 2);
-  session.extend(prompts);
-  const ids = session.generate([0, 1], options).map((g) => g.tokens.map((t) => t.id));
+  await session.extend(prompts);
+  const ids = (await session.generate([0, 1], options)).map((g) => g.tokens.map((t) => t.id));
   session.dispose();
   return ids;
 }
@@ -47,7 +47,7 @@ describe('sampler thread', () => {
   it('starts its own backend and samples exactly what this thread samples', async () => {
     const backend = await thread.start(model);
     expect(backend.engine).toBe('wasm');
-    expect(await sampleThere()).toEqual(sampleHere());
+    expect(await sampleThere()).toEqual(await sampleHere());
   });
 
   it('follows the learner after a weight sync', async () => {
@@ -58,7 +58,7 @@ describe('sampler thread', () => {
     expect(await sampleThere()).toEqual(before); // not synced yet
     await thread.syncWeights(model);
     const after = await sampleThere();
-    expect(after).toEqual(sampleHere());
+    expect(after).toEqual(await sampleHere());
     expect(after).not.toEqual(before);
   });
 
@@ -69,7 +69,7 @@ describe('sampler thread', () => {
       const session = await built.openSession(2);
       await session.extend(prompts);
       const ids = (await session.generate([0, 1], options)).map((g) => g.tokens.map((t) => t.id));
-      expect(ids).toEqual(sampleHere());
+      expect(ids).toEqual(await sampleHere());
     } finally {
       await built.stop();
     }
