@@ -10,6 +10,7 @@ import type { ModelConfig } from './config';
 import { type OnnxTrainer } from './onnx/onnx-trainer';
 import { policyStep, type AdamW, type StepResult } from './optimizer';
 import { scoreTokens, type ScoredTokens, type ScoreOptions } from './scoring';
+import { SamplingSession } from './session';
 import type { Transformer } from './transformer';
 
 export type EngineName = 'tfjs' | 'onnx';
@@ -26,6 +27,8 @@ export interface TrainingEngine {
     sequences: number[][],
     options?: ScoreOptions,
   ): Promise<{ logp: number[][]; entropy: number[][] }>;
+  /** A KV-cache sampling session of `sequences` rows on the model's current weights. */
+  openSession(model: Transformer, sequences: number): SamplingSession;
   /** One optimiser step on `loss` of the scored sequences (model/optimizer.ts policyStep). */
   policyStep(
     model: Transformer,
@@ -40,6 +43,7 @@ export const tfjsEngine: TrainingEngine = {
   name: 'tfjs',
   device: 'tfjs',
   skipped: [],
+  openSession: (model, sequences) => new SamplingSession(model, sequences),
   score: async (model, sequences, options) =>
     tf.tidy(() => {
       const scored = scoreTokens(model, sequences, options);
@@ -53,10 +57,14 @@ export const tfjsEngine: TrainingEngine = {
 export async function onnxEngine(config: ModelConfig, threads: number): Promise<TrainingEngine> {
   const { OnnxTrainer } = await import('./onnx/onnx-trainer');
   const trainer: OnnxTrainer = await OnnxTrainer.create(config, threads);
+  const { OnnxDecoder } = await import('./onnx/onnx-decoder');
+  const decodeGraph = await OnnxDecoder.graph(config, threads);
   return {
     name: 'onnx',
     device: `onnxruntime ${trainer.provider}`,
     skipped: trainer.skipped,
+    openSession: (model, sequences) =>
+      new SamplingSession(model, sequences, OnnxDecoder.on(decodeGraph, model, sequences)),
     score: (model, sequences, options) => trainer.score(model, sequences, options?.temperature ?? 1),
     async policyStep(model, optimizer, sequences, loss, options) {
       const temperature = options?.temperature ?? 1;

@@ -4,7 +4,6 @@
  * `updatesPerBatch` mini-batches of whole question groups).
  * Returns the step's metrics under stable names and the rollout trees for the viewer.
  */
-import { SamplingSession } from '../model/session';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
 import type { AdamW } from '../model/optimizer';
@@ -16,7 +15,7 @@ import { runRollouts, type RolloutContext, type RolloutOptions } from './rollout
 import { ROLLOUT_STRATEGIES } from './rollout/strategies';
 import type { RolloutQuestion, RolloutTree, Trajectory } from './rollout/types';
 import { updatePolicy, type UpdateSample, type UpdateStats } from './update';
-import type { TrainingEngine } from '../model/engine';
+import { tfjsEngine, type TrainingEngine } from '../model/engine';
 import { treeMetrics } from './tree-metrics';
 import type { AlgorithmPreset, AlgorithmSettings } from './types';
 
@@ -82,7 +81,8 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
   const rollOut = async (batch: RolloutQuestion[], firstGroup: number) => {
     const rolled = await runRollouts(
       {
-        openSession: (n) => new SamplingSession(model, n),
+        // The engine's sampler: ONNX Runtime's KV-cache decoder with the onnx engine, the tfjs one otherwise.
+        openSession: (n) => (ctx.engine ?? tfjsEngine).openSession(model, n),
         tokenizer,
         tools,
         strategy: ROLLOUT_STRATEGIES[preset.rollout],

@@ -12,6 +12,12 @@ import { weightInputs } from './forward-graph';
 
 const MASKED = -1e9;
 
+export interface DecodeGraph {
+  ort: typeof Ort;
+  session: Ort.InferenceSession;
+  config: ModelConfig;
+}
+
 export class OnnxDecoder {
   private readonly keys: Float32Array[];
   private readonly values: Float32Array[];
@@ -22,27 +28,40 @@ export class OnnxDecoder {
     private readonly config: ModelConfig,
     private readonly batch: number,
     private readonly weights: Record<string, Ort.Tensor>,
+    /** Whether dispose() releases the session (false when sessions of one model shape share it). */
+    private readonly ownsSession: boolean,
   ) {
     const size = batch * config.heads * config.contextLength * headDim(config);
     this.keys = Array.from({ length: config.layers }, () => new Float32Array(size));
     this.values = Array.from({ length: config.layers }, () => new Float32Array(size));
   }
 
-  static async create(model: Transformer, batch: number, threads: number): Promise<OnnxDecoder> {
+  /** The decode graph's session for one model shape, to share between decoders (building one takes 50–130 ms). */
+  static async graph(config: ModelConfig, threads: number): Promise<DecodeGraph> {
     const ort = (await import('onnxruntime-node')) as typeof Ort;
-    const session = await ort.InferenceSession.create(decodeModelBytes(model.config), {
+    const session = await ort.InferenceSession.create(decodeModelBytes(config), {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     });
+    return { ort, session, config };
+  }
+
+  static async create(model: Transformer, batch: number, threads: number): Promise<OnnxDecoder> {
+    const graph = await OnnxDecoder.graph(model.config, threads);
+    return OnnxDecoder.on(graph, model, batch, true);
+  }
+
+  /** A decoder on a shared graph, with a copy of the model's current weights. */
+  static on(graph: DecodeGraph, model: Transformer, batch: number, ownsSession = false): OnnxDecoder {
     const variables = model.variables();
     const weights = Object.fromEntries(
       weightInputs(model.config).map((input, i) => [
         input.name,
-        new ort.Tensor('float32', Float32Array.from(variables[i]!.dataSync() as Float32Array), input.shape),
+        new graph.ort.Tensor('float32', Float32Array.from(variables[i]!.dataSync() as Float32Array), input.shape),
       ]),
     );
-    return new OnnxDecoder(ort, session, model.config, batch, weights);
+    return new OnnxDecoder(graph.ort, graph.session, model.config, batch, weights, ownsSession);
   }
 
   /**
@@ -129,6 +148,6 @@ export class OnnxDecoder {
   }
 
   async dispose(): Promise<void> {
-    await this.session.release();
+    if (this.ownsSession) await this.session.release();
   }
 }

@@ -101,4 +101,24 @@ describe('the ONNX engine', () => {
     model.dispose();
     optimizer.dispose();
   });
+
+  it('samples the same tokens as the tfjs engine under greedy decoding, through a fork', async () => {
+    const config = presetConfig('small', 300);
+    const model = Transformer.create(config, 9);
+    const engine = await onnxEngine(config, 2);
+    const sample = async (which: TrainingEngine) => {
+      const session = which.openSession(model, 3);
+      await session.extend([[4, 5, 6, 7], [8, 9], null]);
+      const first = await session.generate([0, 1], { maxTokens: 12, temperature: 0 });
+      session.fork(1, 2);
+      await session.extend([null, [20, 21], [22]]);
+      const second = await session.generate([1, 2], { maxTokens: 12, temperature: 0 });
+      session.dispose();
+      return [...first, ...second].map((g) => g.tokens.map((t) => t.id));
+    };
+    const [reference, onnx] = [await sample(tfjsEngine), await sample(engine)];
+    expect(onnx).toEqual(reference);
+    expect(onnx.flat().length).toBeGreaterThan(40);
+    model.dispose();
+  });
 });
