@@ -11,6 +11,7 @@ import { onnxEngine, tfjsEngine, type EngineName, type TrainingEngine } from './
 import { Decoder } from './decoder';
 import { OnnxDecoder } from './onnx/onnx-decoder';
 import { AdamW } from './optimizer';
+import { rlStepMs } from './rl-step-rate';
 import { samplingRate, type StepDecoder } from './sampling-rate';
 import { Rng } from './rng';
 import { maskedMean, scoreTokens, type ScoredTokens } from './scoring';
@@ -136,12 +137,17 @@ export async function runModelBenchmark(
   };
   const times = await timeTrainSteps(tfjsEngine);
   const trainMs = median(times);
+  const tfjsRlMs = await rlStepMs(tfjsEngine, model, optimizer);
+  log(`tfjs RL step: ${tfjsRlMs.toFixed(0)} ms`);
   let onnxMs: number | null = null;
+  let onnxRlMs: number | null = null;
   let onnxDevice: string | null = null;
   try {
     const onnx = await onnxEngine(config, options.threads ?? cpus().length);
     onnxDevice = onnx.device;
     onnxMs = median(await timeTrainSteps(onnx));
+    onnxRlMs = await rlStepMs(onnx, model, optimizer);
+    log(`onnx RL step: ${onnxRlMs.toFixed(0)} ms`);
   } catch (error) {
     log(`onnx engine unavailable: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -200,7 +206,12 @@ export async function runModelBenchmark(
       : await import('./onnx/onnx-trainer').then((m) => m.onnxMatMulGflops(options.threads ?? cpus().length));
   const peak = Math.max(tfjsPeak, onnxPeak);
   const trainFlops = 3 * forwardFlops(config, batch, length);
-  const figures = (device: string | null, ms: number | null, sampling: (number | null)[]): EngineFigures => {
+  const figures = (
+    device: string | null,
+    ms: number | null,
+    sampling: (number | null)[],
+    rlMs: number | null,
+  ): EngineFigures => {
     const gflops = ms === null ? null : round2(trainFlops / (ms / 1000) / 1e9);
     return {
       device,
@@ -209,7 +220,7 @@ export async function runModelBenchmark(
       train_share_of_peak: gflops === null ? null : round2(gflops / peak),
       sample_tokens_per_s_b16: sampling[0] ?? null,
       sample_tokens_per_s_b128: sampling[1] ?? null,
-      rl_step_ms: null,
+      rl_step_ms: rlMs === null ? null : Math.round(rlMs),
     };
   };
   oldLogp.dispose();
@@ -235,10 +246,9 @@ export async function runModelBenchmark(
     peak_gflops_estimate: Math.round(tfjsPeak * 10) / 10,
     machine_peak_gflops: Math.round(peak * 10) / 10,
     cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },
-    // rl_step_ms comes once the RL loop samples on ONNX Runtime too.
     engines: {
-      tfjs: figures(`tfjs ${backend.engine}`, trainMs, tfjsSampling),
-      onnx: figures(onnxDevice, onnxMs, onnxSampling),
+      tfjs: figures(`tfjs ${backend.engine}`, trainMs, tfjsSampling, tfjsRlMs),
+      onnx: figures(onnxDevice, onnxMs, onnxSampling, onnxRlMs),
     },
   };
 }

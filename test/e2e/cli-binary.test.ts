@@ -93,7 +93,7 @@ describe('aepo-lab command (built)', () => {
     expect(engines.onnx!.train_step_ms).toBeGreaterThan(0);
     expect(engines.onnx!.device).toBe('onnxruntime cpu');
     for (const name of ['tfjs', 'onnx'])
-      for (const key of ['sample_tokens_per_s_b16', 'sample_tokens_per_s_b128'])
+      for (const key of ['sample_tokens_per_s_b16', 'sample_tokens_per_s_b128', 'rl_step_ms'])
         expect(engines[name]![key], `${name} ${key}`).toBeGreaterThan(0);
     expect(engines.onnx!.train_share_of_peak).toBeGreaterThan(0);
     expect(result.err).toContain('backend tensorflow-gpu unavailable');

@@ -74,6 +74,7 @@ export const bench: Command = {
             (name) =>
               `sampling, ${name.padEnd(10)} ${output.engines[name].sample_tokens_per_s_b16?.toLocaleString('en') ?? 'n/a'} tokens/s at batch 16, ${output.engines[name].sample_tokens_per_s_b128?.toLocaleString('en') ?? 'n/a'} at batch 128`,
           ),
+          `RL step              ${output.engines.tfjs.rl_step_ms} ms tfjs, ${output.engines.onnx.rl_step_ms ?? 'n/a'} ms onnx (128 trajectories × up to 190 tokens, 4 updates of 32)`,
           `matMul peak          ${output.peak_gflops_estimate} GFLOP/s (tfjs 512² fast path); ${output.machine_peak_gflops} GFLOP/s the best engine`,
           `cpu                  ${output.cpu.model}, ${output.cpu.cores} cores`,
           `PyTorch train step   ${output.torch_train_step_ms === null ? 'n/a' : `${output.torch_train_step_ms} ms`}`,
