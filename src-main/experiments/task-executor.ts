@@ -168,7 +168,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
             report({
               type: 'started',
               fromStep,
-              backend: engine.name === 'onnx' ? `${engine.device} (${backend.engine} sampling)` : backend.engine,
+              backend: engine.name === 'onnx' ? `${engine.device} (${backend.engine} for evaluation)` : backend.engine,
             }),
           step: (step, metrics, rollouts, checkpoint) => report({ type: 'step', step, metrics, rollouts, checkpoint }),
           log: (line) => report({ type: 'log', line }),

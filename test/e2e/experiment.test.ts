@@ -63,7 +63,7 @@ describe('aepo-lab experiment (built)', () => {
         (r) => r.algorithm !== 'base',
       );
       expect(trained.map((r) => r.backend)).toEqual(
-        trained.map(() => expect.stringMatching(/^onnxruntime (cpu|cuda|dml|coreml) \(\w+ sampling\)$/)),
+        trained.map(() => expect.stringMatching(/^onnxruntime (cpu|cuda|dml|coreml) \(\w+ for evaluation\)$/)),
       );
 
       // A second experiment with the same inputs reuses the cached base checkpoint.
