@@ -8,7 +8,7 @@ import type { BenchmarkInfo } from '../benchmarks/registry';
 import { passAtK } from '../benchmarks/metrics';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
-import { SamplingSession } from '../model/session';
+import { tfjsEngine, type TrainingEngine } from '../model/engine';
 import type { Rng } from '../model/rng';
 import { BASE_SETTINGS } from '../rl/defaults';
 import { hierarchicalReward } from '../rl/rewards';
@@ -43,6 +43,8 @@ export async function evaluatePolicy(
   tools: ToolSet,
   config: RunConfig,
   rng: Rng,
+  /** Whose decoder samples (model/engine.ts); default the tfjs reference. */
+  engine: TrainingEngine = tfjsEngine,
 ): Promise<EvaluationResult> {
   const { samples, temperature, k } = config.evaluation;
   let scoreSum = 0;
@@ -52,7 +54,7 @@ export async function evaluatePolicy(
     const batch = items.slice(start, start + QUESTIONS_PER_BATCH);
     const trees = await runRollouts(
       {
-        openSession: (n) => new SamplingSession(policy.model, n),
+        openSession: (n) => engine.openSession(policy.model, n),
         tokenizer: policy.tokenizer,
         tools,
         strategy: ROLLOUT_STRATEGIES.independent,

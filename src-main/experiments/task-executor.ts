@@ -90,6 +90,11 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
   }
 
   const policy = loadBase(task.baseFile);
+  // One engine for the task: it samples the evaluations and the rollouts, and trains.
+  const engine = await selectTrainingEngine(policy.model.config, task.computeThreads ?? 1, (line) =>
+    report({ type: 'log', line }),
+  );
+  const engineLabel = engine.name === 'onnx' ? engine.device : backend.engine;
   // One tool set (and python sandbox pool) per suite for the whole task: training and evaluation share it.
   const tools = new Map<string, AppTools>();
   const suiteTools = (suite: MiniSuite) => {
@@ -105,6 +110,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
       suiteTools(suite),
       config,
       new Rng(seed),
+      engine,
     );
     report({
       type: 'evaluation',
@@ -120,7 +126,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
   };
   try {
     if (task.kind === 'evaluate-base') {
-      report({ type: 'started', fromStep: 0, backend: backend.engine });
+      report({ type: 'started', fromStep: 0, backend: engineLabel });
       for (const id of task.benchmarks) await evaluate(suiteOf(id), 0, task.seed);
       return done('finished');
     }
@@ -128,9 +134,6 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
     const trainingTools = suiteTools(suite);
     const preset = ALGORITHMS[task.algorithm];
     const optimizer = new AdamW(policy.model.variables(), config.optimizer);
-    const engine = await selectTrainingEngine(policy.model.config, task.computeThreads ?? 1, (line) =>
-      report({ type: 'log', line }),
-    );
     const order = shuffled(asQuestions(suite, 'train'), task.seed);
     const { questionsPerStep: perStep, steps } = config.training;
     // DAPO's refills come from the rest of the order, a fixed stretch per step, so a resumed run draws the same ones.
@@ -168,7 +171,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
             report({
               type: 'started',
               fromStep,
-              backend: engine.name === 'onnx' ? `${engine.device} (${backend.engine} for evaluation)` : backend.engine,
+              backend: engineLabel,
             }),
           step: (step, metrics, rollouts, checkpoint) => report({ type: 'step', step, metrics, rollouts, checkpoint }),
           log: (line) => report({ type: 'log', line }),

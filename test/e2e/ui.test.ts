@@ -311,7 +311,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await expect
       .poll(() => page.locator('[data-test="backend"]').textContent(), { timeout: 30_000 })
       .toMatch(
-        /Runs train and sample on onnxruntime cpu \(ONNX Runtime\); evaluations sample on wasm .*cuda provider was tried first and skipped: not installed/s,
+        /Runs train and sample on onnxruntime cpu \(ONNX Runtime\); TensorFlow.js on wasm .*cuda provider was tried first and skipped: not installed/s,
       );
     await page.fill('[aria-label="Default seeds"]', '1, x');
     await page.click('form:has([aria-label="Default seeds"]) button[type="submit"]');
