@@ -62,6 +62,8 @@ export interface RunWorkerData {
   pauseFlag: Int32Array;
 }
 export const PAUSE_REQUESTED = 1;
+/** The message that asks a run's worker to end itself now (it does so between two ONNX Runtime calls). */
+export const STOP_WORKER = 'stop';
 
 /** Worker → main process, in the order they happen. */
 export type TaskReport =

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Services } from '../services';
 import type { RunWriter } from './run-writer';
-import { PAUSE_REQUESTED, type RunTask, type RunWorkerData, type TaskReport } from './run-task';
+import { PAUSE_REQUESTED, STOP_WORKER, type RunTask, type RunWorkerData, type TaskReport } from './run-task';
 
 /**
  * Starts the worker thread of a task (the app: out/main/run-worker.js; tests: the TypeScript entry), handing it the
@@ -106,7 +106,7 @@ export class Scheduler {
     const running = this.find(runId);
     if (!running) return false;
     running.ending = 'cancelled';
-    void running.worker.terminate();
+    stopWorker(running.worker);
     return true;
   }
 
@@ -115,7 +115,7 @@ export class Scheduler {
     clearInterval(this.poll);
     this.closed = true;
     this.queue.length = 0;
-    await Promise.all([...this.active].map((a) => a.worker.terminate()));
+    await Promise.all([...this.active].map((a) => stopWorker(a.worker)));
   }
 
   private find(runId: number): Active | undefined {
@@ -173,7 +173,7 @@ export class Scheduler {
       } catch (error) {
         // A write that fails (a full disk) fails this run; the worker has nothing left to do for it.
         end({ outcome: 'failed', message: `cannot record run ${queued.scheduled.runId}: ${(error as Error).message}` });
-        void worker.terminate();
+        void stopWorker(worker);
       }
     });
     worker.on('error', (error) => end({ outcome: 'failed', message: error.message }));
@@ -227,4 +227,24 @@ export class Scheduler {
         break;
     }
   }
+}
+
+/** How long a worker gets to end itself between two ONNX Runtime calls before it is terminated anyway. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Ends a run's worker at once, but never during an ONNX Runtime call: terminating a thread while the runtime's own
+ * threads work for it crashes the whole process. The worker exits itself at the next gap (run-worker.ts); a worker
+ * that does not (stuck in JavaScript) is terminated after the grace period.
+ */
+function stopWorker(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    if (worker.threadId === -1) return resolve(); // already ended
+    const fallback = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+    worker.once('exit', () => {
+      clearTimeout(fallback);
+      resolve();
+    });
+    worker.postMessage(STOP_WORKER);
+  });
 }

@@ -9,6 +9,7 @@ import type { DecodeRow } from '../decoder';
 import type { Transformer } from '../transformer';
 import { decodeModelBytes } from './decode-graph';
 import { weightInputs } from './forward-graph';
+import { runSession } from './runs-in-flight';
 
 const MASKED = -1e9;
 
@@ -111,7 +112,7 @@ export class OnnxDecoder {
       feeds[`past_k_${l}`] = new Tensor('float32', this.keys[l]!, [S, H, C, dh]);
       feeds[`past_v_${l}`] = new Tensor('float32', this.values[l]!, [S, H, C, dh]);
     }
-    const out = await this.session.run(feeds);
+    const out = await runSession(this.session, feeds);
     // The new rows' keys and values into their sequences' caches, at their positions.
     for (let l = 0; l < this.config.layers; l++)
       for (const [kind, cache] of [

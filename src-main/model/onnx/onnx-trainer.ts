@@ -10,6 +10,7 @@ import type * as Ort from 'onnxruntime-node';
 import type { ModelConfig } from '../config';
 import type { Transformer } from '../transformer';
 import { weightInputs } from './forward-graph';
+import { runSession } from './runs-in-flight';
 import { encodeModel, ONNX_FLOAT } from './onnx-proto';
 import { gradientModelBytes, gradName, scoringModelBytes } from './train-graph';
 
@@ -75,7 +76,7 @@ export class OnnxTrainer {
 
   async score(model: Transformer, sequences: number[][], temperature: number): Promise<TokenStats> {
     const { feeds, width } = this.feeds(model, sequences, temperature);
-    const out = await this.scoring.run(feeds);
+    const out = await runSession(this.scoring, feeds);
     return {
       logp: rows(out.logp!.data as Float32Array, sequences.length, width),
       entropy: rows(out.entropy!.data as Float32Array, sequences.length, width),
@@ -101,7 +102,7 @@ export class OnnxTrainer {
     };
     feeds.dlogp = padded(dlogp);
     feeds.dentropy = padded(dentropy);
-    const out = await this.gradients.run(feeds);
+    const out = await runSession(this.gradients, feeds);
     return weightInputs(this.config).map((input) => out[gradName(input.name)]!.data as Float32Array);
   }
 
@@ -199,7 +200,7 @@ export async function onnxMatMulGflops(threads: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
     const start = performance.now();
-    await session.run(feeds);
+    await runSession(session, feeds);
     times.push(performance.now() - start);
   }
   await session.release();
