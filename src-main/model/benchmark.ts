@@ -11,7 +11,7 @@ import { onnxEngine, tfjsEngine, type EngineName, type TrainingEngine } from './
 import { Decoder } from './decoder';
 import { OnnxDecoder } from './onnx/onnx-decoder';
 import { AdamW } from './optimizer';
-import { rlStepMs } from './rl-step-rate';
+import { steadyRlStepMs } from './rl-step-rate';
 import { samplingRate, type StepDecoder } from './sampling-rate';
 import { Rng } from './rng';
 import { maskedMean, scoreTokens, type ScoredTokens } from './scoring';
@@ -137,7 +137,7 @@ export async function runModelBenchmark(
   };
   const times = await timeTrainSteps(tfjsEngine);
   const trainMs = median(times);
-  const tfjsRlMs = await rlStepMs(tfjsEngine, model, optimizer);
+  const tfjsRlMs = await steadyRlStepMs(tfjsEngine, model, optimizer);
   log(`tfjs RL step: ${tfjsRlMs.toFixed(0)} ms`);
   let onnxMs: number | null = null;
   let onnxRlMs: number | null = null;
@@ -146,7 +146,7 @@ export async function runModelBenchmark(
     const onnx = await onnxEngine(config, options.threads ?? cpus().length);
     onnxDevice = onnx.device;
     onnxMs = median(await timeTrainSteps(onnx));
-    onnxRlMs = await rlStepMs(onnx, model, optimizer);
+    onnxRlMs = await steadyRlStepMs(onnx, model, optimizer);
     log(`onnx RL step: ${onnxRlMs.toFixed(0)} ms`);
   } catch (error) {
     log(`onnx engine unavailable: ${(error as Error).message.split('\n')[0]}`);
@@ -185,18 +185,27 @@ export async function runModelBenchmark(
   const [b16, b128] = [shape(16, 8, 120), shape(128, 40, 150)];
   const rate = async (make: (batch: number) => Promise<StepDecoder & { dispose(): unknown }>, shape: typeof b16) => {
     const rates: number[] = [];
-    for (let r = 0; r < (shape.batch > 16 ? 1 : 3); r++) {
+    // The first rounds warm up (the JIT; they run up to 2× slower than a run's steady state) and are not counted.
+    const warmUp = shape.batch > 16 ? 1 : 3;
+    for (let r = 0; r < warmUp + (shape.batch > 16 ? 1 : 7); r++) {
       const decoder = await make(shape.batch);
-      rates.push(await samplingRate(decoder, { ...shape, seed: r }));
+      const rate = await samplingRate(decoder, { ...shape, seed: r });
+      if (r >= warmUp) rates.push(rate);
       await decoder.dispose();
     }
-    log(`sampling at batch ${shape.batch}: ${Math.round(median(rates))} tokens/s`);
+    log(
+      `sampling at batch ${shape.batch}: ${Math.round(median(rates))} tokens/s (${rates.map(Math.round).join(', ')})`,
+    );
     return Math.round(median(rates));
   };
   const tfjsDecoder = async (batch: number) => new Decoder(model, batch);
   const tfjsSampling = [await rate(tfjsDecoder, b16), await rate(tfjsDecoder, b128)];
-  const onnxDecoder = (batch: number) => OnnxDecoder.create(model, batch, options.threads ?? cpus().length);
-  const onnxSampling = onnxMs === null ? [null, null] : [await rate(onnxDecoder, b16), await rate(onnxDecoder, b128)];
+  // One decode graph for every round, as a run shares its engine's.
+  const decodeGraph = onnxMs === null ? null : await OnnxDecoder.graph(config, options.threads ?? cpus().length);
+  const onnxDecoder = async (batch: number) => OnnxDecoder.on(decodeGraph!, model, batch);
+  const onnxSampling =
+    decodeGraph === null ? [null, null] : [await rate(onnxDecoder, b16), await rate(onnxDecoder, b128)];
+  await decodeGraph?.session.release();
 
   // The machine's peak: the faster of tfjs's matMul fast path and ONNX Runtime's, with the threads a run gets.
   const tfjsPeak = fastPathGflops();

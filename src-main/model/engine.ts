@@ -68,7 +68,8 @@ export async function onnxEngine(config: ModelConfig, threads: number): Promise<
     score: (model, sequences, options) => trainer.score(model, sequences, options?.temperature ?? 1),
     async policyStep(model, optimizer, sequences, loss, options) {
       const temperature = options?.temperature ?? 1;
-      const stats = await trainer.score(model, sequences, temperature);
+      const forward = await trainer.forward(model, sequences, temperature);
+      const stats = forward.stats;
       const width = stats.logp[0]!.length;
       // The loss and its gradients with respect to the per-token statistics, in tfjs (B × W numbers)...
       const [value, dlogp, dentropy] = tf.tidy(() => {
@@ -84,14 +85,8 @@ export async function onnxEngine(config: ModelConfig, threads: number): Promise<
         return [v.dataSync()[0]!, grads[0]!.arraySync() as number[][], grads[1]!.arraySync() as number[][]];
       }) as unknown as [number, number[][], number[][]];
       // ...then through the whole model on ONNX Runtime, and the same AdamW step as the tfjs engine.
-      const gradients = await trainer.weightGradients(model, sequences, temperature, dlogp, dentropy);
-      const variables = model.variables();
-      const tensors = gradients.map((g, i) => tf.tensor(g, variables[i]!.shape));
-      try {
-        return { loss: value, gradNorm: optimizer.apply(tensors) };
-      } finally {
-        tensors.forEach((t) => t.dispose());
-      }
+      const gradients = await trainer.backward(forward, dlogp, dentropy);
+      return { loss: value, gradNorm: optimizer.apply(gradients) };
     },
   };
 }

@@ -3,7 +3,6 @@
  * released AEPO code (lr 1e-6, weight decay 0.01, clip 1.0). Decay applies to matrices only, not to gains and biases.
  */
 import * as tf from '@tensorflow/tfjs';
-import { variableFrom } from './ops';
 import { scoreTokens, type ScoreOptions, type ScoredTokens } from './scoring';
 import type { Transformer } from './transformer';
 
@@ -23,68 +22,80 @@ export interface AdamWState {
   moments: { m: Float32Array; v: Float32Array }[];
 }
 
+/**
+ * The update itself runs in plain JS over Float32Arrays (one pass per weight, no kernel calls): both engines hand it
+ * their gradients as arrays, and it writes the new values back into the tfjs variables that hold the weights.
+ */
 export class AdamW {
   readonly options: Required<AdamWOptions>;
   step = 0;
-  private readonly m: tf.Variable[];
-  private readonly v: tf.Variable[];
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
 
   constructor(
     private readonly variables: tf.Variable[],
     options: AdamWOptions,
   ) {
     this.options = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, maxGradNorm: 1.0, ...options };
-    this.m = variables.map((v) => variableFrom(tf.zerosLike(v), false));
-    this.v = variables.map((v) => variableFrom(tf.zerosLike(v), false));
+    this.m = variables.map((v) => new Float32Array(v.size));
+    this.v = variables.map((v) => new Float32Array(v.size));
   }
 
   /** Applies one update from gradients in variable order; returns the global gradient norm before clipping. */
-  apply(grads: tf.Tensor[]): number {
+  apply(grads: (tf.Tensor | Float32Array)[]): number {
     const { learningRate: lr, beta1, beta2, epsilon, weightDecay, maxGradNorm } = this.options;
-    this.step++;
-    const t = this.step;
-    return tf.tidy(() => {
-      const norm = Math.sqrt(grads.reduce((sum, g) => sum + tf.sum(tf.square(g)).dataSync()[0]!, 0));
-      const scale = norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;
-      const correction1 = 1 - beta1 ** t;
-      const correction2 = 1 - beta2 ** t;
-      this.variables.forEach((variable, i) => {
-        const g = scale === 1 ? grads[i]! : tf.mul(grads[i]!, scale);
-        const m = tf.add(tf.mul(this.m[i]!, beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(this.v[i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
-        this.m[i]!.assign(m);
-        this.v[i]!.assign(v);
-        let update = tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), epsilon));
-        if (weightDecay > 0 && variable.rank >= 2) update = tf.add(update, tf.mul(variable, weightDecay));
-        variable.assign(tf.sub(variable, tf.mul(update, lr)));
-      });
-      return norm;
+    const arrays = grads.map((g) => (g instanceof Float32Array ? g : (g.dataSync() as Float32Array)));
+    arrays.forEach((g, i) => {
+      if (g.length !== this.m[i]!.length)
+        throw new Error(`gradient ${i} has ${g.length} values, its weight ${this.m[i]!.length}`);
     });
+    this.step++;
+    let squares = 0;
+    for (const g of arrays) for (let j = 0; j < g.length; j++) squares += g[j]! * g[j]!;
+    const norm = Math.sqrt(squares);
+    const scale = norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;
+    const correction1 = 1 - beta1 ** this.step;
+    const correction2 = 1 - beta2 ** this.step;
+    // m̂/(√v̂ + ε) with the bias corrections folded into two constants: one division and one root per weight.
+    const stepSize = lr / correction1;
+    const rootCorrection = 1 / Math.sqrt(correction2);
+    this.variables.forEach((variable, i) => {
+      const [g, m, v] = [arrays[i]!, this.m[i]!, this.v[i]!];
+      const weights = Float32Array.from(variable.dataSync() as Float32Array); // (the cpu backend may share its own)
+      const decay = weightDecay > 0 && variable.rank >= 2 ? lr * weightDecay : 0;
+      for (let j = 0; j < weights.length; j++) {
+        const gj = g[j]! * scale;
+        const mj = beta1 * m[j]! + (1 - beta1) * gj;
+        const vj = beta2 * v[j]! + (1 - beta2) * gj * gj;
+        m[j] = mj;
+        v[j] = vj;
+        weights[j] = weights[j]! - (stepSize * mj) / (Math.sqrt(vj) * rootCorrection + epsilon) - decay * weights[j]!;
+      }
+      tf.tidy(() => variable.assign(tf.tensor(weights, variable.shape)));
+    });
+    return norm;
   }
 
   state(): AdamWState {
-    return {
-      step: this.step,
-      moments: this.m.map((m, i) => ({ m: m.dataSync() as Float32Array, v: this.v[i]!.dataSync() as Float32Array })),
-    };
+    return { step: this.step, moments: this.m.map((m, i) => ({ m: m.slice(), v: this.v[i]!.slice() })) };
   }
 
   load(state: AdamWState): void {
     if (state.moments.length !== this.m.length)
       throw new Error(`optimizer state has ${state.moments.length} tensors, the model ${this.m.length}`);
+    state.moments.forEach(({ m, v }, i) => {
+      if (m.length !== this.m[i]!.length || v.length !== this.v[i]!.length)
+        throw new Error(`optimizer state tensor ${i} has ${m.length} values, the model's weight ${this.m[i]!.length}`);
+    });
     this.step = state.step;
-    // Inside tidy: assign keeps the values, tidy frees the temporary tensors that carried them.
-    tf.tidy(() =>
-      state.moments.forEach(({ m, v }, i) => {
-        this.m[i]!.assign(tf.tensor(m, this.m[i]!.shape));
-        this.v[i]!.assign(tf.tensor(v, this.v[i]!.shape));
-      }),
-    );
+    state.moments.forEach(({ m, v }, i) => {
+      this.m[i]!.set(m);
+      this.v[i]!.set(v);
+    });
   }
 
-  dispose(): void {
-    for (const t of [...this.m, ...this.v]) t.dispose();
-  }
+  /** Nothing to free: the moments are plain arrays (kept for callers that release what they made). */
+  dispose(): void {}
 }
 
 export interface StepResult {

@@ -32,3 +32,9 @@ export async function rlStepMs(engine: TrainingEngine, model: Transformer, optim
     );
   return performance.now() - start;
 }
+
+/** The second of two RL steps: the first pays once-per-run costs (buffers of new shapes, JIT) a run pays once. */
+export async function steadyRlStepMs(engine: TrainingEngine, model: Transformer, optimizer: AdamW): Promise<number> {
+  await rlStepMs(engine, model, optimizer);
+  return rlStepMs(engine, model, optimizer);
+}

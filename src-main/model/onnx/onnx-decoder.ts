@@ -10,6 +10,7 @@ import type { Transformer } from '../transformer';
 import { decodeModelBytes } from './decode-graph';
 import { weightInputs } from './forward-graph';
 import { runSession } from './runs-in-flight';
+import { sessionOptions } from './session-options';
 
 const MASKED = -1e9;
 
@@ -40,11 +41,10 @@ export class OnnxDecoder {
   /** The decode graph's session for one model shape, to share between decoders (building one takes 50–130 ms). */
   static async graph(config: ModelConfig, threads: number): Promise<DecodeGraph> {
     const ort = (await import('onnxruntime-node')) as typeof Ort;
-    const session = await ort.InferenceSession.create(decodeModelBytes(config), {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
+    const session = await ort.InferenceSession.create(
+      decodeModelBytes(config),
+      sessionOptions(threads, { spin: true }),
+    );
     return { ort, session, config };
   }
 

@@ -66,7 +66,7 @@ class ProtoWriter {
 export const ONNX_FLOAT = 1 as const;
 export const ONNX_INT64 = 7 as const;
 
-export type AttributeValue = number | number[] | { float: number };
+export type AttributeValue = number | number[] | { float: number } | { text: string };
 
 export interface OnnxNode {
   op: string;
@@ -153,5 +153,7 @@ function writeAttribute(a: ProtoWriter, name: string, value: AttributeValue): vo
     a.int(20, 7); // INTS
   } else if (typeof value === 'number')
     a.int(3, value).int(20, 2); // INT
+  else if ('text' in value)
+    a.string(4, value.text).int(20, 3); // STRING
   else a.float(2, value.float).int(20, 1); // FLOAT
 }

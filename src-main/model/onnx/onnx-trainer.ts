@@ -11,8 +11,9 @@ import type { ModelConfig } from '../config';
 import type { Transformer } from '../transformer';
 import { weightInputs } from './forward-graph';
 import { runSession } from './runs-in-flight';
+import { sessionOptions } from './session-options';
 import { encodeModel, ONNX_FLOAT } from './onnx-proto';
-import { gradientModelBytes, gradName, scoringModelBytes } from './train-graph';
+import { backwardModelBytes, gradName, scoringModelBytes, trainingForwardModelBytes } from './train-graph';
 
 type OrtModule = typeof Ort;
 
@@ -22,12 +23,22 @@ export interface TokenStats {
   entropy: number[][];
 }
 
+/** A train step's forward pass, kept for its backward pass. */
+export interface TrainForward {
+  stats: TokenStats;
+  batch: number;
+  width: number;
+  /** The backward graph's inputs but the loss's gradients: cached activations, weights, ids, targets. */
+  feeds: Record<string, Ort.Tensor>;
+}
+
 export class OnnxTrainer {
   private constructor(
     private readonly ort: OrtModule,
     readonly config: ModelConfig,
     private readonly scoring: Ort.InferenceSession,
-    private readonly gradients: Ort.InferenceSession,
+    private readonly forwardSession: Ort.InferenceSession,
+    private readonly backwardSession: Ort.InferenceSession,
     /** The execution provider the sessions run on (`cpu`, `cuda`, ...). */
     readonly provider: string,
     /** Providers tried first and why they did not start. */
@@ -49,18 +60,14 @@ export class OnnxTrainer {
         skipped.push({ name: provider, reason: missing });
         continue;
       }
-      const options: Ort.InferenceSession.SessionOptions = {
-        executionProviders: [provider],
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      };
+      const options = sessionOptions(threads, { provider });
       try {
-        const [scoring, gradients] = await Promise.all([
-          ort.InferenceSession.create(scoringModelBytes(config), options),
-          ort.InferenceSession.create(gradientModelBytes(config), options),
-        ]);
-        return new OnnxTrainer(ort, config, scoring, gradients, provider, skipped);
+        const [scoring, forward, backward] = await Promise.all(
+          [scoringModelBytes, trainingForwardModelBytes, backwardModelBytes].map((bytes) =>
+            ort.InferenceSession.create(bytes(config), options),
+          ),
+        );
+        return new OnnxTrainer(ort, config, scoring!, forward!, backward!, provider, skipped);
       } catch (error) {
         skipped.push({
           name: provider,
@@ -84,9 +91,53 @@ export class OnnxTrainer {
   }
 
   /**
-   * Every weight's gradient (in Transformer.variables() order) of a loss whose gradients with respect to the
-   * per-token log-probs and entropies are `dlogp` and `dentropy` ([B][W − 1]; 0 where the loss does not look).
+   * The forward pass of a train step: the per-token log-probs and entropies the loss needs, and what `backward`
+   * reads (the cached activations and the feeds), so the forward runs once per update.
    */
+  async forward(model: Transformer, sequences: number[][], temperature: number): Promise<TrainForward> {
+    const { feeds, width } = this.feeds(model, sequences, temperature);
+    const out = await runSession(this.forwardSession, feeds);
+    const backwardFeeds: Record<string, Ort.Tensor> = {};
+    for (const name of this.backwardSession.inputNames) {
+      const value = out[name] ?? feeds[name];
+      if (value) backwardFeeds[name] = value;
+    }
+    return {
+      stats: {
+        logp: rows(out.logp!.data as Float32Array, sequences.length, width),
+        entropy: rows(out.entropy!.data as Float32Array, sequences.length, width),
+      },
+      batch: sequences.length,
+      width,
+      feeds: backwardFeeds,
+    };
+  }
+
+  /**
+   * Every weight's gradient (in Transformer.variables() order) of a loss whose gradients with respect to the
+   * per-token log-probs and entropies of `forward` are `dlogp` and `dentropy` ([B][W − 1]; 0 where the loss does
+   * not look).
+   */
+  async backward(
+    forward: TrainForward,
+    dlogp: ArrayLike<number>[],
+    dentropy: ArrayLike<number>[],
+  ): Promise<Float32Array[]> {
+    const { batch, width } = forward;
+    const padded = (values: ArrayLike<number>[]) => {
+      const out = new Float32Array(batch * width);
+      values.forEach((row, b) => out.set(Array.from(row).slice(0, width - 1), b * width));
+      return new this.ort.Tensor('float32', out, [batch, width]);
+    };
+    const out = await runSession(this.backwardSession, {
+      ...forward.feeds,
+      dlogp: padded(dlogp),
+      dentropy: padded(dentropy),
+    });
+    return weightInputs(this.config).map((input) => out[gradName(input.name)]!.data as Float32Array);
+  }
+
+  /** forward, then backward: the gradients of a loss with the given per-token gradients (tests compare them). */
   async weightGradients(
     model: Transformer,
     sequences: number[][],
@@ -94,20 +145,11 @@ export class OnnxTrainer {
     dlogp: ArrayLike<number>[],
     dentropy: ArrayLike<number>[],
   ): Promise<Float32Array[]> {
-    const { feeds, width } = this.feeds(model, sequences, temperature);
-    const padded = (values: ArrayLike<number>[]) => {
-      const out = new Float32Array(sequences.length * width);
-      values.forEach((row, b) => out.set(Array.from(row).slice(0, width - 1), b * width));
-      return new this.ort.Tensor('float32', out, [sequences.length, width]);
-    };
-    feeds.dlogp = padded(dlogp);
-    feeds.dentropy = padded(dentropy);
-    const out = await runSession(this.gradients, feeds);
-    return weightInputs(this.config).map((input) => out[gradName(input.name)]!.data as Float32Array);
+    return this.backward(await this.forward(model, sequences, temperature), dlogp, dentropy);
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.scoring.release(), this.gradients.release()]);
+    await Promise.all([this.scoring, this.forwardSession, this.backwardSession].map((session) => session.release()));
   }
 
   /** Right-padded ids, positions, next-token targets, the causal padding mask, the temperature and the weights. */
@@ -194,7 +236,7 @@ export async function onnxMatMulGflops(threads: number): Promise<number> {
     ],
     outputs: [{ name: 'c', ...square }],
   });
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads });
+  const session = await ort.InferenceSession.create(bytes, sessionOptions(threads));
   const values = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i));
   const feeds = { a: new ort.Tensor('float32', values, [n, n]), b: new ort.Tensor('float32', values, [n, n]) };
   const times: number[] = [];

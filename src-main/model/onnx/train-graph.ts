@@ -12,6 +12,7 @@
 import type { ModelConfig } from '../config';
 import { headDim } from '../config';
 import { forwardPass, GELU, modelInputs, weightInputs, type NormCache } from './forward-graph';
+import { cacheInputs, cacheOutputs, cacheValues } from './train-cache';
 import { GraphBuilder } from './graph-builder';
 import { encodeModel, ONNX_FLOAT, ONNX_INT64, type OnnxGraph, type OnnxValue } from './onnx-proto';
 
@@ -24,7 +25,7 @@ const PER_TOKEN = (name: string): OnnxValue => ({ name, type: ONNX_FLOAT, shape:
 /** Log-softmax of the tempered logits, the chosen tokens' log-probs and each distribution's entropy. */
 function headStats(g: GraphBuilder, logits: string) {
   const z = g.mul(logits, 'inv_temperature');
-  const logpAll = g.sub(z, g.op('ReduceLogSumExp', [z], { axes: [-1], keepdims: 1 }));
+  const logpAll = g.op('LogSoftmax', [z], { axis: -1 });
   const probs = g.op('Exp', [logpAll]);
   const entropy = g.op('Neg', [g.op('ReduceSum', [g.mul(probs, logpAll), g.ints([-1])], { keepdims: 0 })]);
   const last = g.ints([-1]);
@@ -49,20 +50,45 @@ export function scoringGraph(config: ModelConfig): OnnxGraph {
 /** Gradient outputs are named `grad/<weight>`, in weightInputs' order. */
 export const gradName = (weight: string) => `grad/${weight}`;
 
-export function gradientGraph(config: ModelConfig): OnnxGraph {
+/** The forward pass for a train step: log-probs, entropies and the cache the backward pass reads. */
+export function trainingForwardGraph(config: ModelConfig): OnnxGraph {
+  const g = new GraphBuilder();
+  const { logits, ...pass } = forwardPass(g, config);
+  const head = headStats(g, logits);
+  const cache = cacheOutputs(config, { pass, head });
+  for (const [slot, value] of cache) g.name(value, slot);
+  g.name(head.logp, 'logp');
+  g.name(head.entropy, 'entropy');
+  return {
+    name: 'aepo_lab_training_forward',
+    nodes: g.nodes,
+    constants: g.constants,
+    inputs: [...modelInputs(config), ...TRAIN_INPUTS],
+    outputs: [PER_TOKEN('logp'), PER_TOKEN('entropy'), ...cacheValues(config)],
+  };
+}
+
+/** Every weight's gradient from dlogp, dentropy and the cached forward: outputs `grad/<weight>`. */
+export function backwardGraph(config: ModelConfig): OnnxGraph {
   const g = new GraphBuilder();
   const { dModel: d, dMlp, heads, vocabSize: V, contextLength } = config;
   const dh = headDim(config);
-  const pass = forwardPass(g, config);
-  const head = headStats(g, pass.logits);
+  const { pass, head } = cacheInputs(config);
   const grads = new Map<string, string>();
   const last = g.ints([-1]);
   const keep = (name: string) => g.op('Unsqueeze', [name, last]);
-  const oneHot = (indices: string, depth: number) =>
-    g.op('OneHot', [indices, g.ints([depth]), g.floats([0, 1])], { axis: -1 });
+  // Adds `updates` [B, L, ...] into the rows of `into` that `indices` [B, L] name (several may name one row).
+  const scatterRows = (into: string, indices: string, updates: string) =>
+    g.op('ScatterND', [into, keep(indices), updates], { reduction: { text: 'add' } });
+  const zeros = (shape: number[]) => g.op('ConstantOfShape', [g.ints(shape)]);
 
   // The head: d/dz of dlogp·log p(target) + dentropy·H, with z the tempered logits; then through z = logits / T.
-  const fromLogp = g.mul(keep('dlogp'), g.sub(oneHot('targets', V), head.probs));
+  // d log p(target)/dz = onehot(target) − p: the one-hot part is added at the target column only.
+  const fromLogp = g.op(
+    'ScatterElements',
+    [g.op('Neg', [g.mul(keep('dlogp'), head.probs)]), keep('targets'), keep('dlogp')],
+    { axis: -1, reduction: { text: 'add' } },
+  );
   const fromEntropy = g.mul(
     keep('dentropy'),
     g.op('Neg', [g.mul(head.probs, g.add(head.logpAll, keep(head.entropy)))]),
@@ -110,25 +136,28 @@ export function gradientGraph(config: ModelConfig): OnnxGraph {
     dx = g.add(dx, layerNormBack(dH1, c.ln1, w('ln1.g'), w('ln1.b')));
   }
   // The embeddings: each row's gradient is the sum over the tokens (positions) that looked it up.
-  grads.set('wte', g.add(wteFromHead, g.rowsTMatMul(oneHot('ids', V), dx, V, d)));
-  grads.set('wpe', g.rowsTMatMul(oneHot('positions', contextLength), dx, contextLength, d));
+  grads.set('wte', scatterRows(wteFromHead, 'ids', dx));
+  grads.set('wpe', scatterRows(zeros([contextLength, d]), 'positions', dx));
 
   const weights = weightInputs(config);
   for (const weight of weights) g.name(grads.get(weight.name)!, gradName(weight.name));
-  g.name(head.logp, 'logp');
-  g.name(head.entropy, 'entropy');
+  // Inputs: only the weights the backward pass reads (the matrices it multiplies by and the gains).
+  const read = new Set(g.nodes.flatMap((node) => node.inputs));
   return {
-    name: 'aepo_lab_gradients',
+    name: 'aepo_lab_backward',
     nodes: g.nodes,
     constants: g.constants,
-    inputs: [...modelInputs(config), ...TRAIN_INPUTS, PER_TOKEN('dlogp'), PER_TOKEN('dentropy')],
-    outputs: [
-      ...weights.map((weight) => ({ name: gradName(weight.name), type: ONNX_FLOAT, shape: weight.shape })),
-      PER_TOKEN('logp'),
-      PER_TOKEN('entropy'),
+    inputs: [
+      ...modelInputs(config).filter((input) => read.has(input.name)),
+      ...TRAIN_INPUTS,
+      PER_TOKEN('dlogp'),
+      PER_TOKEN('dentropy'),
+      ...cacheValues(config),
     ],
+    outputs: weights.map((weight) => ({ name: gradName(weight.name), type: ONNX_FLOAT, shape: weight.shape })),
   };
 }
 
 export const scoringModelBytes = (config: ModelConfig) => encodeModel(scoringGraph(config));
-export const gradientModelBytes = (config: ModelConfig) => encodeModel(gradientGraph(config));
+export const trainingForwardModelBytes = (config: ModelConfig) => encodeModel(trainingForwardGraph(config));
+export const backwardModelBytes = (config: ModelConfig) => encodeModel(backwardGraph(config));
