@@ -20,7 +20,7 @@ import { Transformer } from './transformer';
 
 export interface ModelBenchmarkOptions {
   preset?: ModelPreset;
-  /** Timed train steps after two warm-up steps (at least 5 for the median the issue asks for). */
+  /** Timed train steps after four warm-up steps (at least 5 for the median the issue asks for). */
   trainSteps?: number;
   batch?: number;
   sequenceLength?: number;
@@ -126,12 +126,14 @@ export async function runModelBenchmark(
   const steps = Math.max(5, options.trainSteps ?? 5);
   const timeTrainSteps = async (engine: TrainingEngine): Promise<number[]> => {
     const times: number[] = [];
-    for (let i = 0; i < steps + 2; i++) {
+    // The first steps run slower (buffers of a new shape, the JIT): 4 are not counted.
+    const warmUp = 4;
+    for (let i = 0; i < steps + warmUp; i++) {
       const start = performance.now();
       await engine.policyStep(model, optimizer, sequences, ppoLoss);
       const ms = performance.now() - start;
-      if (i >= 2) times.push(ms);
-      log(`${engine.name} train step ${i + 1}/${steps + 2}${i < 2 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`);
+      if (i >= warmUp) times.push(ms);
+      log(`${engine.name} train step ${i + 1}/${steps + warmUp}${i < warmUp ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`);
     }
     return times;
   };

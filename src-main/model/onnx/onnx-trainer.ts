@@ -206,7 +206,7 @@ function missingLibrary(provider: string): string | null {
   const file = process.platform === 'win32' ? `${library}.dll` : `lib${library}.so`;
   return existsSync(join(folder, file))
     ? null
-    : `not installed (${file} is fetched by onnxruntime-node's install script: ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node)`;
+    : `not installed (${file} comes from onnxruntime-node's install script, which needs nuget.org: ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js)`;
 }
 
 /** GPU providers first where the platform has them (WebGPU is left out: it is not a compute path for training). */
