@@ -13,7 +13,14 @@ import { weightInputs } from './forward-graph';
 import { runSession } from './runs-in-flight';
 import { sessionOptions } from './session-options';
 import { encodeModel, ONNX_FLOAT } from './onnx-proto';
-import { backwardModelBytes, gradName, scoringModelBytes, trainingForwardModelBytes } from './train-graph';
+import { cacheValues } from './train-cache';
+import {
+  backwardModelBytes,
+  gradientModelBytes,
+  gradName,
+  scoringModelBytes,
+  trainingForwardModelBytes,
+} from './train-graph';
 
 type OrtModule = typeof Ort;
 
@@ -23,13 +30,32 @@ export interface TokenStats {
   entropy: number[][];
 }
 
-/** A train step's forward pass, kept for its backward pass. */
-export interface TrainForward {
-  stats: TokenStats;
-  batch: number;
-  width: number;
-  /** The backward graph's inputs but the loss's gradients: cached activations, weights, ids, targets. */
-  feeds: Record<string, Ort.Tensor>;
+/**
+ * A train step's forward pass, kept for its backward pass: the activations themselves (`cached`), or, where they
+ * would take more than the cache budget, what recomputing them in micro-batches needs (`recompute`).
+ */
+export type TrainForward = { stats: TokenStats } & (
+  | {
+      kind: 'cached';
+      batch: number;
+      width: number;
+      /** The backward graph's inputs but the loss's gradients: cached activations, weights, ids, targets. */
+      feeds: Record<string, Ort.Tensor>;
+    }
+  | { kind: 'recompute'; model: Transformer; sequences: number[][]; temperature: number; rowsPerPass: number }
+);
+
+/**
+ * Cached activations a train step may hand back and forth. The `small` preset's RL mini-batches (32 × 190 tokens,
+ * about 184 MiB) stay under it; the `base` preset's (32 × 512, about 1.9 GiB) go over: copying that much out and in
+ * again took 4.8 s a step and peaked at 9.9 GB, where micro-batches that compute the forward twice take 2.6 s and
+ * 2.6 GB (docs/engine.md).
+ */
+const CACHE_BUDGET_BYTES = 256 * 2 ** 20;
+
+export interface TrainerOptions {
+  /** Tests: a smaller budget, to take the recomputing path on a small batch. */
+  cacheBudgetBytes?: number;
 }
 
 export class OnnxTrainer {
@@ -39,20 +65,23 @@ export class OnnxTrainer {
     private readonly scoring: Ort.InferenceSession,
     private readonly forwardSession: Ort.InferenceSession,
     private readonly backwardSession: Ort.InferenceSession,
+    private readonly gradientSession: Ort.InferenceSession,
     /** The execution provider the sessions run on (`cpu`, `cuda`, ...). */
     readonly provider: string,
     /** Providers tried first and why they did not start. */
     readonly skipped: { name: string; reason: string }[],
+    private readonly cacheBudget: number,
   ) {}
 
   /**
    * Builds the graphs for this model shape on the first execution provider that starts here: a GPU one where its
    * libraries are installed (CUDA; DirectML on Windows, CoreML on macOS), else the CPU with `threads` intra-op threads.
    */
-  static async create(config: ModelConfig, threads: number): Promise<OnnxTrainer> {
+  static async create(config: ModelConfig, threads: number, options: TrainerOptions = {}): Promise<OnnxTrainer> {
     const ort = (await import('onnxruntime-node')) as OrtModule;
     const available = new Set(ort.listSupportedBackends().map((backend) => backend.name));
     const skipped: { name: string; reason: string }[] = [];
+    const budget = options.cacheBudgetBytes ?? CACHE_BUDGET_BYTES;
     for (const provider of providerOrder().filter((name) => name === 'cpu' || available.has(name))) {
       // Trying a provider whose libraries are absent makes the runtime print errors of its own: look first.
       const missing = missingLibrary(provider);
@@ -62,12 +91,12 @@ export class OnnxTrainer {
       }
       const options = sessionOptions(threads, { provider });
       try {
-        const [scoring, forward, backward] = await Promise.all(
-          [scoringModelBytes, trainingForwardModelBytes, backwardModelBytes].map((bytes) =>
+        const [scoring, forward, backward, gradients] = await Promise.all(
+          [scoringModelBytes, trainingForwardModelBytes, backwardModelBytes, gradientModelBytes].map((bytes) =>
             ort.InferenceSession.create(bytes(config), options),
           ),
         );
-        return new OnnxTrainer(ort, config, scoring!, forward!, backward!, provider, skipped);
+        return new OnnxTrainer(ort, config, scoring!, forward!, backward!, gradients!, provider, skipped, budget);
       } catch (error) {
         skipped.push({
           name: provider,
@@ -95,6 +124,16 @@ export class OnnxTrainer {
    * reads (the cached activations and the feeds), so the forward runs once per update.
    */
   async forward(model: Transformer, sequences: number[][], temperature: number): Promise<TrainForward> {
+    const perRow = this.cacheBytesPerRow(Math.max(...sequences.map((s) => s.length)));
+    if (perRow * sequences.length > this.cacheBudget)
+      return {
+        kind: 'recompute',
+        stats: await this.score(model, sequences, temperature),
+        model,
+        sequences,
+        temperature,
+        rowsPerPass: Math.max(1, Math.floor(this.cacheBudget / perRow)),
+      };
     const { feeds, width } = this.feeds(model, sequences, temperature);
     const out = await runSession(this.forwardSession, feeds);
     const backwardFeeds: Record<string, Ort.Tensor> = {};
@@ -103,6 +142,7 @@ export class OnnxTrainer {
       if (value) backwardFeeds[name] = value;
     }
     return {
+      kind: 'cached',
       stats: {
         logp: rows(out.logp!.data as Float32Array, sequences.length, width),
         entropy: rows(out.entropy!.data as Float32Array, sequences.length, width),
@@ -116,40 +156,60 @@ export class OnnxTrainer {
   /**
    * Every weight's gradient (in Transformer.variables() order) of a loss whose gradients with respect to the
    * per-token log-probs and entropies of `forward` are `dlogp` and `dentropy` ([B][W − 1]; 0 where the loss does
-   * not look).
+   * not look). The model's weights must be the ones `forward` saw.
    */
   async backward(
     forward: TrainForward,
     dlogp: ArrayLike<number>[],
     dentropy: ArrayLike<number>[],
   ): Promise<Float32Array[]> {
-    const { batch, width } = forward;
-    const padded = (values: ArrayLike<number>[]) => {
-      const out = new Float32Array(batch * width);
-      values.forEach((row, b) => out.set(Array.from(row).slice(0, width - 1), b * width));
-      return new this.ort.Tensor('float32', out, [batch, width]);
-    };
-    const out = await runSession(this.backwardSession, {
-      ...forward.feeds,
-      dlogp: padded(dlogp),
-      dentropy: padded(dentropy),
-    });
-    return weightInputs(this.config).map((input) => out[gradName(input.name)]!.data as Float32Array);
-  }
-
-  /** forward, then backward: the gradients of a loss with the given per-token gradients (tests compare them). */
-  async weightGradients(
-    model: Transformer,
-    sequences: number[][],
-    temperature: number,
-    dlogp: ArrayLike<number>[],
-    dentropy: ArrayLike<number>[],
-  ): Promise<Float32Array[]> {
-    return this.backward(await this.forward(model, sequences, temperature), dlogp, dentropy);
+    const gradientsOf = (out: Ort.InferenceSession.ReturnType) =>
+      weightInputs(this.config).map((input) => out[gradName(input.name)]!.data as Float32Array);
+    if (forward.kind === 'cached') {
+      const { batch, width } = forward;
+      const out = await runSession(this.backwardSession, {
+        ...forward.feeds,
+        dlogp: this.padded(dlogp, batch, width),
+        dentropy: this.padded(dentropy, batch, width),
+      });
+      return gradientsOf(out);
+    }
+    // Micro-batches of rows, forward and backward in one graph each; the gradients are sums over rows.
+    const { model, sequences, temperature, rowsPerPass } = forward;
+    const totals = weightInputs(this.config).map((input) => new Float32Array(input.shape.reduce((a, b) => a * b, 1)));
+    for (let start = 0; start < sequences.length; start += rowsPerPass) {
+      const end = Math.min(sequences.length, start + rowsPerPass);
+      const { feeds, width } = this.feeds(model, sequences.slice(start, end), temperature);
+      feeds.dlogp = this.padded(dlogp.slice(start, end), end - start, width);
+      feeds.dentropy = this.padded(dentropy.slice(start, end), end - start, width);
+      gradientsOf(await runSession(this.gradientSession, feeds)).forEach((part, i) => {
+        const total = totals[i]!;
+        for (let j = 0; j < total.length; j++) total[j] = total[j]! + part[j]!;
+      });
+    }
+    return totals;
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.scoring, this.forwardSession, this.backwardSession].map((session) => session.release()));
+    await Promise.all(
+      [this.scoring, this.forwardSession, this.backwardSession, this.gradientSession].map((s) => s.release()),
+    );
+  }
+
+  /** What one row of `width` tokens adds to the cached activations, in bytes. */
+  private cacheBytesPerRow(width: number): number {
+    return cacheValues(this.config).reduce(
+      (bytes, slot) =>
+        bytes + 4 * slot.shape.reduce<number>((n, dim) => n * (dim === 'B' ? 1 : dim === 'L' ? width : Number(dim)), 1),
+      0,
+    );
+  }
+
+  /** Per-token values [B][W − 1] as a right-padded [B, W] tensor. */
+  private padded(values: ArrayLike<number>[], batch: number, width: number): Ort.Tensor {
+    const out = new Float32Array(batch * width);
+    values.forEach((row, b) => out.set(Array.from(row).slice(0, width - 1), b * width));
+    return new this.ort.Tensor('float32', out, [batch, width]);
   }
 
   /** Right-padded ids, positions, next-token targets, the causal padding mask, the temperature and the weights. */

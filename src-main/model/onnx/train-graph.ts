@@ -12,7 +12,7 @@
 import type { ModelConfig } from '../config';
 import { headDim } from '../config';
 import { forwardPass, GELU, modelInputs, weightInputs, type NormCache } from './forward-graph';
-import { cacheInputs, cacheOutputs, cacheValues } from './train-cache';
+import { cacheInputs, cacheOutputs, cacheValues, type TrainCache } from './train-cache';
 import { GraphBuilder } from './graph-builder';
 import { encodeModel, ONNX_FLOAT, ONNX_INT64, type OnnxGraph, type OnnxValue } from './onnx-proto';
 
@@ -68,12 +68,10 @@ export function trainingForwardGraph(config: ModelConfig): OnnxGraph {
   };
 }
 
-/** Every weight's gradient from dlogp, dentropy and the cached forward: outputs `grad/<weight>`. */
-export function backwardGraph(config: ModelConfig): OnnxGraph {
-  const g = new GraphBuilder();
+/** The backward pass on `cache` (graph inputs, or the same graph's forward): names the `grad/<weight>` outputs. */
+function backwardPass(g: GraphBuilder, config: ModelConfig, { pass, head }: TrainCache): void {
   const { dModel: d, dMlp, heads, vocabSize: V, contextLength } = config;
   const dh = headDim(config);
-  const { pass, head } = cacheInputs(config);
   const grads = new Map<string, string>();
   const last = g.ints([-1]);
   const keep = (name: string) => g.op('Unsqueeze', [name, last]);
@@ -139,8 +137,16 @@ export function backwardGraph(config: ModelConfig): OnnxGraph {
   grads.set('wte', scatterRows(wteFromHead, 'ids', dx));
   grads.set('wpe', scatterRows(zeros([contextLength, d]), 'positions', dx));
 
-  const weights = weightInputs(config);
-  for (const weight of weights) g.name(grads.get(weight.name)!, gradName(weight.name));
+  for (const weight of weightInputs(config)) g.name(grads.get(weight.name)!, gradName(weight.name));
+}
+
+const gradientOutputs = (config: ModelConfig): OnnxValue[] =>
+  weightInputs(config).map((weight) => ({ name: gradName(weight.name), type: ONNX_FLOAT, shape: weight.shape }));
+
+/** Every weight's gradient from dlogp, dentropy and the cached forward: outputs `grad/<weight>`. */
+export function backwardGraph(config: ModelConfig): OnnxGraph {
+  const g = new GraphBuilder();
+  backwardPass(g, config, cacheInputs(config));
   // Inputs: only the weights the backward pass reads (the matrices it multiplies by and the gains).
   const read = new Set(g.nodes.flatMap((node) => node.inputs));
   return {
@@ -154,10 +160,28 @@ export function backwardGraph(config: ModelConfig): OnnxGraph {
       PER_TOKEN('dentropy'),
       ...cacheValues(config),
     ],
-    outputs: weights.map((weight) => ({ name: gradName(weight.name), type: ONNX_FLOAT, shape: weight.shape })),
+    outputs: gradientOutputs(config),
+  };
+}
+
+/**
+ * The forward and backward passes in one graph, for batches whose cached activations would be too large to hand
+ * back and forth (the forward is computed twice then: once to score, once here).
+ */
+export function gradientGraph(config: ModelConfig): OnnxGraph {
+  const g = new GraphBuilder();
+  const { logits, ...pass } = forwardPass(g, config);
+  backwardPass(g, config, { pass, head: headStats(g, logits) });
+  return {
+    name: 'aepo_lab_gradients',
+    nodes: g.nodes,
+    constants: g.constants,
+    inputs: [...modelInputs(config), ...TRAIN_INPUTS, PER_TOKEN('dlogp'), PER_TOKEN('dentropy')],
+    outputs: gradientOutputs(config),
   };
 }
 
 export const scoringModelBytes = (config: ModelConfig) => encodeModel(scoringGraph(config));
 export const trainingForwardModelBytes = (config: ModelConfig) => encodeModel(trainingForwardGraph(config));
 export const backwardModelBytes = (config: ModelConfig) => encodeModel(backwardGraph(config));
+export const gradientModelBytes = (config: ModelConfig) => encodeModel(gradientGraph(config));

@@ -33,45 +33,59 @@ function relativeError(a: Float32Array, b: Float32Array): number {
 }
 
 describe('the ONNX training graphs', () => {
-  it('score tokens and give every weight the gradient tfjs gives, on the small preset', async () => {
-    const config = presetConfig('small', 300);
-    const model = Transformer.create(config, 3);
-    const trainer = await OnnxTrainer.create(config, 1);
-    // A loss that reaches both outputs, with weights that differ by token: Σ wL·log p + wH·H over real columns.
-    const weightsOf = (b: number, t: number): [number, number] => [Math.sin(1 + b * 7 + t), 0.3 * Math.cos(b + 2 * t)];
-    const perToken = (k: 0 | 1) =>
-      sequences.map((s, b) => Array.from({ length: s.length - 1 }, (_, t) => weightsOf(b, t)[k]));
+  // Both ways to the gradients: the cached activations (what a laptop's batches take), and, past the cache budget,
+  // the forward recomputed in micro-batches (a budget of 1 byte: one row a pass, the gradients summed over rows).
+  it.each([
+    ['handing back the cached activations', undefined, 'cached'],
+    ['recomputing the forward one row at a time', 1, 'recompute'],
+  ] as const)(
+    'score tokens and give every weight the gradient tfjs gives, on the small preset, %s',
+    async (_, budget, kind) => {
+      const config = presetConfig('small', 300);
+      const model = Transformer.create(config, 3);
+      const trainer = await OnnxTrainer.create(config, 1, { cacheBudgetBytes: budget });
+      // A loss that reaches both outputs, with weights that differ by token: Σ wL·log p + wH·H over real columns.
+      const weightsOf = (b: number, t: number): [number, number] => [
+        Math.sin(1 + b * 7 + t),
+        0.3 * Math.cos(b + 2 * t),
+      ];
+      const perToken = (k: 0 | 1) =>
+        sequences.map((s, b) => Array.from({ length: s.length - 1 }, (_, t) => weightsOf(b, t)[k]));
 
-    const expected = tf.tidy(() => {
-      const scored = scoreTokens(model, sequences, { temperature: TEMPERATURE });
-      return { logp: scored.logp.arraySync(), entropy: scored.entropy.arraySync() };
-    });
-    const scored = await trainer.score(model, sequences, TEMPERATURE);
-    const forward = await trainer.forward(model, sequences, TEMPERATURE);
-    for (const { logp, entropy } of [scored, forward.stats])
-      for (let b = 0; b < sequences.length; b++)
-        for (let t = 0; t + 1 < sequences[b]!.length; t++) {
-          expect(Math.abs(logp[b]![t]! - expected.logp[b]![t]!)).toBeLessThan(1e-5);
-          expect(Math.abs(entropy[b]![t]! - expected.entropy[b]![t]!)).toBeLessThan(1e-5);
-        }
+      const expected = tf.tidy(() => {
+        const scored = scoreTokens(model, sequences, { temperature: TEMPERATURE });
+        return { logp: scored.logp.arraySync(), entropy: scored.entropy.arraySync() };
+      });
+      const scored = await trainer.score(model, sequences, TEMPERATURE);
+      const forward = await trainer.forward(model, sequences, TEMPERATURE);
+      expect(forward.kind).toBe(kind);
+      for (const { logp, entropy } of [scored, forward.stats])
+        for (let b = 0; b < sequences.length; b++)
+          for (let t = 0; t + 1 < sequences[b]!.length; t++) {
+            expect(Math.abs(logp[b]![t]! - expected.logp[b]![t]!)).toBeLessThan(1e-5);
+            expect(Math.abs(entropy[b]![t]! - expected.entropy[b]![t]!)).toBeLessThan(1e-5);
+          }
 
-    const variables = model.variables();
-    const { grads } = tf.variableGrads(() => {
-      const scored = scoreTokens(model, sequences, { temperature: TEMPERATURE });
-      const w = (k: 0 | 1) =>
-        tf.tensor2d(scored.logp.arraySync().map((row, b) => row.map((_, t) => weightsOf(b, t)[k])));
-      return tf.sum(tf.mul(tf.add(tf.mul(scored.logp, w(0)), tf.mul(scored.entropy, w(1))), scored.mask)) as tf.Scalar;
-    }, variables);
-    const gradients = await trainer.backward(forward, perToken(0), perToken(1));
-    const errors = weightInputs(config).map((input, i) => {
-      const reference = grads[variables[i]!.name]!.dataSync() as Float32Array;
-      return [input.name, relativeError(gradients[i]!, reference)] as const;
-    });
-    for (const [name, error] of errors) expect(error, name).toBeLessThan(1e-5);
-    Object.values(grads).forEach((g) => g.dispose());
-    await trainer.release();
-    model.dispose();
-  });
+      const variables = model.variables();
+      const { grads } = tf.variableGrads(() => {
+        const scored = scoreTokens(model, sequences, { temperature: TEMPERATURE });
+        const w = (k: 0 | 1) =>
+          tf.tensor2d(scored.logp.arraySync().map((row, b) => row.map((_, t) => weightsOf(b, t)[k])));
+        return tf.sum(
+          tf.mul(tf.add(tf.mul(scored.logp, w(0)), tf.mul(scored.entropy, w(1))), scored.mask),
+        ) as tf.Scalar;
+      }, variables);
+      const gradients = await trainer.backward(forward, perToken(0), perToken(1));
+      const errors = weightInputs(config).map((input, i) => {
+        const reference = grads[variables[i]!.name]!.dataSync() as Float32Array;
+        return [input.name, relativeError(gradients[i]!, reference)] as const;
+      });
+      for (const [name, error] of errors) expect(error, name).toBeLessThan(1e-5);
+      Object.values(grads).forEach((g) => g.dispose());
+      await trainer.release();
+      model.dispose();
+    },
+  );
 
   it('name the same cached activations as outputs of the forward graph and inputs of the backward graph', () => {
     const config = presetConfig('tiny', 64);
