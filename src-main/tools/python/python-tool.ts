@@ -65,7 +65,7 @@ export class PythonTool {
     this.spares = options.spareInterpreters ?? Math.min(8, Math.max(2, Math.ceil(BURST_CALLS / this.size)));
   }
 
-  /** Starts the pool's processes now (a rollout calls this before sampling, so the first call finds them warm). */
+  /** Starts the pool's processes now (the first call does it otherwise, and waits for one to answer). */
   warm(): void {
     this.stopped = false;
     while (this.processes.size < this.size) this.start();

@@ -2,7 +2,8 @@
 // a tool result appended to one sequence, and a branch forked from another's cache.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { presetConfig } from '../../../src-main/model/config';
+import { MODEL_PRESETS, presetConfig, type ModelPreset } from '../../../src-main/model/config';
+import { onnxEngine, tfjsEngine } from '../../../src-main/model/engine';
 import { Decoder, type DecodeRow } from '../../../src-main/model/decoder';
 import { OnnxDecoder } from '../../../src-main/model/onnx/onnx-decoder';
 import { Transformer } from '../../../src-main/model/transformer';
@@ -64,6 +65,31 @@ describe('the ONNX decoder', () => {
       expect(got).toHaveLength(ref.length);
       expect(worstGap(got, ref)).toBeLessThan(1e-4);
     }
+    reference.dispose();
+    await onnx.dispose();
+    model.dispose();
+  });
+
+  // Every model preset runs on the engine: the decoder's logits and a scoring pass equal tfjs's.
+  it.each(Object.keys(MODEL_PRESETS) as ModelPreset[])('runs the %s preset as tfjs does', async (preset) => {
+    const model = Transformer.create(presetConfig(preset, 300), 2);
+    const reference = new Decoder(model, 2);
+    const onnx = await OnnxDecoder.create(model, 2, 2);
+    const prompts = [
+      [3, 14, 15, 92, 65],
+      [35, 89, 79],
+    ];
+    const a = rowsOf(prompts, [0, 0]);
+    const b = rowsOf(prompts, [0, 0]);
+    expect(worstGap(await onnx.step(b.rows, b.last), reference.step(a.rows, a.last))).toBeLessThan(1e-4);
+    const engine = await onnxEngine(model.config, 2);
+    const scored = await engine.score(model, prompts);
+    const expected = await tfjsEngine.score(model, prompts);
+    scored.logp.forEach((row, i) =>
+      row.forEach((x, t) => {
+        if (t + 1 < prompts[i]!.length) expect(Math.abs(x - expected.logp[i]![t]!)).toBeLessThan(1e-4);
+      }),
+    );
     reference.dispose();
     await onnx.dispose();
     model.dispose();
