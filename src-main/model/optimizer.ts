@@ -23,8 +23,9 @@ export interface AdamWState {
 }
 
 /**
- * The update itself runs in plain JS over Float32Arrays (one pass per weight, no kernel calls): both engines hand it
- * their gradients as arrays, and it writes the new values back into the tfjs variables that hold the weights.
+ * The update itself runs in plain JS over Float32Arrays (one pass per weight, no kernel calls): it takes either
+ * engine's gradients (ONNX Runtime's arrays, or tfjs tensors read out) and writes the new values back into the tfjs
+ * variables that hold the weights.
  */
 export class AdamW {
   readonly options: Required<AdamWOptions>;

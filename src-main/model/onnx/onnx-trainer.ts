@@ -1,7 +1,7 @@
 /**
  * Scoring and training on ONNX Runtime (onnxruntime-node's native CPU kernels, every intra-op thread it is given),
- * with the graphs of train-graph.ts. The tfjs variables stay the weights' home (checkpoints, the AdamW state,
- * sampling): each call feeds their current values in, so an optimiser update never rebuilds a session.
+ * with the graphs of train-graph.ts. The tfjs variables stay the weights' home (checkpoints, sampling; AdamW writes
+ * its updates into them): each call feeds their current values in, so an optimiser update never rebuilds a session.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -89,11 +89,11 @@ export class OnnxTrainer {
         skipped.push({ name: provider, reason: missing });
         continue;
       }
-      const options = sessionOptions(threads, { provider });
+      const settings = sessionOptions(threads, { provider });
       try {
         const [scoring, forward, backward, gradients] = await Promise.all(
           [scoringModelBytes, trainingForwardModelBytes, backwardModelBytes, gradientModelBytes].map((bytes) =>
-            ort.InferenceSession.create(bytes(config), options),
+            ort.InferenceSession.create(bytes(config), settings),
           ),
         );
         return new OnnxTrainer(ort, config, scoring!, forward!, backward!, gradients!, provider, skipped, budget);
