@@ -20,9 +20,21 @@ export interface DecodeGraph {
   config: ModelConfig;
 }
 
+interface StepBuffers {
+  ids: BigInt64Array;
+  positions: BigInt64Array;
+  mask: Float32Array;
+  chosen: BigInt64Array;
+  inputs: Record<string, Ort.Tensor>;
+  /** Output tensors for the runtime to write into (one-row steps only). */
+  outputs?: Record<string, Ort.Tensor>;
+}
+
 export class OnnxDecoder {
   private readonly keys: Float32Array[];
   private readonly values: Float32Array[];
+  private readonly fixedFeeds: Record<string, Ort.Tensor>;
+  private single: StepBuffers | undefined;
 
   private constructor(
     private readonly ort: typeof Ort,
@@ -33,9 +45,56 @@ export class OnnxDecoder {
     /** Whether dispose() releases the session (false when sessions of one model shape share it). */
     private readonly ownsSession: boolean,
   ) {
-    const size = batch * config.heads * config.contextLength * headDim(config);
+    const dh = headDim(config);
+    const size = batch * config.heads * config.contextLength * dh;
     this.keys = Array.from({ length: config.layers }, () => new Float32Array(size));
     this.values = Array.from({ length: config.layers }, () => new Float32Array(size));
+    // The graph reads the cache arrays in place on every call: their tensors are made once.
+    const cacheShape = [batch, config.heads, config.contextLength, dh];
+    this.fixedFeeds = { ...weights };
+    for (let l = 0; l < config.layers; l++) {
+      this.fixedFeeds[`past_k_${l}`] = new ort.Tensor('float32', this.keys[l]!, cacheShape);
+      this.fixedFeeds[`past_v_${l}`] = new ort.Tensor('float32', this.values[l]!, cacheShape);
+    }
+  }
+
+  /**
+   * The per-call inputs for T new rows a sequence, cleared. Steps of one row each (all of sampling but prompts and
+   * tool results) reuse one set, outputs included, which ONNX Runtime writes into: no allocation per token.
+   */
+  private buffers(T: number): StepBuffers {
+    if (T === 1 && this.single) {
+      const { ids, positions, mask, chosen } = this.single;
+      ids.fill(0n);
+      positions.fill(0n);
+      mask.fill(MASKED);
+      chosen.fill(0n);
+      return this.single;
+    }
+    const { Tensor } = this.ort;
+    const { contextLength: C, heads: H, vocabSize: V } = this.config;
+    const S = this.batch;
+    const made: StepBuffers = {
+      ids: new BigInt64Array(S * T),
+      positions: new BigInt64Array(S * T),
+      mask: new Float32Array(S * T * (C + T)).fill(MASKED),
+      chosen: new BigInt64Array(S),
+      inputs: {},
+    };
+    made.inputs = {
+      ids: new Tensor('int64', made.ids, [S, T]),
+      positions: new Tensor('int64', made.positions, [S, T]),
+      mask: new Tensor('float32', made.mask, [S, 1, T, C + T]),
+      rows: new Tensor('int64', made.chosen, [S]),
+    };
+    if (T > 1) return made;
+    const dh = headDim(this.config);
+    made.outputs = { logits: new Tensor('float32', new Float32Array(S * V), [S, V]) };
+    for (let l = 0; l < this.config.layers; l++)
+      for (const kind of ['k', 'v'])
+        made.outputs[`new_${kind}_${l}`] = new Tensor('float32', new Float32Array(S * H * dh), [S, H, 1, dh]);
+    this.single = made;
+    return made;
   }
 
   /** The decode graph's session for one model shape, to share between decoders (building one takes 50–130 ms). */
@@ -79,9 +138,7 @@ export class OnnxDecoder {
       bySequence[row.sequence]!.push(r);
     });
     const T = Math.max(1, ...bySequence.map((r) => r.length));
-    const ids = new BigInt64Array(S * T);
-    const positions = new BigInt64Array(S * T);
-    const mask = new Float32Array(S * T * (C + T)).fill(MASKED);
+    const { ids, positions, mask, chosen, inputs, outputs } = this.buffers(T);
     bySequence.forEach((own, s) => {
       const cached = own.length > 0 ? rows[own[0]!]!.position : 0;
       own.forEach((r, t) => {
@@ -92,7 +149,6 @@ export class OnnxDecoder {
         mask.fill(0, at + C, at + C + t + 1); // its new rows up to this one
       });
     });
-    const chosen = new BigInt64Array(S);
     const asked = new Set<number>();
     for (const r of logitsFor) {
       const s = rows[r]!.sequence;
@@ -100,19 +156,8 @@ export class OnnxDecoder {
       asked.add(s);
       chosen[s] = BigInt(s * T + bySequence[s]!.indexOf(r));
     }
-    const { Tensor } = this.ort;
-    const feeds: Record<string, Ort.Tensor> = {
-      ...this.weights,
-      ids: new Tensor('int64', ids, [S, T]),
-      positions: new Tensor('int64', positions, [S, T]),
-      mask: new Tensor('float32', mask, [S, 1, T, C + T]),
-      rows: new Tensor('int64', chosen, [S]),
-    };
-    for (let l = 0; l < this.config.layers; l++) {
-      feeds[`past_k_${l}`] = new Tensor('float32', this.keys[l]!, [S, H, C, dh]);
-      feeds[`past_v_${l}`] = new Tensor('float32', this.values[l]!, [S, H, C, dh]);
-    }
-    const out = await runSession(this.session, feeds);
+    const feeds = { ...this.fixedFeeds, ...inputs };
+    const out = await runSession(this.session, feeds, outputs);
     // The new rows' keys and values into their sequences' caches, at their positions.
     for (let l = 0; l < this.config.layers; l++)
       for (const [kind, cache] of [

@@ -11,10 +11,12 @@ let whenIdle: (() => void) | undefined;
 export async function runSession(
   session: Ort.InferenceSession,
   feeds: Record<string, Ort.Tensor>,
+  /** Tensors for the outputs to be written into, where the caller reuses them. */
+  outputs?: Record<string, Ort.Tensor>,
 ): Promise<Ort.InferenceSession.ReturnType> {
   inFlight++;
   try {
-    return await session.run(feeds);
+    return await (outputs ? session.run(feeds, outputs) : session.run(feeds));
   } finally {
     inFlight--;
     if (inFlight === 0) whenIdle?.();
