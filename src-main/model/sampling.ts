@@ -26,11 +26,11 @@ export interface PickedToken {
   topEntropy?: number;
 }
 
-/** −Σ p·log p over the `count` largest probabilities (a partial selection: no full sort). */
-export function topEntropy(probs: Float64Array, count: number): number {
+/** −Σ p·log p over the `count` largest probabilities p = weight / total (a partial selection: no full sort). */
+export function topEntropy(weights: Float64Array, count: number, total = 1): number {
   const top: number[] = [];
-  for (let i = 0; i < probs.length; i++) {
-    const p = probs[i]!;
+  for (let i = 0; i < weights.length; i++) {
+    const p = weights[i]! / total;
     if (top.length < count) {
       top.push(p);
       top.sort((a, b) => a - b);
@@ -74,12 +74,7 @@ export function pickToken(logits: Float32Array, params: SamplingParams, rng: Rng
   const weights = scratch;
   const { sum, logZ, entropy } = weightsInto(logits, t, weights);
   const logpOf = (id: number) => logits[id]! / t - logZ;
-  let top: number | undefined;
-  if (params.topEntropyIds) {
-    for (let i = 0; i < weights.length; i++) weights[i]! /= sum;
-    top = topEntropy(weights, params.topEntropyIds);
-    for (let i = 0; i < weights.length; i++) weights[i]! *= sum;
-  }
+  const top = params.topEntropyIds ? topEntropy(weights, params.topEntropyIds, sum) : undefined;
   const picked = (id: number): PickedToken =>
     top === undefined ? { id, logp: logpOf(id), entropy } : { id, logp: logpOf(id), entropy, topEntropy: top };
 
