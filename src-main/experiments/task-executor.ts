@@ -167,12 +167,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
           },
         },
         {
-          started: (fromStep) =>
-            report({
-              type: 'started',
-              fromStep,
-              backend: engineLabel,
-            }),
+          started: (fromStep) => report({ type: 'started', fromStep, backend: engineLabel }),
           step: (step, metrics, rollouts, checkpoint) => report({ type: 'step', step, metrics, rollouts, checkpoint }),
           log: (line) => report({ type: 'log', line }),
           pauseRequested,

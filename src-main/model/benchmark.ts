@@ -1,7 +1,8 @@
 /**
- * The policy's speed on this machine: a PPO-style train step (batch 16 × 128 tokens) and KV-cache sampling
- * (batch 16, 8-token prompts, 120 new tokens), both on the `small` preset, plus the matMul rate the backend reaches
- * on its fast path as a practical peak. Wall-clock medians; FLOPs count matMuls only (train = 3 × forward).
+ * The policy's speed on this machine, both engines (tfjs, ONNX Runtime) in one run on the `small` preset: a PPO-style
+ * train step (batch 16 × 128 tokens), KV-cache sampling at batch 16 and 128, one RL step of the issue's workload,
+ * and the matMul rate each reaches as a practical peak. Wall-clock medians after warm-up; FLOPs count matMuls only
+ * (train = 3 × forward).
  */
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -15,7 +16,6 @@ import { steadyRlStepMs } from './rl-step-rate';
 import { samplingRate, type StepDecoder } from './sampling-rate';
 import { Rng } from './rng';
 import { maskedMean, scoreTokens, type ScoredTokens } from './scoring';
-import { SamplingSession } from './session';
 import { Transformer } from './transformer';
 
 export interface ModelBenchmarkOptions {
@@ -25,7 +25,6 @@ export interface ModelBenchmarkOptions {
   batch?: number;
   sequenceLength?: number;
   vocabSize?: number;
-  sampleRounds?: number;
   progress?: (line: string) => void;
 }
 
@@ -43,6 +42,7 @@ export interface ModelBenchmarkResult {
   train_step_ms: number;
   train_step_ms_all: number[];
   train_gflops: number;
+  /** tfjs's KV-cache sampling at batch 16 (the same as engines.tfjs.sample_tokens_per_s_b16). */
   sample_tokens_per_s: number;
   /** tfjs's 512² matMul rate (its fast path). */
   peak_gflops_estimate: number;
@@ -154,25 +154,6 @@ export async function runModelBenchmark(
     log(`onnx engine unavailable: ${(error as Error).message.split('\n')[0]}`);
   }
 
-  const rounds = options.sampleRounds ?? 5;
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const session = new SamplingSession(model, 16);
-    const start = performance.now();
-    await session.extend(
-      Array.from({ length: 16 }, () => Array.from({ length: 8 }, () => Math.floor(rng.next() * config.vocabSize))),
-    );
-    const generated = await session.generate(
-      Array.from({ length: 16 }, (_, i) => i),
-      { maxTokens: 120, temperature: 1, seed: r },
-    );
-    const ms = performance.now() - start;
-    session.dispose();
-    const tokens = generated.reduce((n, g) => n + g.tokens.length, 0);
-    rates.push(tokens / (ms / 1000));
-    log(`sampling round ${r + 1}/${rounds}: ${tokens} tokens in ${ms.toFixed(0)} ms`);
-  }
-
   // Both decoders in the same loop: batch 16 (8-token prompts, 120 new) and batch 128 (40 + 150, an RL step's shape).
   // (Shortened to fit a small context: the `tiny` preset holds 64 tokens.)
   const shape = (batch: number, prompt: number, newTokens: number) => {
@@ -253,7 +234,7 @@ export async function runModelBenchmark(
     train_step_ms: Math.round(trainMs * 10) / 10,
     train_step_ms_all: times.map((t) => Math.round(t)),
     train_gflops: round2(trainFlops / (trainMs / 1000) / 1e9),
-    sample_tokens_per_s: Math.round(median(rates)),
+    sample_tokens_per_s: tfjsSampling[0]!,
     peak_gflops_estimate: Math.round(tfjsPeak * 10) / 10,
     machine_peak_gflops: Math.round(peak * 10) / 10,
     cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },

@@ -69,7 +69,6 @@ export const bench: Command = {
           `train step           ${output.train_step_ms} ms (tfjs, median of ${output.train_step_ms_all.length}; batch 16 × 128 tokens)`,
           `train step, onnx     ${output.engines.onnx.train_step_ms === null ? 'n/a' : `${output.engines.onnx.train_step_ms} ms on ${output.engines.onnx.device} (${output.engines.onnx.train_gflops} GFLOP/s, ${Math.round((output.engines.onnx.train_share_of_peak ?? 0) * 100)} % of the matMul peak)`}`,
           `train throughput     ${output.train_gflops} GFLOP/s (matMuls)`,
-          `sampling             ${output.sample_tokens_per_s.toLocaleString('en')} tokens/s (batch 16, KV cache, SamplingSession)`,
           ...(['tfjs', 'onnx'] as const).map(
             (name) =>
               `sampling, ${name.padEnd(10)} ${output.engines[name].sample_tokens_per_s_b16?.toLocaleString('en') ?? 'n/a'} tokens/s at batch 16, ${output.engines[name].sample_tokens_per_s_b128?.toLocaleString('en') ?? 'n/a'} at batch 128`,
