@@ -2,7 +2,7 @@
  * Branching diagnostics of GRPO, ARPO and AEPO on a generated multi-hop suite (default mini-hotpotqa: two searches
  * per question), from a `tiny` policy cold-started on the suite's demonstrations. More tool calls per trajectory than
  * the toy task, so consecutive branching can happen at all. Run: `npm run bench:branching-suite` (SUITE, STEPS,
- * SFT_STEPS, PRESET=tiny|small to change; SEGMENT_ENTROPY=mean-normalized|released-top10|sum-normalized to measure Ĥ
+ * SFT_STEPS, PRESET=tiny|small to change; SEGMENT_ENTROPY=released-scale|released-top10|mean-normalized|sum-normalized to measure Ĥ
  * another way). Also reports the distributions of ΔH and of the branch probability at every branch decision. Prints
  * one JSON object on its last line.
  */
@@ -92,7 +92,7 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
   const deltaH: number[] = [];
   const probability: number[] = [];
   for (let step = 0; step < STEPS; step++) {
-    const { metrics } = await rlStep(
+    const { metrics, trees } = await rlStep(
       {
         model,
         optimizer,
@@ -106,14 +106,14 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
           globalSamples: K / 2,
           ...(SEGMENT_ENTROPY ? { segmentEntropy: SEGMENT_ENTROPY } : {}),
         },
-        onBranchDecision: (decision) => {
-          deltaH.push(decision.deltaH);
-          probability.push(decision.probability);
-        },
         rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 240, toolCallLimit: 4 },
       },
       questions(step),
     );
+    for (const decision of trees.flatMap((tree) => tree.decisions)) {
+      deltaH.push(decision.deltaH);
+      probability.push(decision.probability);
+    }
     for (const key of [
       'rollout/branch_concentration',
       'rollout/consecutive_branch_share_per_path',

@@ -2,7 +2,7 @@
  * Laying out a stored rollout tree for the viewer, and the paper's per-tree diagnostics: how many global samples and
  * branches, how concentrated the branching is on one parent, and how much of it is consecutive (a branch of a branch).
  */
-import type { StoredTrajectory, StoredTree } from '../src-main/api/typed-api';
+import type { StoredDecision, StoredTrajectory, StoredTree } from '../src-main/api/typed-api';
 
 export interface TreeRow {
   trajectory: StoredTrajectory;
@@ -45,5 +45,47 @@ export function treeDiagnostics(tree: StoredTree): TreeDiagnostics {
     branches: branches.length,
     concentration: branches.length === 0 ? 0 : Math.max(...perParent.values()) / branches.length,
     consecutive: branches.length === 0 ? 0 : branches.filter((b) => isBranch.has(b.parent!)).length / branches.length,
+  };
+}
+
+/** Per bin of the branch probability P (0–0.1, …, 0.9–1), how many decisions fell there and how many forked. */
+export interface ProbabilityBin {
+  from: number;
+  to: number;
+  decisions: number;
+  taken: number;
+}
+
+export interface DecisionSummary {
+  bins: ProbabilityBin[];
+  count: number;
+  meanProbability: number;
+  takenShare: number;
+  /** The binomial standard error of the taken share if every draw was u < P: √(Σ P(1 − P)) / n. */
+  standardError: number;
+}
+
+/** The branch decisions of a step's trees as a histogram of P, with the share taken against the mean P. */
+export function decisionSummary(trees: StoredTree[], bins = 10): DecisionSummary | null {
+  const decisions: StoredDecision[] = trees.flatMap((tree) => tree.decisions ?? []);
+  if (decisions.length === 0) return null;
+  const histogram = Array.from({ length: bins }, (_, i) => ({
+    from: i / bins,
+    to: (i + 1) / bins,
+    decisions: 0,
+    taken: 0,
+  }));
+  for (const d of decisions) {
+    const bin = histogram[Math.min(bins - 1, Math.floor(d.probability * bins))]!;
+    bin.decisions++;
+    if (d.taken) bin.taken++;
+  }
+  const n = decisions.length;
+  return {
+    bins: histogram,
+    count: n,
+    meanProbability: decisions.reduce((sum, d) => sum + d.probability, 0) / n,
+    takenShare: decisions.filter((d) => d.taken).length / n,
+    standardError: Math.sqrt(decisions.reduce((v, d) => v + d.probability * (1 - d.probability), 0)) / n,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The base checkpoint every run of an experiment starts from: a tokenizer trained on the suites' demonstrations and
- * a policy fine-tuned on them (supervised, on the model-written tokens). Cached by the hash of everything that
- * produced it, so every run, and every later experiment with the same inputs, reuses the same file.
+ * a policy fine-tuned on them (supervised, on the model-written tokens only: not the question, not the tool results,
+ * as RL trains; docs/algorithms.md, "Masks"). Cached by the hash of everything that produced it, so every run, and
+ * every later experiment with the same inputs, reuses the same file.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -28,9 +29,40 @@ export interface BaseCheckpoint {
 /** The cache key: the suites (by id and content) and every config field that shapes the base policy. */
 export function baseCheckpointKey(suites: MiniSuite[], config: RunConfig): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ model: config.model, coldStart: config.coldStart, format: 1 }));
+  // format 2: the loss covers model-written tokens only (format 1 also trained on the question and tool results).
+  hash.update(JSON.stringify({ model: config.model, coldStart: config.coldStart, format: 2 }));
   for (const suite of suites) hash.update(JSON.stringify([suite.id, suite.train.map((item) => item.demonstration)]));
   return hash.digest('hex').slice(0, 16);
+}
+
+/** A tool result as the rollout engine appends it: written by the tool, never by the model. */
+const TOOL_RESULT = / <result>\n[\s\S]*?\n<\/result>/g;
+
+/**
+ * A demonstration's tokens and, per token, whether the model wrote it (1) or it is the question or a tool result (0).
+ * The question is the first line (`Question: …\n`, the rollouts' prompt). Each stretch is encoded on its own, as a
+ * rollout appends them; stretches meet at special tokens, which BPE never merges across, so the tokens are the
+ * whole text's.
+ */
+export function demonstrationTokens(tokenizer: Tokenizer, text: string): { tokens: number[]; learn: number[] } {
+  const tokens: number[] = [];
+  const learn: number[] = [];
+  const add = (stretch: string, written: number) => {
+    for (const token of tokenizer.encode(stretch)) {
+      tokens.push(token);
+      learn.push(written);
+    }
+  };
+  const promptEnd = text.indexOf('\n') + 1;
+  add(text.slice(0, promptEnd), 0);
+  let at = promptEnd;
+  for (const result of text.slice(promptEnd).matchAll(TOOL_RESULT)) {
+    add(text.slice(at, promptEnd + result.index), 1);
+    add(result[0], 0);
+    at = promptEnd + result.index + result[0].length;
+  }
+  add(text.slice(at), 1);
+  return { tokens, learn };
 }
 
 export async function baseCheckpoint(
@@ -57,7 +89,10 @@ export async function baseCheckpoint(
   const { preset, contextLength } = config.model;
   const model = Transformer.create({ ...presetConfig(preset, tokenizer.vocabSize), contextLength }, 1);
   const optimizer = new AdamW(model.variables(), { learningRate: config.coldStart.learningRate, weightDecay: 0 });
-  const encoded = demonstrations.map((text) => tokenizer.encode(text).slice(0, contextLength));
+  const encoded = demonstrations.map((text) => {
+    const { tokens, learn } = demonstrationTokens(tokenizer, text);
+    return { tokens: tokens.slice(0, contextLength), learn: learn.slice(0, contextLength) };
+  });
   const rng = new Rng(3);
   const engine = await engineFor(model);
   try {
@@ -66,8 +101,12 @@ export async function baseCheckpoint(
         { length: config.coldStart.batchSize },
         () => encoded[Math.floor(rng.next() * encoded.length)]!,
       );
-      const { loss } = await engine.policyStep(model, optimizer, batch, ({ logp, mask }) =>
-        tf.neg(maskedMean(logp, mask)),
+      // Column c of the scores predicts token c + 1: it is learnt when the model wrote that token.
+      const learnt = (width: number) =>
+        tf.tensor2d(batch.map((d) => Array.from({ length: width }, (_, c) => d.learn[c + 1] ?? 0)));
+      const sequences = batch.map((d) => d.tokens);
+      const { loss } = await engine.policyStep(model, optimizer, sequences, ({ logp, mask }) =>
+        tf.neg(maskedMean(logp, tf.mul(mask, learnt(logp.shape[1])))),
       );
       onProgress(step, config.coldStart.steps, loss);
     }

@@ -1,7 +1,8 @@
 /**
  * A results table as CSV (raw values with std and n columns), Markdown (best of each column in **bold**) or LaTeX
  * (booktabs, best in \textbf). Each starts with a comment naming the experiment, the metric, the app version and the
- * date, so a table found later says where it came from.
+ * date, so a table found later says where it came from, and ends with its footnotes: which settings each row changed
+ * from its algorithm's paper defaults.
  */
 import type { Cell, ResultsTable } from './results-table';
 
@@ -14,6 +15,8 @@ export interface ExportHeader {
   appVersion: string;
   /** ISO date of the export (YYYY-MM-DD). */
   date: string;
+  /** Lines printed under the table (export.ts: the settings footnote), as plain text. */
+  footnotes: string[];
 }
 
 const describe = (table: ResultsTable, h: ExportHeader) =>
@@ -32,7 +35,7 @@ function toCsv(table: ResultsTable, header: ExportHeader): string {
     ...row.cells.flatMap((cell) => (cell ? [String(cell.mean), String(cell.std), String(cell.n)] : ['', '', '0'])),
   ]);
   return (
-    [`# ${describe(table, header)}`, head, ...lines]
+    [`# ${describe(table, header)}`, head, ...lines, ...header.footnotes.map((note) => `# ${note}`)]
       .map((line) => (typeof line === 'string' ? line : line.map(csvField).join(',')))
       .join('\n') + '\n'
   );
@@ -63,6 +66,8 @@ function toMarkdown(table: ResultsTable, header: ExportHeader): string {
       line(head),
       line(head.map((_, i) => (i === 0 ? '---' : '---:'))),
       ...lines.map(line),
+      '',
+      ...header.footnotes.map((note, i) => (i === 0 ? note : `- ${note}`)),
     ].join('\n') + '\n'
   );
 }
@@ -88,6 +93,9 @@ function toLatex(table: ResultsTable, header: ExportHeader): string {
       '\\midrule',
       ...lines.map(row),
       '\\bottomrule',
+      ...header.footnotes.map(
+        (note) => `\\multicolumn{${table.columns.length + 1}}{l}{\\footnotesize ${latexEscape(note)}} \\\\`,
+      ),
       '\\end{tabular}',
     ].join('\n') + '\n'
   );

@@ -1,6 +1,8 @@
 /** Exporting an experiment's results table: what the `experiments.export` channel and `aepo-lab export` return. */
 import { LabError } from '../core/errors';
+import { settingsNote, type SettingOverrides } from '../rl/variants';
 import type { Services } from '../services';
+import type { EvaluationRow } from '../store/evaluations-repo';
 import { exportTable, type ExportFormat } from './export-formats';
 import { resultsTable, type ResultsTable } from './results-table';
 
@@ -13,6 +15,35 @@ export interface ExportedTable {
 
 const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', md: 'md', latex: 'tex' };
 
+/**
+ * The footnote every exported table carries: per row, the settings its runs changed from the algorithm's paper
+ * defaults (a named variant such as the released scripts' first), or that every row runs its paper defaults.
+ */
+function settingsFootnotes(
+  services: Services,
+  table: ResultsTable,
+  rowOf: (e: EvaluationRow) => string,
+  evaluations: EvaluationRow[],
+): string[] {
+  const notes = table.rows.flatMap(({ label }) => {
+    const runIds = [...new Set(evaluations.filter((e) => rowOf(e) === label).map((e) => e.runId))];
+    const texts = new Set(
+      runIds.flatMap((id) => {
+        const run = services.runs.get(id);
+        const overrides = (run.config as { algorithm?: SettingOverrides }).algorithm ?? {};
+        return settingsNote(run.algorithm, overrides) ?? [];
+      }),
+    );
+    return texts.size === 0 ? [] : [`${label}: ${[...texts].join('; ')}`];
+  });
+  return notes.length === 0
+    ? ["Settings: every algorithm row runs its algorithm's paper defaults (AEPO Lab, docs/algorithms.md)."]
+    : [
+        "Settings that differ from each algorithm's paper defaults (AEPO Lab, docs/algorithms.md); other rows: none.",
+        ...notes,
+      ];
+}
+
 export function exportExperiment(
   services: Services,
   request: { id: number; format: ExportFormat; metric: string },
@@ -20,7 +51,8 @@ export function exportExperiment(
   now = new Date(),
 ): ExportedTable {
   const experiment = services.experiments.get(request.id);
-  const table = resultsTable(services.evaluations.ofExperiment(experiment.id), request.metric);
+  const evaluations = services.evaluations.ofExperiment(experiment.id);
+  const table = resultsTable(evaluations, request.metric);
   if (table.rows.length === 0) {
     throw new LabError('not_found', `experiment ${experiment.id} has no ${request.metric} evaluations yet`);
   }
@@ -28,6 +60,7 @@ export function exportExperiment(
     source: `experiment ${experiment.id} "${experiment.name}"`,
     appVersion,
     date: now.toISOString().slice(0, 10),
+    footnotes: settingsFootnotes(services, table, (e) => e.algorithm, evaluations),
   });
   return {
     format: request.format,
@@ -36,13 +69,15 @@ export function exportExperiment(
   };
 }
 
+const runLabel = (row: EvaluationRow) => `${row.algorithm} #${row.runId}`;
+
 /**
  * The results table of chosen runs (the Compare page), one row per run labelled `algorithm #id`, so two runs of one
  * algorithm stay apart; null when none of them has an evaluation.
  */
 export function runsTable(services: Services, ids: number[], metric: string): ResultsTable | null {
   for (const id of ids) services.runs.get(id);
-  const rows = services.evaluations.ofRuns(ids).map((row) => ({ ...row, algorithm: `${row.algorithm} #${row.runId}` }));
+  const rows = services.evaluations.ofRuns(ids).map((row) => ({ ...row, algorithm: runLabel(row) }));
   if (rows.length === 0) return null;
   const table = resultsTable(rows, metric);
   // In the order the runs were given.
@@ -69,6 +104,7 @@ export function exportRuns(
     source: `runs ${request.ids.join(', ')}`,
     appVersion,
     date: now.toISOString().slice(0, 10),
+    footnotes: settingsFootnotes(services, table, runLabel, services.evaluations.ofRuns(request.ids)),
   });
   return {
     format: request.format,

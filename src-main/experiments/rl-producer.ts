@@ -71,11 +71,16 @@ export interface RunSink {
 /** What the run ended with: every step done, or paused after `step`. */
 export type ProducerOutcome = { finished: true } | { finished: false; pausedAfter: number };
 
-/** What the rollout viewer needs of a tree: structure, tokens as text pieces, loss mask and entropies. */
+/**
+ * What the rollout viewer needs of a tree: structure, tokens as text pieces, loss mask and entropies, and every branch
+ * decision at full precision (so the forks taken can be checked against the probabilities drawn against).
+ */
 function treeRecord(tree: RolloutTree, rewards: number[], tokenizer: Tokenizer): JsonValue {
   return {
     globalSamples: tree.globalSamples,
     fills: tree.fills,
+    premonitor: tree.premonitor,
+    decisions: tree.decisions,
     trajectories: tree.trajectories.map((t) => ({
       id: t.id,
       parent: t.parent,
@@ -92,20 +97,21 @@ function treeRecord(tree: RolloutTree, rewards: number[], tokenizer: Tokenizer):
 }
 
 /**
- * Trains from `resumeFrom` (a checkpoint file and its step; none: step 1), reporting to `sink`. A corrupt or
- * missing checkpoint throws with the file named, before anything is reported.
+ * Trains from `resumeFrom` (a checkpoint file and its step; none: step 1), reporting to `sink`. `options.model` holds
+ * the run's starting weights (the base checkpoint) on entry, also when resuming. A corrupt or missing checkpoint throws
+ * with the file named, before anything is reported.
  */
 export async function produceRl(
   options: RlProducerOptions,
   sink: RunSink,
   resumeFrom?: { path: string; step: number },
 ): Promise<ProducerOutcome> {
-  const rng = resumeFrom ? restore(options, resumeFrom.path) : new Rng(options.seed);
-  const firstStep = (resumeFrom?.step ?? 0) + 1;
-  sink.started(firstStep - 1);
-  // A KL term needs the policy the run started from, frozen.
+  // A KL term needs the policy the run started from, frozen: copied before a resume loads the checkpoint's weights.
   const reference = options.settings.klCoef > 0 ? frozenCopy(options.model) : undefined;
   try {
+    const rng = resumeFrom ? restore(options, resumeFrom.path) : new Rng(options.seed);
+    const firstStep = (resumeFrom?.step ?? 0) + 1;
+    sink.started(firstStep - 1);
     for (let step = firstStep; step <= options.steps; step++) {
       const { metrics, trees, rewards } = await rlStep(
         {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MINI_SUITES } from '../benchmarks/mini/catalogue';
 import { BENCHMARKS } from '../benchmarks/registry';
 import { SEGMENT_ENTROPY_FORMS } from '../rl/branching';
-import { ALGORITHM_IDS } from '../rl/types';
+import { ALGORITHM_IDS, SETTING_VARIANTS } from '../rl/types';
 
 /** Every benchmark id a run may name: the registry's and the generated mini suites'. */
 export const BENCHMARK_IDS: readonly string[] = [...BENCHMARKS.map((b) => b.id), ...Object.keys(MINI_SUITES)];
@@ -22,9 +22,17 @@ export const benchmarkId = z.string().refine((id) => BENCHMARK_IDS.includes(id),
 const positiveInt = z.number().int().positive();
 const probability = z.number().min(0).max(1);
 
-/** Overrides of the algorithm preset's settings (rl/defaults.ts and the algorithm's file); unset: the preset's. */
+/**
+ * Overrides of the algorithm preset's settings (rl/defaults.ts and the algorithm's file); unset: the preset's. The
+ * variant picks a named bundle first (rl/variants.ts).
+ */
 const algorithmSettings = z
   .object({
+    variant: z
+      .enum(SETTING_VARIANTS)
+      .describe(
+        "Setting bundle: 'paper' (the method as published) or 'released' (the authors' training scripts: AEPO without pre-monitoring or the entropy-aware advantage).",
+      ),
     clipLow: z.number().min(0).max(1).describe('Lower clip range ε_low of the importance ratio.'),
     clipHigh: z.number().min(0).describe("Upper clip range ε_high (DAPO's clip-higher raises it)."),
     dualClipC: z.number().gt(1).nullable().describe('Dual-clip bound c for negative advantages; null: off.'),

@@ -13,6 +13,7 @@ import { selectTrainingEngine, tfjsEngine } from '../model/engine';
 import { AdamW } from '../model/optimizer';
 import { Rng } from '../model/rng';
 import { ALGORITHMS } from '../rl/algorithms/registry';
+import { resolveSettings } from '../rl/variants';
 import { toolCacheKey } from '../store/tool-cache-repo';
 import { join } from 'node:path';
 import { baseCheckpoint, loadBase } from './cold-start';
@@ -148,7 +149,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
           engine,
           tools: trainingTools,
           preset,
-          settings: { ...preset.defaults, ...config.algorithm },
+          settings: resolveSettings(preset.id, config.algorithm),
           rollout: config.rollout,
           seed: task.seed,
           steps,

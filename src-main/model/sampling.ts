@@ -12,7 +12,10 @@ export interface SamplingParams {
   topK?: number;
   /** Keep the smallest set of most likely ids whose probability reaches p (1 or undefined: all). */
   topP?: number;
-  /** Also report −Σ p·log p over the this-many most likely ids (what a server's top-k log-probs allow); 0: off. */
+  /**
+   * Also report −Σ p·log p over the this-many most likely ids, plus the sampled id where it falls outside them (what
+   * vLLM's top-k log-probs give the authors' code); 0: off.
+   */
   topEntropyIds?: number;
 }
 
@@ -22,12 +25,15 @@ export interface PickedToken {
   logp: number;
   /** Entropy of that same full distribution, in nats. */
   entropy: number;
-  /** With `topEntropyIds`: −Σ p·log p over the most likely ids only (not renormalised), in nats. */
+  /** With `topEntropyIds`: −Σ p·log p over the most likely ids and the sampled one (not renormalised), in nats. */
   topEntropy?: number;
 }
 
-/** −Σ p·log p over the `count` largest probabilities p = weight / total (a partial selection: no full sort). */
-export function topEntropy(weights: Float64Array, count: number, total = 1): number {
+/**
+ * −Σ p·log p over the `count` largest probabilities p = weight / total (a partial selection: no full sort), and the
+ * smallest of them (a sampled id below it lies outside the list).
+ */
+export function topEntropy(weights: Float64Array, count: number, total = 1): { entropy: number; smallest: number } {
   const top: number[] = [];
   for (let i = 0; i < weights.length; i++) {
     const p = weights[i]! / total;
@@ -39,7 +45,12 @@ export function topEntropy(weights: Float64Array, count: number, total = 1): num
       top.sort((a, b) => a - b);
     }
   }
-  return top.reduce((h, p) => (p > 0 ? h - p * Math.log(p) : h), 0);
+  return { entropy: top.reduce((h, p) => (p > 0 ? h - p * Math.log(p) : h), 0), smallest: top[0] ?? 0 };
+}
+
+/** The top-k entropy with the sampled id's term added when the id is not among the k (vLLM returns it as well). */
+function withSampled(top: { entropy: number; smallest: number }, p: number): number {
+  return p < top.smallest && p > 0 ? top.entropy - p * Math.log(p) : top.entropy;
 }
 
 /**
@@ -76,7 +87,9 @@ export function pickToken(logits: Float32Array, params: SamplingParams, rng: Rng
   const logpOf = (id: number) => logits[id]! / t - logZ;
   const top = params.topEntropyIds ? topEntropy(weights, params.topEntropyIds, sum) : undefined;
   const picked = (id: number): PickedToken =>
-    top === undefined ? { id, logp: logpOf(id), entropy } : { id, logp: logpOf(id), entropy, topEntropy: top };
+    top === undefined
+      ? { id, logp: logpOf(id), entropy }
+      : { id, logp: logpOf(id), entropy, topEntropy: withSampled(top, weights[id]! / sum) };
 
   if (greedy) {
     let best = 0;

@@ -40,31 +40,47 @@ export function aepoBranchProbability(deltaH: number, consecutive: number, confi
   return clip01(1 - config.tau / f + config.gamma * deltaH);
 }
 
+/** H̄_tool: the mean Ĥ over the pilot's segments; H_root when it has none (the released code's fallback). */
+export function meanToolEntropy(hRoot: number, hTool: readonly number[]): number {
+  return hTool.length === 0 ? hRoot : hTool.reduce((a, b) => a + b, 0) / hTool.length;
+}
+
 /**
  * AEPO's entropy pre-monitoring: m = clamp(floor(k · σ(β·(H_root − mean H_tool))) + 1, 1, k) global samples;
  * the mean of an empty H_tool list is H_root.
  */
 export function premonitorGlobalSamples(k: number, hRoot: number, hTool: readonly number[], beta: number): number {
-  const meanTool = hTool.length === 0 ? hRoot : hTool.reduce((a, b) => a + b, 0) / hTool.length;
+  const meanTool = meanToolEntropy(hRoot, hTool);
   return Math.min(k, Math.max(1, Math.floor(k * sigmoid(beta * (hRoot - meanTool))) + 1));
 }
 
 /**
- * How a segment's entropy Ĥ is measured (docs/algorithms.md, "Segment entropy"):
- * - `mean-normalized` (default): the mean of the first J generated tokens' full-distribution entropies, ÷ ln |V|, so
- *   Ĥ lies in [0, 1] whatever the segment's length or the vocabulary;
- * - `released-top10`: the released code's form: per token −Σ p·log p over its 10 most likely ids, summed over the
- *   first J tokens, ÷ ln |V|;
- * - `sum-normalized`: AEPO Lab 0.1's form (full entropies summed, ÷ ln |V|): grows with the segment's length, so ΔH
- *   mostly tracked length; kept to compare against.
+ * How a segment's entropy Ĥ is measured (docs/algorithms.md, "Segment entropy"). "Top-10 entropy" is a token's
+ * −Σ p·log p over its 10 most likely ids plus the sampled id where it falls outside them, not renormalised (what
+ * vLLM's top-10 log-probs gave the authors' code).
+ * - `released-scale` (default): J / ln 151,665 × the mean top-10 entropy of the first min(J, n) generated tokens:
+ *   the released Ĥ for a segment of J tokens or more, the same scale below (no length artefact), whatever this
+ *   model's vocabulary;
+ * - `released-top10`: the released code's form as written: top-10 entropies summed over the first J tokens, ÷ ln |V|
+ *   of this model's vocabulary (exact replication; on short segments it mostly measures their length);
+ * - `mean-normalized`: the mean full-distribution entropy of the first J tokens ÷ ln |V|, in [0, 1] (AEPO Lab 0.2's
+ *   default; about 11× weaker on P than the released scale at |V| = 600);
+ * - `sum-normalized`: AEPO Lab 0.1's form (full entropies summed, ÷ ln |V|): grows with the segment's length.
  */
-export const SEGMENT_ENTROPY_FORMS = ['mean-normalized', 'released-top10', 'sum-normalized'] as const;
+export const SEGMENT_ENTROPY_FORMS = ['released-scale', 'released-top10', 'mean-normalized', 'sum-normalized'] as const;
 export type SegmentEntropyForm = (typeof SEGMENT_ENTROPY_FORMS)[number];
+
+/** ln |V| of the vocabulary the authors trained with (Qwen's 151,665 ids): the released code's divisor. */
+export const RELEASED_LOG_VOCAB = Math.log(151_665);
+
+/** Whether a form reads the top-10 entropy, which the sampler then has to report. */
+export const usesTopEntropy = (form: SegmentEntropyForm): boolean =>
+  form === 'released-scale' || form === 'released-top10';
 
 export interface TokenEntropies {
   /** Full-distribution entropy, nats. */
   entropy: number;
-  /** Entropy over the 10 most likely ids only (present when the sampler was asked for it). */
+  /** Top-10 entropy (present when the sampler was asked for it), nats. */
   topEntropy?: number;
 }
 
@@ -76,8 +92,11 @@ export function segmentEntropy(
 ): number {
   const first = tokens.slice(0, firstTokens);
   if (first.length === 0) return 0;
+  const top = (t: TokenEntropies) => t.topEntropy ?? t.entropy;
+  if (form === 'released-scale')
+    return (firstTokens * first.reduce((sum, t) => sum + top(t), 0)) / first.length / RELEASED_LOG_VOCAB;
   const logV = Math.log(vocabSize);
-  if (form === 'released-top10') return first.reduce((sum, t) => sum + (t.topEntropy ?? t.entropy), 0) / logV;
+  if (form === 'released-top10') return first.reduce((sum, t) => sum + top(t), 0) / logV;
   const sum = first.reduce((total, t) => total + t.entropy, 0);
   return form === 'sum-normalized' ? sum / logV : sum / first.length / logV;
 }

@@ -17,7 +17,7 @@ export const BASE_SETTINGS: AlgorithmSettings = {
   premonitorBeta: 0.5,
   beamSize: 2,
   branch: { tau: 0.5, gamma: 0.2, penalty: 0.05 },
-  segmentEntropy: 'mean-normalized',
+  segmentEntropy: 'released-scale',
   entropyAdvCoef: 0,
   stepAdvWeight: 1,
   stepDiscount: 0.95,

@@ -1,7 +1,7 @@
 /**
  * DAPO's batch shaping (docs/algorithms.md, "DAPO"): overlong reward shaping over the rollout's response budget, and
- * dynamic sampling, which keeps only question groups whose accuracy varies and rolls out fresh questions until the
- * batch is full again.
+ * dynamic sampling, which keeps only question groups whose unshaped reward varies and rolls out fresh questions until
+ * the batch is full again.
  */
 import type { OverlongShaping } from './types';
 
@@ -19,14 +19,18 @@ export function overlongPenalty(length: number, budget: number, shaping: Overlon
 
 interface Judged {
   group: number;
-  /** 1 for a correct answer, else 0: what DAPO's filter looks at (not the shaped reward). */
-  correct: number;
+  /**
+   * The reward before overlong shaping: what DAPO's filter looks at. On a binary reward its variance is non-zero
+   * exactly when accuracy varies; on an F1 reward a group where F1 varies but nobody is exactly right is kept too, as
+   * its advantages are not zero.
+   */
+  unshaped: number;
 }
 
-/** The samples of groups whose accuracy is not the same for every trajectory (all right or all wrong teach nothing). */
+/** The samples of groups whose unshaped reward has non-zero variance (a group of equal rewards teaches nothing). */
 export function informativeGroups<T extends Judged>(samples: T[]): T[] {
   const outcomes = new Map<number, Set<number>>();
-  for (const s of samples) outcomes.set(s.group, (outcomes.get(s.group) ?? new Set()).add(s.correct));
+  for (const s of samples) outcomes.set(s.group, (outcomes.get(s.group) ?? new Set()).add(s.unshaped));
   return samples.filter((s) => outcomes.get(s.group)!.size > 1);
 }
 

@@ -12,11 +12,12 @@ import type { ToolSet } from '../tools/types';
 import { firstGroups, informativeGroups, overlongPenalty } from './dynamic-sampling';
 import { hierarchicalReward, type RewardResult } from './rewards';
 import { runRollouts, type RolloutContext, type RolloutOptions } from './rollout/engine';
+import { scoreForcedTokens } from './rollout/forced-tokens';
 import { ROLLOUT_STRATEGIES } from './rollout/strategies';
 import type { RolloutQuestion, RolloutTree, Trajectory } from './rollout/types';
 import { updatePolicy, type UpdateSample, type UpdateStats } from './update';
 import { tfjsEngine, type TrainingEngine } from '../model/engine';
-import { treeMetrics } from './tree-metrics';
+import { branchDecisionMetrics, treeMetrics } from './tree-metrics';
 import type { AlgorithmPreset, AlgorithmSettings } from './types';
 
 export interface RlStepContext {
@@ -35,8 +36,6 @@ export interface RlStepContext {
   warn?: (line: string) => void;
   /** Fresh questions for DAPO's dynamic sampling to refill the batch with (none: the batch just shrinks). */
   moreQuestions?: (count: number) => RolloutQuestion[];
-  /** Sees every branch decision of the rollouts (diagnostics, benchmarks). */
-  onBranchDecision?: RolloutContext['onBranchDecision'];
   /** What scores and trains in the update (model/engine.ts); default the tfjs reference. */
   engine?: TrainingEngine;
 }
@@ -59,7 +58,7 @@ export interface RlStepResult {
   rewards: number[][];
 }
 
-type Sample = UpdateSample & { correct: number };
+type Sample = UpdateSample & { unshaped: number };
 
 export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): Promise<RlStepResult> {
   const { model, tokenizer, settings, preset } = ctx;
@@ -90,9 +89,12 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
         options: ctx.rollout,
         random: () => ctx.rng.next(),
         contextLength: model.config.contextLength,
-        onBranchDecision: ctx.onBranchDecision,
       },
       batch,
+    );
+    // The EOS forced at the tool-call limit is trained on: its old log-prob and entropy, under the rollout policy.
+    await scoreForcedTokens(rolled, (sequences) =>
+      (ctx.engine ?? tfjsEngine).score(model, sequences, { temperature: ctx.rollout.temperature || 1 }),
     );
     const scored: Sample[] = rolled.flatMap((tree, index) =>
       tree.trajectories.map((trajectory) => {
@@ -105,7 +107,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
           trajectory,
           group: firstGroup + index,
           reward: { ...result, reward: shaped },
-          correct: result.f1 >= 1 ? 1 : 0,
+          unshaped: result.reward,
         };
       }),
     );
@@ -117,7 +119,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
   let samples = all;
   let generationBatches = 1;
   if (settings.dynamicSampling) {
-    // DAPO: keep groups whose accuracy varies; roll out fresh questions until the batch has as many groups again.
+    // DAPO: keep groups whose unshaped reward varies; roll out fresh questions until the batch has as many groups again.
     samples = informativeGroups(all);
     const groupsKept = () => new Set(samples.map((s) => s.group)).size;
     while (groupsKept() < questions.length && ctx.moreQuestions && generationBatches < settings.maxGenerationBatches) {
@@ -187,6 +189,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
       'rollout/consecutive_branch_share_per_path': diagnostics.consecutiveBranchSharePerPath,
       'rollout/consecutive_growth_share': diagnostics.consecutiveGrowthShare,
       'rollout/distinct_answers': diagnostics.distinctAnswers,
+      ...branchDecisionMetrics(trees),
       'rollout/kept_groups': new Set(samples.map((s) => s.group)).size,
       'rollout/generation_batches': generationBatches,
       'timing_s/rollout': rolloutMs / 1000,

@@ -24,6 +24,32 @@ export interface TreeMetrics {
   distinctAnswers: number;
 }
 
+/** The q-quantile of sorted values, interpolated linearly between neighbours (numpy's default). */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const at = q * (sorted.length - 1);
+  const low = Math.floor(at);
+  const high = Math.min(sorted.length - 1, low + 1);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
+}
+
+/**
+ * The branch probabilities P of a step's decisions (mean, 10th and 90th percentiles) and the share of decisions that
+ * forked, under `rollout/branch_*`; none when the step made no decision (independent sampling, or no tool call).
+ */
+export function branchDecisionMetrics(trees: RolloutTree[]): Record<string, number> {
+  const decisions = trees.flatMap((tree) => tree.decisions);
+  if (decisions.length === 0) return {};
+  const p = decisions.map((d) => d.probability).sort((a, b) => a - b);
+  return {
+    'rollout/branch_decisions': decisions.length,
+    'rollout/branch_probability_mean': p.reduce((a, b) => a + b, 0) / p.length,
+    'rollout/branch_probability_p10': quantile(p, 0.1),
+    'rollout/branch_probability_p90': quantile(p, 0.9),
+    'rollout/branch_taken_share': decisions.filter((d) => d.taken).length / decisions.length,
+  };
+}
+
 export function treeMetrics(
   trees: RolloutTree[],
   finalAnswer: (tree: RolloutTree, trajectory: number) => string | null,

@@ -97,6 +97,10 @@ export const ALGORITHM_IDS = [
 ] as const;
 export type AlgorithmId = (typeof ALGORITHM_IDS)[number];
 
+/** Named setting bundles of one algorithm (rl/variants.ts): the method as published, or the authors' scripts. */
+export const SETTING_VARIANTS = ['paper', 'released'] as const;
+export type SettingVariant = (typeof SETTING_VARIANTS)[number];
+
 /** DAPO's overlong reward shaping: a linear penalty over the last part of the rollout's response budget. */
 export interface OverlongShaping {
   /** The share of the response budget (at its end) over which the penalty grows (DAPO: 4,096 of 20,480 = 0.2). */

@@ -120,11 +120,26 @@ export interface StoredTrajectory {
   segments: { start: number; end: number; entropy: number }[];
 }
 
+/** One branch decision after a tool call (rl/rollout/types.ts BranchDecision): forked iff the draw u < probability. */
+export interface StoredDecision {
+  iteration: number;
+  trajectory: number;
+  /** The trajectory's response length then: where its fork starts. */
+  atToken: number;
+  deltaH: number;
+  probability: number;
+  taken: boolean;
+}
+
 export interface StoredTree {
   /** m: trajectories started from the root. */
   globalSamples: number;
   fills: number;
   trajectories: StoredTrajectory[];
+  /** Every branch decision (trees stored by earlier versions have none). */
+  decisions?: StoredDecision[];
+  /** AEPO's pre-monitoring: Ĥ of the probe and the pilot's mean segment Ĥ, which set m (null or absent: off). */
+  premonitor?: { hRoot: number; hToolMean: number } | null;
 }
 
 /** One question's rollout tree at one step of a run. */

@@ -1,5 +1,6 @@
 // Crash safety: a run killed with SIGKILL mid-run and resumed from its last checkpoint records exactly what the same
-// run records uninterrupted (wasm backend, to 1e-6), with no metric or rollout row duplicated or lost.
+// run records uninterrupted (wasm backend, to 1e-6), with no metric or rollout row duplicated or lost. The run has a KL
+// term, so its reference policy (the starting weights) must survive the resume too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,6 +54,11 @@ describe('crash safety', () => {
       const reference = recorded(whole);
       expect(reference.status).toBe('completed');
       expect(new Set(reference.metrics.map((m) => m.step)).size).toBe(STEPS);
+      // The policy moves away from its start, so its k1 KL to the reference is measurably away from 0 after the kill
+      // point (where a reference taken from the resumed weights would read about 0).
+      const refKl = reference.metrics.filter((m) => m.key === 'actor/ref_kl' && m.step > 2);
+      expect(refKl.length).toBe(STEPS - 2);
+      for (const m of refKl) expect(Math.abs(m.value!), `actor/ref_kl at step ${m.step}`).toBeGreaterThan(1e-4);
 
       const crashed = tempDir();
       const first = start('fresh', crashed);

@@ -108,7 +108,12 @@ describe('every page against a real smoke experiment', () => {
     await page.waitForSelector('[data-test="chart-rollout/branches_per_question"] canvas');
     await page.goto(`${served.origin}/#/runs/${AEPO}/rollouts`);
     await page.waitForSelector('[data-test="diagnostics"]');
-    expect(await page.locator('[data-test="diagnostics"]').textContent()).toMatch(/global samples m\s*2/);
+    expect(await page.locator('[data-test="diagnostics"]').textContent()).toMatch(/global samples m\s*\d/);
+    // Every branch decision of the step: its histogram of P, and the share forked against the mean P.
+    expect(await page.locator('[data-test="decision-histogram"] figcaption').textContent()).toMatch(
+      /\d+ branch decisions over \d+ questions\. Mean P \d+ %; forked \d+ % \(expected/,
+    );
+    expect(await page.locator('[data-test="premonitor"]').textContent()).toMatch(/Ĥ root \/ Ĥ tool\s*\d\.\d\d \/ \d\.\d\d/);
   });
 
   it('logged no console errors', () => {

@@ -32,7 +32,8 @@ await runRl(lab.services, runId, {
   optimizer,
   tools: toyTools(),
   preset,
-  settings: { ...preset.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
+  // KL on: a resumed run must keep penalising KL to the starting policy, not to the weights it resumed from.
+  settings: { ...preset.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 2, klCoef: 0.05 },
   rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 48, toolCallLimit: 2 },
   backend,
   seed: 3,

@@ -32,6 +32,11 @@ const planOptions: Command['options'] = {
     description: "mini suites instead of the preset's (e.g. mini-gsm8k)",
   },
   seeds: { type: 'string', label: '--seeds 1,2', description: "seeds instead of the preset's" },
+  variant: {
+    type: 'string',
+    label: '--variant paper|released',
+    description: "setting bundle: the papers' methods (default) or the authors' released scripts",
+  },
   name: { type: 'string', label: '--name N', description: 'the experiment name' },
 };
 
@@ -45,6 +50,7 @@ async function createExperiment(context: CommandContext): Promise<{ id: number; 
     throw new UsageError(`--seeds takes whole numbers, not "${String(context.options.seeds)}"`);
   const algorithms = list(context.options.algos);
   const benchmarks = list(context.options.benches);
+  const variant = context.options.variant;
   const created = await context.lab().dispatch('experiments.create', {
     name:
       context.options.name ??
@@ -53,6 +59,7 @@ async function createExperiment(context: CommandContext): Promise<{ id: number; 
     algorithms,
     benchmarks,
     seeds,
+    ...(variant === undefined ? {} : { config: { algorithm: { variant } } }),
   });
   // A wrong id or value on the command line is a usage error (exit 2), in words.
   if (!created.ok) throw new UsageError(created.error.message.replace(/^invalid input for experiments\.create: /, ''));

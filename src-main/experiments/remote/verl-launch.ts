@@ -3,7 +3,7 @@
  * that entrypoint's Hydra overrides. docs/clusters.md prints this table (`aepo-lab cluster algorithms` too). An
  * algorithm with no faithful implementation is refused, never run under its name with something else.
  */
-import { ALGORITHMS } from '../../rl/algorithms/registry';
+import { resolveSettings } from '../../rl/variants';
 import type { AlgorithmId, AlgorithmSettings } from '../../rl/types';
 import type { RunConfig } from '../run-config';
 
@@ -30,6 +30,25 @@ const branching = (s: AlgorithmSettings) => [
   `actor_rollout_ref.rollout.entropy_weight=${s.branch.gamma}`,
 ];
 
+/**
+ * The DAPO recipe's switches (DAPO, and GPPO as Klear-Reasoner ran it): group filtering on the unshaped reward
+ * (`score`, the reward function's value before the overlong penalty), and the overlong buffer.
+ */
+const dapoRecipe = (s: AlgorithmSettings, config: RunConfig) => [
+  'algorithm.adv_estimator=grpo',
+  `algorithm.filter_groups.enable=${py(s.dynamicSampling)}`,
+  'algorithm.filter_groups.metric=score',
+  `algorithm.filter_groups.max_num_gen_batches=${s.maxGenerationBatches}`,
+  'reward_model.reward_manager=dapo',
+  `reward_model.overlong_buffer.enable=${py(s.overlongShaping !== null)}`,
+  ...(s.overlongShaping
+    ? [
+        `reward_model.overlong_buffer.len=${Math.round(config.rollout.maxResponseTokens * s.overlongShaping.bufferFraction)}`,
+        `reward_model.overlong_buffer.penalty_factor=${s.overlongShaping.penalty}`,
+      ]
+    : []),
+];
+
 /** Per algorithm: a recipe, or the reason it is refused. */
 export const LAUNCH_TABLE: Record<AlgorithmId, LaunchRecipe | { refused: string }> = {
   grpo: {
@@ -43,20 +62,7 @@ export const LAUNCH_TABLE: Record<AlgorithmId, LaunchRecipe | { refused: string 
     codeBase: 'upstream verl, DAPO recipe',
     repository: 'https://github.com/verl-project/verl-recipe',
     entrypoint: 'python3 -m recipe.dapo.main_dapo',
-    overrides: (s, config) => [
-      'algorithm.adv_estimator=grpo',
-      `algorithm.filter_groups.enable=${py(s.dynamicSampling)}`,
-      'algorithm.filter_groups.metric=acc',
-      `algorithm.filter_groups.max_num_gen_batches=${s.maxGenerationBatches}`,
-      'reward_model.reward_manager=dapo',
-      `reward_model.overlong_buffer.enable=${py(s.overlongShaping !== null)}`,
-      ...(s.overlongShaping
-        ? [
-            `reward_model.overlong_buffer.len=${Math.round(config.rollout.maxResponseTokens * s.overlongShaping.bufferFraction)}`,
-            `reward_model.overlong_buffer.penalty_factor=${s.overlongShaping.penalty}`,
-          ]
-        : []),
-    ],
+    overrides: (s, config) => dapoRecipe(s, config),
     note: 'The overlong buffer is the buffer fraction of the response budget, in tokens.',
   },
   reinforce_pp: {
@@ -77,8 +83,8 @@ export const LAUNCH_TABLE: Record<AlgorithmId, LaunchRecipe | { refused: string 
     codeBase: 'Klear-Reasoner (Kwai-Klear) verl fork',
     repository: 'https://github.com/Kwai-Klear/KlearReasoner',
     entrypoint: 'python3 -m recipe.dapo.src.main_dapo',
-    overrides: () => ['algorithm.adv_estimator=grpo', 'algorithm.filter_groups.enable=False'],
-    note: "The fork's policy loss is GPPO (`compute_gppo_loss`); group filtering is off so only the loss differs from GRPO.",
+    overrides: (s, config) => dapoRecipe(s, config),
+    note: "The released configuration: the fork's policy loss is GPPO (`compute_gppo_loss`) inside the DAPO recipe (group filtering, overlong buffer, dual clip c = 10), so only the loss differs from DAPO.",
   },
   gigpo: {
     codeBase: "verl-agent, the GiGPO authors'",
@@ -184,7 +190,7 @@ export function sharedOverrides(
 
 /** The algorithm's effective settings: its preset's defaults under the run's overrides, as a local run uses them. */
 export function effectiveSettings(algorithm: AlgorithmId, config: RunConfig): AlgorithmSettings {
-  return { ...ALGORITHMS[algorithm].defaults, ...config.algorithm } as AlgorithmSettings;
+  return resolveSettings(algorithm, config.algorithm);
 }
 
 /** Quotes one shell word for the entrypoint (Ray runs it through a shell). */

@@ -6,8 +6,12 @@
  * so the forward value is unchanged (clip-higher PPO) but a clipped token keeps a bounded gradient: coefficient
  * (1 + ε_h) when ρ > 1 + ε_h with Â > 0, (1 − ε_l) when ρ < 1 − ε_l with Â < 0, and ρ otherwise. No token ever has a
  * zero gradient. Token-mean loss, ε_h = 0.28 in their math setting.
+ *
+ * As its authors ran it: Klear-Reasoner trained GPPO inside the DAPO recipe, so the preset carries DAPO's dynamic
+ * sampling, overlong reward shaping and dual clip c = 10 as well (the released configuration, docs/algorithms.md);
+ * only the loss differs from `dapo`.
  */
-import { BASE_SETTINGS } from '../defaults';
+import { dapo } from './dapo';
 import { ratioLoss, type TokenTerm } from '../losses';
 import type { AlgorithmPreset, LossConfig, PolicyLoss } from '../types';
 
@@ -36,5 +40,6 @@ export const gppo: AlgorithmPreset = {
   advantage: 'grpo',
   loss: 'gppo',
   rollout: 'independent',
-  defaults: { ...BASE_SETTINGS, clipHigh: 0.28 },
+  // The DAPO recipe's settings (dapo.ts), which Klear-Reasoner's released GPPO runs used.
+  defaults: { ...dapo.defaults },
 };

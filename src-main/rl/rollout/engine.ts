@@ -7,8 +7,9 @@
 import type { SamplingSession } from '../../model/session';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { ToolName, ToolSet } from '../../tools/types';
-import { segmentEntropy } from '../branching';
+import { meanToolEntropy, segmentEntropy, usesTopEntropy } from '../branching';
 import type { AlgorithmSettings } from '../types';
+import { appendForced } from './forced-tokens';
 import type { PremonitorReading, RolloutStrategy } from './strategies';
 import type { RolloutQuestion, RolloutTree, Trajectory } from './types';
 
@@ -43,8 +44,6 @@ export interface RolloutContext {
   /** Uniform draws for branching, and seeds for sampling: a seeded rollout is reproducible. */
   random: () => number;
   contextLength: number;
-  /** Sees every branch decision: ΔH and the branch probability it gave (diagnostics, benchmarks). */
-  onBranchDecision?: (decision: { question: number; deltaH: number; probability: number }) => void;
 }
 
 const TOOL_TAGS: Record<string, ToolName> = { '</search>': 'search', '</python>': 'python', '</browse>': 'browse' };
@@ -90,7 +89,7 @@ function forkOf(source: Trajectory, id: number, slot: number, iteration: number)
   };
 }
 
-/** Appends system-written tokens (a tool result, a forced EOS): in the context, out of the loss. */
+/** Appends system-written tokens (a tool result): in the context, out of the loss. */
 function appendUnlearned(t: Trajectory, tokens: number[]): void {
   for (const token of tokens) {
     t.tokens.push(token);
@@ -114,6 +113,8 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
       globalSamples: ctx.strategy.globalSamples(ctx.settings, readings?.[q] ?? null),
       fills: 0,
       growthIterations: [],
+      decisions: [],
+      premonitor: readings ? premonitorRecord(readings[q]!) : null,
     }));
     const addRoot = (q: number) => {
       const tree = trees[q]!;
@@ -136,8 +137,9 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
           for (let z = 1; z < ctx.settings.beamSize && tree.trajectories.length < k; z++) {
             const deltaH = (t.segments.at(-1)?.entropy ?? 0) - (t.initialEntropy ?? 0);
             const probability = ctx.strategy.branchProbability(deltaH, consecutive[q]!, ctx.settings);
-            ctx.onBranchDecision?.({ question: q, deltaH, probability });
-            if (!(ctx.random() < probability)) continue;
+            const taken = ctx.random() < probability;
+            tree.decisions.push({ iteration, trajectory: t.id, atToken: t.tokens.length, deltaH, probability, taken });
+            if (!taken) continue;
             const copy = forkOf(t, tree.trajectories.length, q * k + tree.trajectories.length, iteration);
             session.fork(t.slot, copy.slot);
             tree.trajectories.push(copy);
@@ -161,6 +163,8 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
     session.dispose();
   }
 }
+
+const premonitorRecord = ({ hRoot, hTool }: PremonitorReading) => ({ hRoot, hToolMean: meanToolEntropy(hRoot, hTool) });
 
 async function extendWithPrompts(
   session: SamplingSession,
@@ -194,7 +198,7 @@ async function advance(
       maxTokens: Math.max(1, budget),
       temperature: options.temperature,
       topP: options.topP,
-      topEntropyIds: ctx.settings.segmentEntropy === 'released-top10' ? 10 : 0,
+      topEntropyIds: usesTopEntropy(ctx.settings.segmentEntropy) ? 10 : 0,
       stopIds: [eos, ...closing],
       seed: Math.floor(ctx.random() * 2 ** 31),
     },
@@ -222,7 +226,7 @@ async function advance(
     if (t.tokens.length >= options.maxResponseTokens) return finish(t, 'length');
     if (!tool) return finish(t, generations[i]!.reason === 'context' ? 'context' : 'length');
     if (t.toolCalls >= options.toolCallLimit) {
-      appendUnlearned(t, [eos]);
+      appendForced(t, eos); // trained on, as in the released code (forced-tokens.ts)
       return finish(t, 'tool_limit');
     }
     const query = toolInput(tokenizer, t.tokens.slice(start), tool);
@@ -287,7 +291,7 @@ async function premonitor(
       {
         maxTokens: ctx.options.probeTokens,
         temperature: ctx.options.temperature,
-        topEntropyIds: ctx.settings.segmentEntropy === 'released-top10' ? 10 : 0,
+        topEntropyIds: usesTopEntropy(ctx.settings.segmentEntropy) ? 10 : 0,
         stopIds: [ctx.tokenizer.idOf('<eos>'), ...closing],
         seed: Math.floor(ctx.random() * 2 ** 31),
       },

@@ -47,6 +47,28 @@ export interface Trajectory {
   stopReason: StopReason | null;
 }
 
+/**
+ * One branch decision after a tool call: the ΔH the strategy saw, the probability P it gave, and whether the draw
+ * u < P forked. A reviewer checks the forks taken against the probabilities recorded.
+ */
+export interface BranchDecision {
+  /** The rollout iteration it was made in. */
+  iteration: number;
+  /** The trajectory (index in its tree) that might fork. */
+  trajectory: number;
+  /** Its response length then: where a fork starts. */
+  atToken: number;
+  deltaH: number;
+  probability: number;
+  taken: boolean;
+}
+
+/** AEPO's pre-monitoring reading for one question: Ĥ of the probe and the pilot's mean Ĥ over its segments. */
+export interface PremonitorRecord {
+  hRoot: number;
+  hToolMean: number;
+}
+
 export interface RolloutTree {
   question: RolloutQuestion;
   promptTokens: number[];
@@ -57,4 +79,8 @@ export interface RolloutTree {
   fills: number;
   /** Rollout iterations in which this question grew its tree (what AEPO's consecutive-branch penalty counts). */
   growthIterations: number[];
+  /** Every branch decision, in the order they were drawn. */
+  decisions: BranchDecision[];
+  /** With pre-monitoring: what set m. */
+  premonitor: PremonitorRecord | null;
 }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Lab } from '../../../src-main/app/open-lab';
+import type { JsonObject } from '../../../src-main/store/records';
 import { exportExperiment } from '../../../src-main/experiments/export';
 import { EXPORT_FORMATS } from '../../../src-main/experiments/export-formats';
 import { resultsTable } from '../../../src-main/experiments/results-table';
@@ -12,7 +13,10 @@ import { tempDir, tempLab } from '../../support/temp';
 const GOLDEN = join(import.meta.dirname, '../../golden');
 const EXTENSIONS = { csv: 'csv', md: 'md', latex: 'tex' } as const;
 
-/** A fixed small experiment: base, GRPO and AEPO over 2 seeds, an outside model, three suites (one per family). */
+/**
+ * A fixed small experiment: base, GRPO and AEPO over 2 seeds, an outside model, three suites (one per family). AEPO
+ * runs the released scripts' variant and GRPO a smaller group, so the settings footnote names both.
+ */
 function goldenExperiment(lab: Lab): number {
   const experiment = lab.services.experiments.create({ name: 'golden: AEPO vs GRPO' });
   const pass1: Record<string, number[][]> = {
@@ -29,6 +33,10 @@ function goldenExperiment(lab: Lab): number {
     'outside:gpt-x': [[55, 40]], // evaluated on two suites only
   };
   const benchmarks = ['mini-gsm8k', 'mini-hotpotqa', 'mini-webwalker'];
+  const configs: Record<string, JsonObject> = {
+    aepo: { algorithm: { variant: 'released' } },
+    grpo: { algorithm: { groupSize: 4, clipHigh: 0.2 } }, // clipHigh as the default: not named
+  };
   for (const [algorithm, seeds] of Object.entries(pass1)) {
     seeds.forEach((values, seed) => {
       const run = lab.services.runs.create({
@@ -36,6 +44,7 @@ function goldenExperiment(lab: Lab): number {
         algorithm,
         benchmark: 'mini-gsm8k',
         seed: seed + 1,
+        config: configs[algorithm],
       });
       lab.services.evaluations.record(
         values.flatMap((value, b) => [
@@ -97,6 +106,12 @@ describe('results table and export', () => {
       if (process.env.UPDATE_GOLDEN) writeFileSync(golden, text);
       expect(text, format).toBe(readFileSync(golden, 'utf8'));
       expect(filename).toBe(`experiment-${id}-pass@1.${EXTENSIONS[format]}`);
+      // Every format names, per row, what differs from the paper defaults.
+      expect(text).toContain(
+        'aepo: released variant: dynamicRollouts false (paper: true), entropyAdvCoef 0 (paper: 0.2)',
+      );
+      expect(text).toContain('grpo: groupSize 4 (paper: 8)');
+      expect(text).not.toMatch(/clipHigh|base:|outside:gpt-x:/);
     }
   });
 

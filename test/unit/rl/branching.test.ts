@@ -8,6 +8,7 @@ import {
   segmentEntropy,
 } from '../../../src-main/rl/branching';
 import { Rng } from '../../../src-main/model/rng';
+import { pickToken } from '../../../src-main/model/sampling';
 import type { RolloutTree, Trajectory } from '../../../src-main/rl/rollout/types';
 import { treeMetrics } from '../../../src-main/rl/tree-metrics';
 
@@ -69,7 +70,7 @@ describe('branch probabilities', () => {
     expect(aepoBranchProbability(0, 40, { ...DEFAULT_BRANCH_CONFIG, tau: 0 })).toBe(1);
   });
 
-  it('segment entropy: by default the mean over the first 20 tokens ÷ ln |V|, independent of the segment length', () => {
+  it('segment entropy: each form, and the default on the released scale without its length artefact', () => {
     const tokens = (n: number, entropy: number, topEntropy?: number) =>
       Array.from({ length: n }, () => ({ entropy, topEntropy }));
     const logV = 2;
@@ -81,6 +82,36 @@ describe('branch probabilities', () => {
     // The released code's form: top-10 entropies, summed over the first 20, ÷ ln |V|.
     expect(segmentEntropy(tokens(30, 1, 0.8), vocab, 20, 'released-top10')).toBeCloseTo(8, 10);
     expect(segmentEntropy([], vocab, 20, 'mean-normalized')).toBe(0);
+    // The default: 20 / ln 151,665 × the mean top-10 entropy, equal to the released Ĥ (at Qwen's vocabulary) for a
+    // segment of 20 tokens or more, and the same for a shorter segment of the same per-token entropy.
+    const released = segmentEntropy(tokens(30, 1, 0.8), 151_665, 20, 'released-top10');
+    expect(segmentEntropy(tokens(30, 1, 0.8), vocab, 20, 'released-scale')).toBeCloseTo(released, 12);
+    expect(segmentEntropy(tokens(6, 1, 0.8), vocab, 20, 'released-scale')).toBeCloseTo(released, 12);
+    expect(released).toBeCloseTo((20 * 0.8) / Math.log(151_665), 12);
+    // So a full nat of mean per-token entropy moves ARPO's P by γ·20/ln 151,665 ≈ 0.335.
+    const perNat =
+      arpoBranchProbability(segmentEntropy(tokens(20, 0, 1), vocab, 20, 'released-scale'), DEFAULT_BRANCH_CONFIG) -
+      arpoBranchProbability(segmentEntropy(tokens(20, 0, 0), vocab, 20, 'released-scale'), DEFAULT_BRANCH_CONFIG);
+    expect(perNat).toBeCloseTo(0.335, 3);
+    expect(ALGORITHMS.aepo.defaults.segmentEntropy).toBe('released-scale');
+  });
+});
+
+describe("top-10 entropy as vLLM's log-probs give it", () => {
+  it('sums −p·log p over the 10 likeliest ids, plus the sampled id when it lies outside them', () => {
+    // 20 ids: ten of weight 3, ten of weight 1 (sum 40); the sampled id is drawn from the whole distribution.
+    const logits = new Float32Array(20).map((_, i) => (i < 10 ? Math.log(3) : 0));
+    const h = (p: number) => -p * Math.log(p);
+    const topTen = 10 * h(3 / 40);
+    const seen = new Set<number>();
+    const rng = new Rng(1);
+    for (let draw = 0; draw < 200; draw++) {
+      const picked = pickToken(logits, { topEntropyIds: 10 }, rng);
+      const expected = picked.id < 10 ? topTen : topTen + h(1 / 40);
+      expect(picked.topEntropy, `id ${picked.id}`).toBeCloseTo(expected, 6);
+      seen.add(picked.id < 10 ? 0 : 1);
+    }
+    expect(seen.size).toBe(2);
   });
 });
 

@@ -6,6 +6,7 @@ import { scoreTokens } from '../../../src-main/model/scoring';
 import { SamplingSession } from '../../../src-main/model/session';
 import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';
 import { DEFAULT_ROLLOUT_OPTIONS, runRollouts, type RolloutContext } from '../../../src-main/rl/rollout/engine';
+import { scoreForcedTokens } from '../../../src-main/rl/rollout/forced-tokens';
 import { ROLLOUT_STRATEGIES } from '../../../src-main/rl/rollout/strategies';
 import type { RolloutTree } from '../../../src-main/rl/rollout/types';
 import {
@@ -125,5 +126,58 @@ describe('rollout engine', () => {
       expect(tree.globalSamples).toBeLessThanOrEqual(6);
       expect(tree.trajectories).toHaveLength(6);
     }
+  });
+
+  it('records every branch decision, and the forks taken match the probabilities drawn against', async () => {
+    const trees = await runRollouts(context('arpo', 11, { groupSize: 8 }), arithmeticQuestions(24, 3));
+    const decisions = trees.flatMap((tree) => tree.decisions);
+    expect(decisions.length).toBeGreaterThan(60);
+    for (const tree of trees) {
+      // Each taken decision is exactly one fork, from that trajectory, at that token, in that iteration.
+      const taken = tree.decisions.filter((d) => d.taken).map((d) => [d.trajectory, d.atToken, d.iteration]);
+      const forks = tree.trajectories
+        .filter((t) => t.parent !== null)
+        .map((t) => [t.parent, t.forkedAtToken, t.forkedAtIteration]);
+      expect(forks).toEqual(taken);
+      for (const d of tree.decisions) {
+        const t = tree.trajectories[d.trajectory]!;
+        expect(d.probability).toBe(Math.min(1, Math.max(0, 0.5 + 0.2 * d.deltaH))); // ARPO's rule, as recorded
+        expect(t.segments.some((s) => s.end <= d.atToken)).toBe(true);
+      }
+    }
+    // The share taken matches the mean recorded probability within binomial error (4 standard deviations).
+    const expected = decisions.reduce((n, d) => n + d.probability, 0);
+    const sd = Math.sqrt(decisions.reduce((v, d) => v + d.probability * (1 - d.probability), 0));
+    const taken = decisions.filter((d) => d.taken).length;
+    expect(Math.abs(taken - expected), `${taken} taken, ${expected.toFixed(1)} expected`).toBeLessThanOrEqual(4 * sd);
+  });
+
+  it('trains on the EOS forced at the tool-call limit, with the rollout policy’s log-prob and entropy', async () => {
+    const ctx = context('grpo', 2);
+    ctx.options = { ...ctx.options, toolCallLimit: 1 };
+    const trees = await runRollouts(ctx, arithmeticQuestions(6, 5));
+    const limited = trees.flatMap((tree) => tree.trajectories.filter((t) => t.stopReason === 'tool_limit'));
+    expect(limited.length).toBeGreaterThan(0);
+    for (const t of limited) {
+      expect(t.tokens.at(-1)).toBe(agent.tokenizer.idOf('<eos>'));
+      expect(t.mask.at(-1)).toBe(1);
+      expect(t.logp.at(-1)).toBeNaN(); // not drawn by the sampler: scored next
+    }
+    const score = async (sequences: number[][]) =>
+      tf.tidy(() => {
+        const s = scoreTokens(agent.model, sequences);
+        return { logp: s.logp.arraySync(), entropy: s.entropy.arraySync() };
+      });
+    await scoreForcedTokens(trees, score);
+    for (const tree of trees)
+      for (const t of tree.trajectories) {
+        expect(t.logp.some(Number.isNaN)).toBe(false);
+        if (t.stopReason !== 'tool_limit') continue;
+        const scored = await score([[...tree.promptTokens, ...t.tokens]]);
+        const column = tree.promptTokens.length + t.tokens.length - 2;
+        expect(t.logp.at(-1)).toBeCloseTo(scored.logp[0]![column]!, 5);
+        expect(t.entropy.at(-1)).toBeCloseTo(scored.entropy[0]![column]!, 5);
+        expect(t.logp.at(-1)!).toBeLessThan(0);
+      }
   });
 });

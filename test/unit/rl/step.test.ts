@@ -108,14 +108,50 @@ describe('DAPO as published', () => {
     expect(overlongPenalty(256, 256, null)).toBe(0);
   });
 
-  it('filters groups on accuracy, not on the shaped reward', () => {
-    const samples = [
-      { group: 0, correct: 1, reward: 0.9 },
-      { group: 0, correct: 1, reward: 0.4 }, // all right, rewards differ: dropped
-      { group: 1, correct: 0, reward: 0 },
-      { group: 1, correct: 1, reward: 1 }, // mixed: kept
+  it('filters groups on the variance of the unshaped reward: as accuracy on binary rewards, kept on varying F1', () => {
+    // Binary (math) rewards: a group is kept exactly when its accuracy varies, as before.
+    const binary = [
+      { group: 0, unshaped: 1 },
+      { group: 0, unshaped: 1 }, // all right: dropped
+      { group: 1, unshaped: 0 },
+      { group: 1, unshaped: 1 }, // mixed: kept
+      { group: 2, unshaped: 0 },
+      { group: 2, unshaped: 0 }, // all wrong: dropped
     ];
-    expect(informativeGroups(samples).map((s) => s.group)).toEqual([1, 1]);
+    expect(informativeGroups(binary).map((s) => s.group)).toEqual([1, 1]);
+    // F1 (knowledge, deep search): nobody is exactly right in group 3, but F1 varies, so its advantages are not zero
+    // and it is kept (the accuracy filter dropped it); equal F1 in group 4 is dropped.
+    const f1 = [
+      { group: 3, unshaped: 0.5 },
+      { group: 3, unshaped: 0 },
+      { group: 4, unshaped: 0.4 },
+      { group: 4, unshaped: 0.4 },
+    ];
+    expect(informativeGroups(f1).map((s) => s.group)).toEqual([3, 3]);
+  });
+
+  it('a group whose rewards differ only by the overlong shaping is dropped (the filter reads the unshaped reward)', async () => {
+    loadWeights(agent.model, pretrained);
+    const optimizer = new AdamW(agent.model.variables(), { learningRate: 1e-4 });
+    // Every trajectory scores 0.5: the unshaped rewards never vary, whatever length shaping adds.
+    const { metrics } = await rlStep(
+      {
+        model: agent.model,
+        optimizer,
+        tokenizer: agent.tokenizer,
+        tools: toyTools(),
+        preset: ALGORITHMS.dapo,
+        settings: { ...ALGORITHMS.dapo.defaults, groupSize: 4, overlongShaping: { bufferFraction: 0.9, penalty: 1 } },
+        rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 48, toolCallLimit: 2 },
+        rng: new Rng(5),
+        reward: () => ({ reward: 0.5, formatValid: true, f1: 0.5, prediction: 'x' }),
+        warn: () => {},
+      },
+      arithmeticQuestions(2, 1),
+    );
+    optimizer.dispose();
+    expect(metrics['reward/std']).toBeGreaterThan(0); // shaping made the rewards differ...
+    expect(metrics['rollout/kept_groups']).toBe(0); // ...but no group is informative
   });
 
   it('rolls out fresh questions until the batch is full again, within the cap on rounds', async () => {
