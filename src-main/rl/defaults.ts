@@ -28,3 +28,16 @@ export const BASE_SETTINGS: AlgorithmSettings = {
   ppoEpochs: 1,
   klInReward: false,
 };
+
+/**
+ * The DAPO recipe's settings (Yu et al. 2025; docs/algorithms.md, "DAPO"): clip-higher ε_h = 0.28, the recipe's dual
+ * clip c = 10 (its clip_ratio_c), dynamic sampling and overlong shaping over the last fifth of the response budget.
+ * DAPO's preset, and GPPO's, which Klear-Reasoner ran inside this recipe.
+ */
+export const DAPO_RECIPE_SETTINGS: AlgorithmSettings = {
+  ...BASE_SETTINGS,
+  clipHigh: 0.28,
+  dualClipC: 10,
+  dynamicSampling: true,
+  overlongShaping: { bufferFraction: 0.2, penalty: 1 },
+};

@@ -11,7 +11,7 @@ import type { Rng } from '../model/rng';
 import type { ToolSet } from '../tools/types';
 import { firstGroups, informativeGroups, overlongPenalty } from './dynamic-sampling';
 import { hierarchicalReward, type RewardResult } from './rewards';
-import { runRollouts, type RolloutContext, type RolloutOptions } from './rollout/engine';
+import { runRollouts, type RolloutOptions } from './rollout/engine';
 import { scoreForcedTokens } from './rollout/forced-tokens';
 import { ROLLOUT_STRATEGIES } from './rollout/strategies';
 import type { RolloutQuestion, RolloutTree, Trajectory } from './rollout/types';

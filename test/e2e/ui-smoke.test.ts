@@ -113,7 +113,9 @@ describe('every page against a real smoke experiment', () => {
     expect(await page.locator('[data-test="decision-histogram"] figcaption').textContent()).toMatch(
       /\d+ branch decisions over \d+ questions\. Mean P \d+ %; forked \d+ % \(expected/,
     );
-    expect(await page.locator('[data-test="premonitor"]').textContent()).toMatch(/Ĥ root \/ Ĥ tool\s*\d\.\d\d \/ \d\.\d\d/);
+    expect(await page.locator('[data-test="premonitor"]').textContent()).toMatch(
+      /Ĥ root \/ Ĥ tool\s*\d\.\d\d \/ \d\.\d\d/,
+    );
   });
 
   it('logged no console errors', () => {

@@ -11,7 +11,7 @@
  *    the reward is lowered linearly, down to −1 at the budget, instead of a cliff.
  * No KL term. Dual clip c = 10, the recipe's value (the other presets keep verl's default of 3).
  */
-import { BASE_SETTINGS } from '../defaults';
+import { DAPO_RECIPE_SETTINGS } from '../defaults';
 import type { AlgorithmPreset } from '../types';
 
 export const dapo: AlgorithmPreset = {
@@ -27,12 +27,6 @@ export const dapo: AlgorithmPreset = {
   advantage: 'grpo',
   loss: 'ppo_clip',
   rollout: 'independent',
-  defaults: {
-    ...BASE_SETTINGS,
-    clipHigh: 0.28,
-    // The DAPO recipe's clip_ratio_c (verl recipe/dapo): the dual clip caps a negative-advantage token's loss at 10·|Â|.
-    dualClipC: 10,
-    dynamicSampling: true,
-    overlongShaping: { bufferFraction: 0.2, penalty: 1 },
-  },
+  // The dual clip c = 10 is the recipe's clip_ratio_c: it caps a negative-advantage token's loss at 10·|Â|.
+  defaults: DAPO_RECIPE_SETTINGS,
 };

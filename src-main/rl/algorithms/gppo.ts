@@ -11,7 +11,7 @@
  * sampling, overlong reward shaping and dual clip c = 10 as well (the released configuration, docs/algorithms.md);
  * only the loss differs from `dapo`.
  */
-import { dapo } from './dapo';
+import { DAPO_RECIPE_SETTINGS } from '../defaults';
 import { ratioLoss, type TokenTerm } from '../losses';
 import type { AlgorithmPreset, LossConfig, PolicyLoss } from '../types';
 
@@ -40,6 +40,6 @@ export const gppo: AlgorithmPreset = {
   advantage: 'grpo',
   loss: 'gppo',
   rollout: 'independent',
-  // The DAPO recipe's settings (dapo.ts), which Klear-Reasoner's released GPPO runs used.
-  defaults: { ...dapo.defaults },
+  // The DAPO recipe's settings, which Klear-Reasoner's released GPPO runs used.
+  defaults: DAPO_RECIPE_SETTINGS,
 };

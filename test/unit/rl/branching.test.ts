@@ -8,6 +8,8 @@ import {
   segmentEntropy,
 } from '../../../src-main/rl/branching';
 import { Rng } from '../../../src-main/model/rng';
+import { LAUNCH_TABLE, type LaunchRecipe } from '../../../src-main/experiments/remote/verl-launch';
+import { DEFAULT_RUN_CONFIG } from '../../../src-main/experiments/run-config';
 import { pickToken } from '../../../src-main/model/sampling';
 import type { RolloutTree, Trajectory } from '../../../src-main/rl/rollout/types';
 import { treeMetrics } from '../../../src-main/rl/tree-metrics';
@@ -125,6 +127,18 @@ describe('algorithm catalogue', () => {
     expect(ALGORITHMS.aepo.fullName).toBe('Agentic Entropy-Balanced Policy Optimization');
     expect(ALGORITHMS.aepo.citation.arxiv).toBe('2510.14545');
     expect(Object.keys(ALGORITHMS)).toHaveLength(10);
+  });
+
+  it('GPPO runs as Klear-Reasoner ran it: the DAPO recipe, with only the loss its own (here and on a cluster)', () => {
+    expect(ALGORITHMS.gppo.defaults).toEqual(ALGORITHMS.dapo.defaults);
+    expect(ALGORITHMS.gppo.defaults).toMatchObject({ dynamicSampling: true, dualClipC: 10, clipHigh: 0.28 });
+    expect(ALGORITHMS.gppo.defaults.overlongShaping).toEqual({ bufferFraction: 0.2, penalty: 1 });
+    expect([ALGORITHMS.gppo.loss, ALGORITHMS.dapo.loss]).toEqual(['gppo', 'ppo_clip']);
+    const recipe = LAUNCH_TABLE.gppo as LaunchRecipe;
+    const overrides = recipe.overrides(ALGORITHMS.gppo.defaults, DEFAULT_RUN_CONFIG);
+    expect(overrides).toContain('algorithm.filter_groups.enable=True');
+    expect(overrides).toContain('algorithm.filter_groups.metric=score');
+    expect(overrides).toContain('reward_model.overlong_buffer.enable=True');
   });
 });
 
