@@ -29,23 +29,36 @@ export interface PickedToken {
   topEntropy?: number;
 }
 
+/** The top-k selection's buffer, reused like `scratch` below. */
+let topScratch = new Float64Array(0);
+
 /**
  * −Σ p·log p over the `count` largest probabilities p = weight / total (a partial selection: no full sort), and the
  * smallest of them (a sampled id below it lies outside the list).
  */
 export function topEntropy(weights: Float64Array, count: number, total = 1): { entropy: number; smallest: number } {
-  const top: number[] = [];
+  // The `count` largest weights, ascending, kept by insertion: one comparison for most ids, no sort, no allocation.
+  if (topScratch.length !== count) topScratch = new Float64Array(count);
+  const top = topScratch.fill(-1);
   for (let i = 0; i < weights.length; i++) {
-    const p = weights[i]! / total;
-    if (top.length < count) {
-      top.push(p);
-      top.sort((a, b) => a - b);
-    } else if (p > top[0]!) {
-      top[0] = p;
-      top.sort((a, b) => a - b);
+    const w = weights[i]!;
+    if (w <= top[0]!) continue;
+    let at = 0;
+    while (at + 1 < count && top[at + 1]! < w) {
+      top[at] = top[at + 1]!;
+      at++;
     }
+    top[at] = w;
   }
-  return { entropy: top.reduce((h, p) => (p > 0 ? h - p * Math.log(p) : h), 0), smallest: top[0] ?? 0 };
+  let entropy = 0;
+  let smallest = Infinity;
+  for (const w of top) {
+    if (w < 0) continue; // fewer ids than `count`
+    const p = w / total;
+    if (p > 0) entropy -= p * Math.log(p);
+    smallest = Math.min(smallest, p);
+  }
+  return { entropy, smallest: smallest === Infinity ? 0 : smallest };
 }
 
 /** The top-k entropy with the sampled id's term added when the id is not among the k (vLLM returns it as well). */
