@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // A folder the end-to-end files share set-up through (one smoke experiment for all: test/support/shared-smoke.ts).
+    globalSetup: ['./test/support/global-setup.ts'],
   },
 });

@@ -1,9 +1,10 @@
-// The smoke experiment end to end, as a user runs it: the built command, a fresh data folder, every algorithm.
+// The smoke experiment end to end, as a user runs it: the built command, a fresh data folder, every algorithm (the run
+// every end-to-end file shares, test/support/shared-smoke.ts).
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../support/temp';
+import { copyOfSmoke, sharedSmoke, withSmokeBase } from '../support/shared-smoke';
 
 function aepoLab(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -19,11 +20,11 @@ function aepoLab(args: string[]): Promise<{ code: number | null; out: string; er
 describe('aepo-lab experiment (built)', () => {
   it(
     'smoke: all 8 algorithms and the base checkpoint in the results and the exported table',
-    { timeout: 300_000 },
+    { timeout: 500_000 },
     async () => {
-      const dataDir = tempDir();
-      const run = await aepoLab(['--data-dir', dataDir, 'experiment', 'start', '--preset', 'smoke', '--json']);
+      const run = await sharedSmoke();
       expect(run.code, run.err).toBe(0);
+      const dataDir = await copyOfSmoke();
       const lines = run.out.trim().split('\n');
       const summary = JSON.parse(lines.at(-1)!) as {
         experiment: number;
@@ -89,7 +90,7 @@ describe('aepo-lab experiment (built)', () => {
     'an experiment killed with SIGKILL mid-run finishes with experiment resume: kept runs, the interrupted one continued',
     { timeout: 300_000 },
     async () => {
-      const dataDir = tempDir();
+      const dataDir = await withSmokeBase();
       const err = await killMidAepo(dataDir, 'grpo,aepo');
       expect(err).not.toMatch(/experiment 1 done/);
       const resumed = await aepoLab(['--data-dir', dataDir, 'experiment', 'resume', '1', '--json']);
@@ -106,7 +107,7 @@ describe('aepo-lab experiment (built)', () => {
   );
 
   it('a corrupt checkpoint fails that run, naming the file; the other runs go on', { timeout: 300_000 }, async () => {
-    const dataDir = tempDir();
+    const dataDir = await withSmokeBase();
     await killMidAepo(dataDir, 'aepo,grpo');
     const file = readdirSync(join(dataDir, 'checkpoints')).find((f) => /^run-\d+-step-1\.ckpt$/.test(f))!;
     const path = join(dataDir, 'checkpoints', file);

@@ -2,12 +2,11 @@
 // Every page in Chromium through serve mode, against a database filled by a real `smoke` experiment (all eight
 // algorithms): each page draws without console errors, every control on it is reachable with the keyboard, the pages
 // fit 800 px, and a screenshot of each goes to test-artifacts/.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUntilUrl, type Started } from '../support/processes';
-import { tempDir } from '../support/temp';
+import { copyOfSmoke, sharedSmoke } from '../support/shared-smoke';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
@@ -42,19 +41,12 @@ describe('every page against a real smoke experiment', () => {
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];
-  const dataDir = tempDir('aepo-lab-smoke-ui-');
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const smoke = spawnSync(
-      process.execPath,
-      ['bin/aepo-lab.js', '--data-dir', dataDir, 'experiment', 'start', '--preset', 'smoke'],
-      {
-        encoding: 'utf8',
-        timeout: 240_000,
-      },
-    );
-    expect(smoke.status, smoke.stderr).toBe(0);
+    const smoke = await sharedSmoke();
+    expect(smoke.code, smoke.err).toBe(0);
+    const dataDir = await copyOfSmoke();
     served = await startUntilUrl(
       process.execPath,
       ['bin/aepo-lab.js', 'serve', '--port', '0', '--data-dir', dataDir],
@@ -66,7 +58,7 @@ describe('every page against a real smoke experiment', () => {
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     await page.goto(served.url);
     await page.waitForSelector('[data-test="run-row"]');
-  }, 300_000);
+  }, 500_000);
 
   afterAll(async () => {
     await browser?.close();
