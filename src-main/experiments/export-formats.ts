@@ -67,7 +67,7 @@ function toMarkdown(table: ResultsTable, header: ExportHeader): string {
       line(head.map((_, i) => (i === 0 ? '---' : '---:'))),
       ...lines.map(line),
       '',
-      ...header.footnotes.map((note, i) => (i === 0 ? note : `- ${note}`)),
+      ...header.footnotes.map((note) => `- ${note}`),
     ].join('\n') + '\n'
   );
 }

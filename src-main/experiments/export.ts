@@ -60,7 +60,7 @@ export function exportExperiment(
     source: `experiment ${experiment.id} "${experiment.name}"`,
     appVersion,
     date: now.toISOString().slice(0, 10),
-    footnotes: settingsFootnotes(services, table, (e) => e.algorithm, evaluations),
+    footnotes: [...table.notes, ...settingsFootnotes(services, table, (e) => e.algorithm, evaluations)],
   });
   return {
     format: request.format,
@@ -104,7 +104,10 @@ export function exportRuns(
     source: `runs ${request.ids.join(', ')}`,
     appVersion,
     date: now.toISOString().slice(0, 10),
-    footnotes: settingsFootnotes(services, table, runLabel, services.evaluations.ofRuns(request.ids)),
+    footnotes: [
+      ...table.notes,
+      ...settingsFootnotes(services, table, runLabel, services.evaluations.ofRuns(request.ids)),
+    ],
   });
   return {
     format: request.format,

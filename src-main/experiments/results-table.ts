@@ -1,7 +1,9 @@
 /**
  * The paper-style results table of an experiment: one row per algorithm (the base checkpoint and any outside model
  * too), one column per benchmark, then per-family averages and an overall average; each cell the mean ± std over
- * seeds of every run's last evaluation. Built from every stored evaluation, never a downsampled series.
+ * seeds of every run's last evaluation. Built from every stored evaluation, never a downsampled series. An average
+ * covers the same benchmarks for every row: a row missing one of them has none (and a note says why), so it never
+ * competes with an average over fewer benchmarks.
  */
 import { MINI_SUITES } from '../benchmarks/mini/catalogue';
 import { BENCHMARKS, type Domain } from '../benchmarks/registry';
@@ -23,6 +25,8 @@ export interface ResultsTable {
   rows: { label: string; cells: (Cell | null)[] }[];
   /** Per column, the rows with the best mean as exported (one decimal): every row of a tie (empty: no values). */
   best: number[][];
+  /** Why a row has no average where it has some of the benchmarks, one line per row (exports print them). */
+  notes: string[];
 }
 
 export const FAMILY_LABELS: Record<Domain, string> = {
@@ -81,24 +85,33 @@ export function resultsTable(evaluations: EvaluationRow[], metric: string): Resu
   const valueOf = (label: string, benchmark: string, seed: number) =>
     values.find((e) => e.algorithm === label && e.benchmark === benchmark && e.seed === seed)?.value;
 
-  const rows = labels.map((label) => {
-    const seeds = [...new Set(values.filter((e) => e.algorithm === label).map((e) => e.seed))];
-    const perBenchmark = benchmarks.map((b) => cellOf(seeds.flatMap((s) => valueOf(label, b, s) ?? [])));
-    const averageOver = (members: string[]) =>
-      cellOf(
-        seeds.flatMap((s) => {
-          const got = members.map((b) => valueOf(label, b, s)).filter((v): v is number => v !== undefined);
-          return got.length === 0 ? [] : [mean(got)];
-        }),
-      );
-    const perFamily = families.map((f) => averageOver(benchmarks.filter((b) => familyOf(b) === f)));
-    return { label, cells: [...perBenchmark, ...perFamily, averageOver(benchmarks)] };
-  });
   const columns = [
     ...benchmarks.map((id) => ({ id, label: id, kind: 'benchmark' as const })),
     ...families.map((f) => ({ id: f, label: FAMILY_LABELS[f], kind: 'family' as const })),
     { id: 'overall', label: 'Overall', kind: 'overall' as const },
   ];
+  const notes: string[] = [];
+  const rows = labels.map((label) => {
+    const seeds = [...new Set(values.filter((e) => e.algorithm === label).map((e) => e.seed))];
+    const has = (b: string) => seeds.every((s) => valueOf(label, b, s) !== undefined);
+    const perBenchmark = benchmarks.map((b) => cellOf(seeds.flatMap((s) => valueOf(label, b, s) ?? [])));
+    // Per seed over every member, or nothing: an average over fewer benchmarks would not compare.
+    const averageOver = (members: string[]) =>
+      members.every(has) ? cellOf(seeds.map((s) => mean(members.map((b) => valueOf(label, b, s)!)))) : null;
+    const groups = [...families.map((f) => benchmarks.filter((b) => familyOf(b) === f)), benchmarks];
+    const averages = groups.map(averageOver);
+    // Say why an average is missing where the row has some of its benchmarks (a failed run, a partial evaluation).
+    const unexplained = groups.flatMap((members, i) =>
+      averages[i] === null && members.some((b) => seeds.some((s) => valueOf(label, b, s) !== undefined))
+        ? [columns[benchmarks.length + i]!.label]
+        : [],
+    );
+    if (unexplained.length > 0)
+      notes.push(
+        `${label}: no ${unexplained.join(', ')}: ${benchmarks.filter((b) => !has(b)).join(', ')} not evaluated for every seed`,
+      );
+    return { label, cells: [...perBenchmark, ...averages] };
+  });
   // Compared as shown (one decimal), so two rows that print the same value are both bold.
   const shown = (mean: number) => Number(mean.toFixed(1));
   const best = columns.map((_, c) => {
@@ -106,5 +119,5 @@ export function resultsTable(evaluations: EvaluationRow[], metric: string): Resu
     const top = Math.max(...values.filter((v) => v !== null));
     return values.flatMap((v, r) => (v !== null && v === top ? [r] : []));
   });
-  return { metric, columns, rows, best };
+  return { metric, columns, rows, best, notes };
 }

@@ -88,8 +88,38 @@ describe('results table and export', () => {
     // Overall per seed: (36+15+7)/3 and (40+17+9)/3, then their mean.
     expect(aepo[6]!.mean).toBeCloseTo((58 / 3 + 66 / 3) / 2, 10);
     expect(table.rows[3]!.cells[2]).toBeNull();
-    expect(table.best).toEqual([[3], [3], [1, 2], [3], [3], [1, 2], [3]]);
+    // The outside model lacks mini-webwalker: no overall average over fewer benchmarks, and a note says why.
+    expect(table.rows[3]!.cells[6]).toBeNull();
+    expect(table.notes).toEqual(['outside:gpt-x: no Overall: mini-webwalker not evaluated for every seed']);
+    expect(table.best).toEqual([[3], [3], [1, 2], [3], [3], [1, 2], [2]]);
     expect(() => resultsTable([], 'accuracy')).toThrow(/pass@K/);
+  });
+
+  it('a row missing a benchmark for one seed (a failed run) gets no average that covers it', () => {
+    const lab = tempLab();
+    const id = goldenExperiment(lab);
+    const failed = lab.services.runs.create({ experimentId: id, algorithm: 'grpo', benchmark: 'mini-gsm8k', seed: 3 });
+    lab.services.evaluations.record(
+      ['mini-gsm8k', 'mini-hotpotqa'].map((benchmark) => ({
+        runId: failed.id,
+        step: 10,
+        benchmark,
+        metric: 'pass',
+        k: 1,
+        value: 90,
+        n: 40,
+      })),
+    );
+    const table = resultsTable(lab.services.evaluations.ofExperiment(id), 'pass@1');
+    const grpo = table.rows[1]!;
+    expect(grpo.cells[0]).toMatchObject({ n: 3 }); // its benchmarks still count every seed it has
+    expect(grpo.cells[2]).toMatchObject({ n: 2 });
+    expect([grpo.cells[3], grpo.cells[4]]).toEqual([
+      expect.objectContaining({ n: 3 }),
+      expect.objectContaining({ n: 3 }),
+    ]);
+    expect([grpo.cells[5], grpo.cells[6]]).toEqual([null, null]); // deep search and overall would cover fewer
+    expect(table.notes).toContain('grpo: no Deep search avg, Overall: mini-webwalker not evaluated for every seed');
   });
 
   it('matches the golden files in every format', () => {
@@ -111,7 +141,8 @@ describe('results table and export', () => {
         'aepo: released variant: dynamicRollouts false (paper: true), entropyAdvCoef 0 (paper: 0.2)',
       );
       expect(text).toContain('grpo: groupSize 4 (paper: 8)');
-      expect(text).not.toMatch(/clipHigh|base:|outside:gpt-x:/);
+      expect(text).not.toMatch(/clipHigh|base:/);
+      expect(text).toContain('outside:gpt-x: no Overall: mini-webwalker not evaluated for every seed');
     }
   });
 
