@@ -65,3 +65,23 @@ export function passAtK(n: number, c: number, k: number): number {
   for (let i = n - c + 1; i <= n; i++) ratio *= 1 - k / i;
   return 1 - ratio;
 }
+
+/**
+ * The unbiased expected best score among k of an item's n samples drawn without replacement: with the scores sorted
+ * ascending, Σ_{i ≥ k} s_(i) · C(i − 1, k − 1) / C(n, k) (the i-th smallest is the best of a k-subset in C(i − 1, k − 1)
+ * of the C(n, k) subsets). On 0/1 scores it is `passAtK`; on F1 scores it puts Pass@k on Pass@1's scale (mean F1 at
+ * k = 1), so Pass@k is never below Pass@1.
+ */
+export function expectedBestOfK(scores: readonly number[], k: number): number {
+  const n = scores.length;
+  if (k > n) throw new Error(`pass@${k} needs at least ${k} samples, got ${n}`);
+  const sorted = [...scores].sort((a, b) => a - b);
+  // weight(i) = C(i − 1, k − 1) / C(n, k) for the 1-based rank i, from weight(n) = k / n down by ratios.
+  let weight = k / n;
+  let total = 0;
+  for (let i = n; i >= k; i--) {
+    total += sorted[i - 1]! * weight;
+    weight *= (i - k) / (i - 1);
+  }
+  return total;
+}

@@ -1,11 +1,12 @@
 /**
  * Evaluating a policy on a benchmark's test items: n independent samples per item at the evaluation temperature,
  * each scored with the benchmark's metric. Pass@1 is the mean score over all samples (for F1 benchmarks the mean F1);
- * Pass@k is the unbiased estimator over the samples that are fully right (score 1), as in the AEPO paper's tables.
+ * Pass@k is the unbiased expected best score among k samples, on the same scale: the AEPO paper's pass@k on exact-match
+ * benchmarks, the expected best-of-k F1 on F1 benchmarks, so Pass@k is never below Pass@1 (docs/grading.md).
  */
 import { itemVerdict, type ItemVerdict } from '../benchmarks/score';
 import type { BenchmarkInfo } from '../benchmarks/registry';
-import { passAtK } from '../benchmarks/metrics';
+import { expectedBestOfK } from '../benchmarks/metrics';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
 import { tfjsEngine, type TrainingEngine } from '../model/engine';
@@ -21,7 +22,7 @@ import type { RunConfig } from './run-config';
 export interface EvaluationResult {
   /** Percent. */
   pass1: number;
-  /** Percent, the unbiased Pass@k with k = config.evaluation.k. */
+  /** Percent, the unbiased expected best-of-k score with k = config.evaluation.k (Pass@k on Pass@1's scale). */
   passK: number;
   k: number;
   /** Items evaluated. */
@@ -86,7 +87,7 @@ export async function evaluatePolicy(
         return verdict.score;
       });
       scoreSum += scores.reduce((a, b) => a + b, 0) / scores.length;
-      passSum += passAtK(scores.length, scores.filter((s) => s >= 1).length, k);
+      passSum += expectedBestOfK(scores, k);
     });
   }
   const n = items.length;

@@ -180,7 +180,7 @@ export const runConfigSchema = z
         samples: positiveInt
           .max(64)
           .default(5)
-          .describe('Samples per item: Pass@1 is their mean accuracy, Pass@k the unbiased estimate (n ≥ k).'),
+          .describe('Samples per item: Pass@1 is their mean score, Pass@k the unbiased expected best of k (n ≥ k).'),
         temperature: z.number().min(0).max(4).default(0.6).describe('Sampling temperature of evaluation.'),
         k: positiveInt.max(64).default(5).describe('The k of Pass@k reported beside Pass@1.'),
       })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBenchmarkFile } from '../../../src-main/benchmarks/loaders';
-import { exactMatch, mathEquivalent, passAtK, tokenF1 } from '../../../src-main/benchmarks/metrics';
+import { exactMatch, expectedBestOfK, mathEquivalent, passAtK, tokenF1 } from '../../../src-main/benchmarks/metrics';
 import { BENCHMARKS } from '../../../src-main/benchmarks/registry';
 
 describe('loaders for the formats not shipped in shared/ (small files of our own)', () => {
@@ -88,5 +88,36 @@ describe('metrics', () => {
     expect(passAtK(5, 1, 1)).toBeCloseTo(0.2, 10);
     expect(passAtK(4, 2, 2)).toBeCloseTo(1 - 1 / 6, 10);
     expect(() => passAtK(3, 1, 5)).toThrow(/needs at least 5 samples/);
+  });
+
+  it('expected best-of-k: pass@k on 0/1 scores, the mean at k = 1, every k-subset averaged on F1 scores', () => {
+    for (const [n, c, k] of [
+      [10, 3, 5],
+      [5, 1, 1],
+      [4, 2, 2],
+      [20, 7, 5],
+      [8, 0, 3],
+      [6, 6, 4],
+    ] as const) {
+      const scores = Array.from({ length: n }, (_, i) => (i < c ? 1 : 0));
+      expect(expectedBestOfK(scores, k), `n ${n} c ${c} k ${k}`).toBeCloseTo(passAtK(n, c, k), 12);
+    }
+    const f1 = [0.2, 0, 0.5, 1, 0.25, 0.4];
+    expect(expectedBestOfK(f1, 1)).toBeCloseTo(f1.reduce((a, b) => a + b, 0) / f1.length, 12);
+    // Brute force: the mean over all C(6, 3) = 20 subsets of their best score.
+    let sum = 0;
+    let subsets = 0;
+    for (let a = 0; a < 6; a++)
+      for (let b = a + 1; b < 6; b++)
+        for (let c = b + 1; c < 6; c++) {
+          sum += Math.max(f1[a]!, f1[b]!, f1[c]!);
+          subsets++;
+        }
+    expect(subsets).toBe(20);
+    expect(expectedBestOfK(f1, 3)).toBeCloseTo(sum / subsets, 12);
+    expect(expectedBestOfK(f1, 6)).toBe(1);
+    // Never below the mean (Pass@1), so one table's Pass@5 can't print under its Pass@1.
+    expect(expectedBestOfK(f1, 2)).toBeGreaterThanOrEqual(expectedBestOfK(f1, 1));
+    expect(() => expectedBestOfK([0.5], 2)).toThrow(/needs at least 2 samples/);
   });
 });
