@@ -73,8 +73,9 @@ export function resultsTable(evaluations: EvaluationRow[], metric: string): Resu
     throw new Error(`metric must be pass@K (such as pass@1 or pass@5), not "${metric}"`);
   // (row, benchmark, seed) → the value of the run's last evaluation.
   const latest = new Map<string, EvaluationRow>();
+  const keyOf = (label: string, benchmark: string, seed: number) => JSON.stringify([label, benchmark, seed]);
   for (const e of evaluations.filter((e) => e.k === k && e.metric === 'pass')) {
-    const key = JSON.stringify([e.algorithm, e.benchmark, e.seed]);
+    const key = keyOf(e.algorithm, e.benchmark, e.seed);
     const seen = latest.get(key);
     if (!seen || e.step >= seen.step) latest.set(key, e);
   }
@@ -82,8 +83,8 @@ export function resultsTable(evaluations: EvaluationRow[], metric: string): Resu
   const benchmarks = benchmarkOrder([...new Set(values.map((e) => e.benchmark))]);
   const families = FAMILIES.filter((f) => benchmarks.some((b) => familyOf(b) === f));
   const labels = rowOrder([...new Set(values.map((e) => e.algorithm))]);
-  const valueOf = (label: string, benchmark: string, seed: number) =>
-    values.find((e) => e.algorithm === label && e.benchmark === benchmark && e.seed === seed)?.value;
+  // A lookup in the map above, not a scan: averages ask for every (row, benchmark, seed) several times.
+  const valueOf = (label: string, benchmark: string, seed: number) => latest.get(keyOf(label, benchmark, seed))?.value;
 
   const columns = [
     ...benchmarks.map((id) => ({ id, label: id, kind: 'benchmark' as const })),

@@ -62,7 +62,7 @@ export const LAUNCH_TABLE: Record<AlgorithmId, LaunchRecipe | { refused: string 
     codeBase: 'upstream verl, DAPO recipe',
     repository: 'https://github.com/verl-project/verl-recipe',
     entrypoint: 'python3 -m recipe.dapo.main_dapo',
-    overrides: (s, config) => dapoRecipe(s, config),
+    overrides: dapoRecipe,
     note: 'The overlong buffer is the buffer fraction of the response budget, in tokens.',
   },
   reinforce_pp: {
@@ -83,7 +83,7 @@ export const LAUNCH_TABLE: Record<AlgorithmId, LaunchRecipe | { refused: string 
     codeBase: 'Klear-Reasoner (Kwai-Klear) verl fork',
     repository: 'https://github.com/Kwai-Klear/KlearReasoner',
     entrypoint: 'python3 -m recipe.dapo.src.main_dapo',
-    overrides: (s, config) => dapoRecipe(s, config),
+    overrides: dapoRecipe,
     note: "The released configuration: the fork's policy loss is GPPO (`compute_gppo_loss`) inside the DAPO recipe (group filtering, overlong buffer, dual clip c = 10), so only the loss differs from DAPO.",
   },
   gigpo: {
