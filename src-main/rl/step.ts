@@ -11,7 +11,7 @@ import type { Rng } from '../model/rng';
 import type { ToolSet } from '../tools/types';
 import { firstGroups, informativeGroups, overlongPenalty } from './dynamic-sampling';
 import { hierarchicalReward, type RewardResult } from './rewards';
-import { runRollouts, type RolloutOptions } from './rollout/engine';
+import { runRollouts, sampledTokens, type RolloutOptions } from './rollout/engine';
 import { scoreForcedTokens } from './rollout/forced-tokens';
 import { ROLLOUT_STRATEGIES } from './rollout/strategies';
 import type { RolloutQuestion, RolloutTree, Trajectory } from './rollout/types';
@@ -182,6 +182,8 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
       'response_length/mean': meanOf(all.map((s) => s.trajectory.tokens.length)),
       // Every token the step sampled or read back from tools: the charts' "tokens" axis sums it.
       'tokens/step': all.reduce((n, s) => n + s.trajectory.tokens.length, 0),
+      // Only the tokens the policy sampled (pilot rollouts, branches and DAPO's refills included): a step's compute.
+      'tokens/generated': trees.reduce((n, tree) => n + sampledTokens(tree), 0),
       'tool_calls/mean': meanOf(all.map((s) => s.trajectory.toolCalls)),
       'rollout/global_samples': diagnostics.globalSamples,
       'rollout/branches_per_question': diagnostics.branchesPerQuestion,

@@ -115,6 +115,7 @@ export async function runRollouts(ctx: RolloutContext, questions: RolloutQuestio
       growthIterations: [],
       decisions: [],
       premonitor: readings ? premonitorRecord(readings[q]!) : null,
+      pilotTokens: readings?.[q]?.sampledTokens ?? 0,
     }));
     const addRoot = (q: number) => {
       const tree = trees[q]!;
@@ -283,6 +284,7 @@ async function premonitor(
 ): Promise<PremonitorReading[]> {
   const probe = ctx.openSession(questions.length);
   let hRoot: number[];
+  let probeLengths: number[];
   try {
     await probe.extend(prompts);
     const closing = Object.keys(TOOL_TAGS).map((tag) => ctx.tokenizer.encode(tag)[0]!);
@@ -296,6 +298,7 @@ async function premonitor(
         seed: Math.floor(ctx.random() * 2 ** 31),
       },
     );
+    probeLengths = generations.map((g) => g.tokens.length);
     hRoot = generations.map((g) =>
       segmentEntropy(g.tokens, ctx.tokenizer.vocabSize, ctx.options.entropyTokens, ctx.settings.segmentEntropy),
     );
@@ -311,5 +314,16 @@ async function premonitor(
     { ...ctx, strategy: pilotStrategy, settings: { ...ctx.settings, groupSize: 1 } },
     questions,
   );
-  return pilots.map((tree, q) => ({ hRoot: hRoot[q]!, hTool: tree.trajectories[0]!.segments.map((s) => s.entropy) }));
+  return pilots.map((tree, q) => ({
+    hRoot: hRoot[q]!,
+    hTool: tree.trajectories[0]!.segments.map((s) => s.entropy),
+    sampledTokens: probeLengths[q]! + sampledTokens(tree),
+  }));
+}
+
+/** Tokens the policy sampled for one tree: each trajectory's own (a branch's shared prefix counted once), plus pilots. */
+export function sampledTokens(tree: RolloutTree): number {
+  let n = tree.pilotTokens;
+  for (const t of tree.trajectories) for (let i = t.forkedAtToken ?? 0; i < t.mask.length; i++) n += t.mask[i]!;
+  return n;
 }

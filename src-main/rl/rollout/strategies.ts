@@ -10,6 +10,8 @@ export interface PremonitorReading {
   hRoot: number;
   /** Ĥ of every segment of the pilot trajectory (the first one included). */
   hTool: number[];
+  /** Tokens the probe and the pilot sampled: compute spent outside the group. */
+  sampledTokens: number;
 }
 
 export interface RolloutStrategy {

@@ -83,4 +83,6 @@ export interface RolloutTree {
   decisions: BranchDecision[];
   /** With pre-monitoring: what set m. */
   premonitor: PremonitorRecord | null;
+  /** Tokens sampled for this question and thrown away: pre-monitoring's probe and pilot (0 without it). */
+  pilotTokens: number;
 }

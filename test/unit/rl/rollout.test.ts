@@ -5,7 +5,12 @@ import { Rng } from '../../../src-main/model/rng';
 import { scoreTokens } from '../../../src-main/model/scoring';
 import { SamplingSession } from '../../../src-main/model/session';
 import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';
-import { DEFAULT_ROLLOUT_OPTIONS, runRollouts, type RolloutContext } from '../../../src-main/rl/rollout/engine';
+import {
+  DEFAULT_ROLLOUT_OPTIONS,
+  runRollouts,
+  sampledTokens,
+  type RolloutContext,
+} from '../../../src-main/rl/rollout/engine';
 import { scoreForcedTokens } from '../../../src-main/rl/rollout/forced-tokens';
 import { ROLLOUT_STRATEGIES } from '../../../src-main/rl/rollout/strategies';
 import type { RolloutTree } from '../../../src-main/rl/rollout/types';
@@ -125,6 +130,10 @@ describe('rollout engine', () => {
       expect(tree.globalSamples).toBeGreaterThanOrEqual(1);
       expect(tree.globalSamples).toBeLessThanOrEqual(6);
       expect(tree.trajectories).toHaveLength(6);
+      // The probe and the pilot cost tokens too: at least the pilot's first segment.
+      expect(tree.pilotTokens).toBeGreaterThanOrEqual(
+        tree.trajectories[0]!.segments[0]!.end - tree.trajectories[0]!.segments[0]!.start,
+      );
     }
   });
 
@@ -145,6 +154,13 @@ describe('rollout engine', () => {
         expect(t.segments.some((s) => s.end <= d.atToken)).toBe(true);
       }
     }
+    // A branch's shared prefix is sampled once: a step's generated tokens count each trajectory from its fork.
+    const tree = trees.find((t) => t.trajectories.some((x) => x.parent !== null))!;
+    const own = tree.trajectories.map((t) => t.mask.slice(t.forkedAtToken ?? 0).filter((m) => m === 1).length);
+    expect(sampledTokens(tree)).toBe(own.reduce((a, b) => a + b, 0));
+    expect(sampledTokens(tree)).toBeLessThan(
+      tree.trajectories.reduce((n, t) => n + t.mask.filter((m) => m === 1).length, 0),
+    );
     // The share taken matches the mean recorded probability within binomial error (4 standard deviations).
     const expected = decisions.reduce((n, d) => n + d.probability, 0);
     const sd = Math.sqrt(decisions.reduce((v, d) => v + d.probability * (1 - d.probability), 0));
