@@ -58,7 +58,20 @@ export default tseslint.config(
           paths: [noElectron],
           patterns: [
             noFolders(
-              ['api', 'serve', 'cli', 'shell', 'app', 'services', 'experiments', 'model', 'rl', 'tools', 'benchmarks'],
+              [
+                'api',
+                'serve',
+                'cli',
+                'shell',
+                'app',
+                'services',
+                'experiments',
+                'model',
+                'rl',
+                'tools',
+                'benchmarks',
+                'stats',
+              ],
               'store/ imports no domain code (architecture rule 3).',
             ),
           ],
@@ -68,7 +81,7 @@ export default tseslint.config(
   },
   // Rule 2: pure domain code never reaches storage or a front end.
   {
-    files: ['src-main/{model,rl,tools,benchmarks,clusters}/**/*.ts'],
+    files: ['src-main/{model,rl,tools,benchmarks,clusters,stats}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -77,7 +90,7 @@ export default tseslint.config(
           patterns: [
             noFolders(
               ['store', 'api', 'serve', 'cli', 'shell', 'app', 'services'],
-              'model/, rl/, tools/, benchmarks/ and clusters/ are pure domain code (architecture rule 2); experiments/ wires them to storage.',
+              'model/, rl/, tools/, benchmarks/, clusters/ and stats/ are pure domain code (architecture rule 2); experiments/ wires them to storage.',
             ),
           ],
         },

@@ -15,7 +15,7 @@ import type { ClusterCheck, LaunchRow, RemoteRunView } from '../experiments/remo
 import type { SubmitResult } from '../experiments/remote/submit';
 import type { ClusterInfo } from '../services/clusters';
 import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan';
-import type { ResultsTable } from '../experiments/results-table';
+import { BOLD_RULES, type ResultsTable } from '../experiments/results-table';
 import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/run-config';
 import { CHANNEL_NAMES, type ChannelName } from './channel-names';
 import { SECRET_NAMES, settingsPatchSchema, type SecretName, type Settings } from '../core/settings-schema';
@@ -54,6 +54,19 @@ const passMetric = z
   .string()
   .regex(/^pass@[1-9]\d*$/, 'pass@1, pass@5, ...')
   .default('pass@1');
+/** How a results table is computed: reference row, bold rule, bootstrap resamples and seed (docs/statistics.md). */
+const tableOptions = {
+  metric: passMetric,
+  reference: z.string().min(1).max(200).optional(),
+  bold: z.enum(BOLD_RULES).default('significant'),
+  resamples: z.number().int().min(100).max(100_000).default(2000),
+  bootstrapSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(0),
+};
 const clusterName = z
   .string()
   .trim()
@@ -93,32 +106,13 @@ export const channels = {
   'experiments.delete': channel<{ deleted: true }>()(z.object({ id }).strict()),
   /** The experiment's results table as CSV, Markdown or LaTeX. */
   'experiments.export': channel<ExportedTable>()(
-    z
-      .object({
-        id,
-        format: z.enum(EXPORT_FORMATS).default('md'),
-        metric: z
-          .string()
-          .regex(/^pass@[1-9]\d*$/, 'pass@1, pass@5, ...')
-          .default('pass@1'),
-      })
-      .strict(),
+    z.object({ id, format: z.enum(EXPORT_FORMATS).default('md'), ...tableOptions }).strict(),
   ),
 
   /** Pass@1 and Pass@5 per evaluated run and benchmark, in percent (base rows with algorithm `base`). */
   'experiments.results': channel<ResultRow[]>()(z.object({ id }).strict()),
-  /** The results table as the export builds it (columns, rows with mean ± std and n, the best per column); live. */
-  'experiments.table': channel<ResultsTable | null>()(
-    z
-      .object({
-        id,
-        metric: z
-          .string()
-          .regex(/^pass@[1-9]\d*$/, 'pass@1, pass@5, ...')
-          .default('pass@1'),
-      })
-      .strict(),
-  ),
+  /** The results table as the export builds it (cells with intervals and n, comparisons, bold rows, IQM); live. */
+  'experiments.table': channel<ResultsTable | null>()(z.object({ id, ...tableOptions }).strict()),
   /** What the new-experiment form offers: presets, algorithms, trainable suites and the run config's fields. */
   'experiments.options': channel<ExperimentOptions>()(none),
   /** How long an experiment would take here, from the preset and the step times measured on this machine. */
@@ -172,10 +166,19 @@ export const channels = {
       .strict(),
   ),
   /** The results table of chosen runs (Compare): one row per run, one column per benchmark. */
-  'runs.table': channel<ResultsTable | null>()(z.object({ ids: runIds, metric: passMetric }).strict()),
+  'runs.table': channel<ResultsTable | null>()(
+    z.object({ ids: runIds, ...tableOptions, reference: id.optional().describe('the baseline run') }).strict(),
+  ),
   /** That table as CSV, Markdown or LaTeX, the same as `aepo-lab export --runs`. */
   'runs.export': channel<ExportedTable>()(
-    z.object({ ids: runIds, format: z.enum(EXPORT_FORMATS).default('md'), metric: passMetric }).strict(),
+    z
+      .object({
+        ids: runIds,
+        format: z.enum(EXPORT_FORMATS).default('md'),
+        ...tableOptions,
+        reference: id.optional().describe('the baseline run'),
+      })
+      .strict(),
   ),
   /** A run's log lines (the last `limit`, oldest first), with their times. */
   'runs.log': channel<{ at: number; line: string }[]>()(

@@ -1,11 +1,10 @@
-import { exportExperiment, exportRuns, runsTable } from '../experiments/export';
+import { experimentTable, exportExperiment, exportRuns, runsTable } from '../experiments/export';
 import type { ExperimentRunner } from '../experiments/experiment-runner';
 import { benchmarkRegistry, browseItems, generateSuite, importBenchmarkFile } from '../experiments/benchmark-library';
 import { estimateExperiment } from '../experiments/estimate';
 import { importTrackio } from '../experiments/imports/trackio-import';
 import { importVerlRun } from '../experiments/imports/verl-import';
 import { createPlannedExperiment, experimentOptions } from '../experiments/plan';
-import { resultsTable } from '../experiments/results-table';
 import { resultRows } from '../experiments/result-rows';
 import type { ClusterWatcher } from '../experiments/remote/cluster-watch';
 import {
@@ -53,10 +52,7 @@ export function createHandlers(
     },
     'experiments.export': (request) => exportExperiment(services, request, appInfo().version),
     'experiments.results': ({ id }) => resultRows(services, services.experiments.get(id).id),
-    'experiments.table': ({ id, metric }) => {
-      const rows = services.evaluations.ofExperiment(services.experiments.get(id).id);
-      return rows.length === 0 ? null : resultsTable(rows, metric);
-    },
+    'experiments.table': ({ id, ...request }) => experimentTable(services, id, request),
     'experiments.options': () => experimentOptions(),
     'experiments.estimate': (input) => estimateExperiment(services, { name: 'estimate', ...input }),
     'experiments.start': ({ id }) => start(id),
@@ -79,7 +75,7 @@ export function createHandlers(
     'runs.importTrackio': ({ path, project, experimentId }) =>
       importTrackio(services, { file: path, project, experimentId }),
     'runs.log': ({ id, limit }) => services.runs.logLines(id, limit),
-    'runs.table': ({ ids, metric }) => runsTable(services, ids, metric),
+    'runs.table': ({ ids, ...request }) => runsTable(services, ids, request),
     'runs.export': (request) => exportRuns(services, request, appInfo().version),
     'views.list': ({ page }) => services.views.list(page),
     'views.save': ({ page, name, state }) => services.views.save(page, name, state),

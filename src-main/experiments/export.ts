@@ -4,7 +4,7 @@ import { settingsNote, type SettingOverrides } from '../rl/variants';
 import type { Services } from '../services';
 import type { EvaluationRow } from '../store/evaluations-repo';
 import { exportTable, type ExportFormat } from './export-formats';
-import { resultsTable, type ResultsTable } from './results-table';
+import { resultsTable, type BoldRule, type ResultsTable, type TableOptions } from './results-table';
 
 export interface ExportedTable {
   format: ExportFormat;
@@ -14,6 +14,38 @@ export interface ExportedTable {
 }
 
 const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', md: 'md', latex: 'tex' };
+
+/** How a table is asked for, by every front end alike: the metric, the reference row, the bold rule, the bootstrap. */
+export interface TableRequest {
+  metric: string;
+  reference?: string;
+  bold?: BoldRule;
+  resamples?: number;
+  bootstrapSeed?: number;
+}
+
+function tableOptions(request: TableRequest): TableOptions {
+  return {
+    reference: request.reference,
+    bold: request.bold,
+    bootstrap: {
+      ...(request.resamples !== undefined ? { resamples: request.resamples } : {}),
+      ...(request.bootstrapSeed !== undefined ? { seed: request.bootstrapSeed } : {}),
+    },
+  };
+}
+
+/** With their per-item scores: the statistics resample them. */
+function withItems(services: Services, evaluations: EvaluationRow[], request: TableRequest): ResultsTable {
+  const items = services.evaluations.itemScores([...new Set(evaluations.map((e) => e.runId))]);
+  return resultsTable(evaluations, request.metric, items, tableOptions(request));
+}
+
+/** An experiment's results table (null before any evaluation): the app's experiment page and every export. */
+export function experimentTable(services: Services, id: number, request: TableRequest): ResultsTable | null {
+  const evaluations = services.evaluations.ofExperiment(services.experiments.get(id).id);
+  return evaluations.length === 0 ? null : withItems(services, evaluations, request);
+}
 
 /**
  * The footnote every exported table carries: per row, the settings its runs changed from the algorithm's paper
@@ -46,13 +78,13 @@ function settingsFootnotes(
 
 export function exportExperiment(
   services: Services,
-  request: { id: number; format: ExportFormat; metric: string },
+  request: TableRequest & { id: number; format: ExportFormat },
   appVersion: string,
   now = new Date(),
 ): ExportedTable {
   const experiment = services.experiments.get(request.id);
   const evaluations = services.evaluations.ofExperiment(experiment.id);
-  const table = resultsTable(evaluations, request.metric);
+  const table = withItems(services, evaluations, request);
   if (table.rows.length === 0) {
     throw new LabError('not_found', `experiment ${experiment.id} has no ${request.metric} evaluations yet`);
   }
@@ -75,11 +107,20 @@ const runLabel = (row: EvaluationRow) => `${row.algorithm} #${row.runId}`;
  * The results table of chosen runs (the Compare page), one row per run labelled `algorithm #id`, so two runs of one
  * algorithm stay apart; null when none of them has an evaluation.
  */
-export function runsTable(services: Services, ids: number[], metric: string): ResultsTable | null {
+/** A table of runs: the reference is a run id (Compare's baseline), the first run unless another is given. */
+export type RunsTableRequest = Omit<TableRequest, 'reference'> & { reference?: number };
+
+export function runsTable(services: Services, ids: number[], request: RunsTableRequest): ResultsTable | null {
   for (const id of ids) services.runs.get(id);
   const rows = services.evaluations.ofRuns(ids).map((row) => ({ ...row, algorithm: runLabel(row) }));
   if (rows.length === 0) return null;
-  const table = resultsTable(rows, metric);
+  const baseline = rows.find((r) => r.runId === (request.reference ?? ids[0]));
+  if (request.reference !== undefined && !baseline)
+    throw new LabError(
+      'invalid_input',
+      `baseline run ${request.reference} is not one of runs ${ids.join(', ')} with evaluations`,
+    );
+  const table = withItems(services, rows, { ...request, reference: baseline ? runLabel(baseline) : undefined });
   // In the order the runs were given.
   const order = (label: string) => ids.indexOf(Number(label.split('#').at(-1)));
   const sorted = table.rows.map((row, i) => ({ row, i })).sort((a, b) => order(a.row.label) - order(b.row.label));
@@ -93,11 +134,11 @@ export function runsTable(services: Services, ids: number[], metric: string): Re
 /** The same table as CSV, Markdown or LaTeX: what the Compare page and `aepo-lab export --runs` give. */
 export function exportRuns(
   services: Services,
-  request: { ids: number[]; format: ExportFormat; metric: string },
+  request: RunsTableRequest & { ids: number[]; format: ExportFormat },
   appVersion: string,
   now = new Date(),
 ): ExportedTable {
-  const table = runsTable(services, request.ids, request.metric);
+  const table = runsTable(services, request.ids, request);
   if (!table)
     throw new LabError('not_found', `runs ${request.ids.join(', ')} have no ${request.metric} evaluations yet`);
   const text = exportTable(table, request.format, {

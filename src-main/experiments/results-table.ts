@@ -1,14 +1,21 @@
 /**
  * The paper-style results table of an experiment: one row per algorithm (the base checkpoint and any outside model
- * too), one column per benchmark, then per-family averages and an overall average; each cell the mean ± std over
- * seeds of every run's last evaluation. Built from every stored evaluation, never a downsampled series. An average
- * covers the same benchmarks for every row: a row missing one of them has none (and a note says why), so it never
- * competes with an average over fewer benchmarks.
+ * too), one column per benchmark, then per-family averages and an overall average. Each cell is the mean over seeds
+ * of every run's last evaluation with a 95 % two-level bootstrap interval over seeds and test items; every row is
+ * compared with a reference row on the same items and seeds (difference, interval, sign-flip p with Holm's
+ * correction, probability of improvement); bold marks the rows the data cannot tell from the column's best. An
+ * average covers the same benchmarks for every row: a row missing one of them has none, and a note says why.
+ * docs/statistics.md has the method.
  */
 import { MINI_SUITES } from '../benchmarks/mini/catalogue';
 import { BENCHMARKS, type Domain } from '../benchmarks/registry';
 import { ALGORITHM_IDS } from '../rl/types';
-import type { EvaluationRow } from '../store/evaluations-repo';
+import { LabError } from '../core/errors';
+import { columnIntervals, type BootstrapSettings, type Interval } from '../stats/estimates';
+import { rowAggregates, type RowAggregates } from '../stats/row-aggregates';
+import type { EvaluationRow, ItemScore } from '../store/evaluations-repo';
+import { boldRows, compareWithReference, pairTester, type BoldRule, type Comparison } from './table-comparisons';
+import { blocksOf, tableData, type TableData } from './table-data';
 
 export interface Cell {
   mean: number;
@@ -16,15 +23,47 @@ export interface Cell {
   std: number;
   /** Seeds behind the value. */
   n: number;
+  /** 95 % bootstrap interval over seeds and items; null where a run has no per-item verdicts. */
+  ci: Interval | null;
+  /** Test items (summed over an average's benchmarks) and samples per item; null without per-item verdicts. */
+  items: number | null;
+  samples: number | null;
+}
+
+export { ALPHA, BOLD_RULES, type BoldRule, type Comparison } from './table-comparisons';
+
+export interface TableOptions {
+  /** The row every other row is compared with; default AEPO where present, else the first row after `base`. */
+  reference?: string;
+  bold?: BoldRule;
+  bootstrap?: Partial<BootstrapSettings>;
+}
+
+export const DEFAULT_BOOTSTRAP: BootstrapSettings = { seed: 0, resamples: 2000 };
+
+export interface TableRow {
+  label: string;
+  cells: (Cell | null)[];
+  /** Per column, this row against the reference (null for the reference itself and where untestable). */
+  comparisons: (Comparison | null)[];
+  /** IQM and performance profile over this row's run × benchmark scores (null without per-item verdicts). */
+  aggregates: RowAggregates | null;
 }
 
 export interface ResultsTable {
   /** e.g. "pass@1". */
   metric: string;
-  columns: { id: string; label: string; kind: 'benchmark' | 'family' | 'overall' }[];
-  rows: { label: string; cells: (Cell | null)[] }[];
-  /** Per column, the rows with the best mean as exported (one decimal): every row of a tie (empty: no values). */
+  /** Each column with the benchmarks it averages (one for a benchmark column). */
+  columns: { id: string; label: string; kind: 'benchmark' | 'family' | 'overall'; benchmarks: string[] }[];
+  rows: TableRow[];
+  /** The label of the row the comparisons are against (null: a single row). */
+  reference: string | null;
+  /** Per column, the rows in bold (every row of a tie; empty: no values). */
   best: number[][];
+  bold: BoldRule;
+  bootstrap: BootstrapSettings;
+  /** Distinct comparisons Holm's correction ran over. */
+  comparisons: number;
   /** Why a row has no average where it has some of the benchmarks, one line per row (exports print them). */
   notes: string[];
 }
@@ -56,69 +95,129 @@ function rowOrder(labels: string[]): string[] {
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-function cellOf(values: number[]): Cell | null {
-  if (values.length === 0) return null;
+function spread(values: number[]): Pick<Cell, 'mean' | 'std' | 'n'> {
   const m = mean(values);
   const std = values.length < 2 ? 0 : Math.sqrt(values.reduce((s, x) => s + (x - m) ** 2, 0) / (values.length - 1));
   return { mean: m, std, n: values.length };
 }
 
+/** The default reference: AEPO where present, else the first row after the base checkpoint, else the first row. */
+function referenceOf(labels: string[], asked: string | undefined): string | null {
+  if (asked !== undefined) {
+    if (!labels.includes(asked))
+      throw new LabError('invalid_input', `reference row "${asked}" is not in the table (${labels.join(', ')})`);
+    return asked;
+  }
+  if (labels.length < 2) return null;
+  return labels.includes('aepo') ? 'aepo' : (labels.find((l) => l !== 'base') ?? labels[0]!);
+}
+
 /**
- * `metric` "pass@K" selects the evaluations of that k. Each run counts with its last evaluation per benchmark; an
- * average over a family (or overall) is taken per seed over the benchmarks that seed has, then mean ± std over seeds.
+ * `metric` "pass@K" selects the evaluations of that k. `items` are the sample scores behind them (without them the
+ * cells have no intervals and nothing can be tested).
  */
-export function resultsTable(evaluations: EvaluationRow[], metric: string): ResultsTable {
+export function resultsTable(
+  evaluations: EvaluationRow[],
+  metric: string,
+  items: ItemScore[] = [],
+  options: TableOptions = {},
+): ResultsTable {
   const k = Number(/^pass@(\d+)$/.exec(metric)?.[1]);
   if (!Number.isInteger(k) || k < 1)
     throw new Error(`metric must be pass@K (such as pass@1 or pass@5), not "${metric}"`);
-  // (row, benchmark, seed) → the value of the run's last evaluation.
-  const latest = new Map<string, EvaluationRow>();
-  const keyOf = (label: string, benchmark: string, seed: number) => JSON.stringify([label, benchmark, seed]);
-  for (const e of evaluations.filter((e) => e.k === k && e.metric === 'pass')) {
-    const key = keyOf(e.algorithm, e.benchmark, e.seed);
-    const seen = latest.get(key);
-    if (!seen || e.step >= seen.step) latest.set(key, e);
-  }
-  const values = [...latest.values()];
-  const benchmarks = benchmarkOrder([...new Set(values.map((e) => e.benchmark))]);
+  const bootstrap = { ...DEFAULT_BOOTSTRAP, ...options.bootstrap };
+  const bold = options.bold ?? 'significant';
+  const data = tableData(evaluations, items, k);
+  const benchmarks = benchmarkOrder(data.benchmarks);
   const families = FAMILIES.filter((f) => benchmarks.some((b) => familyOf(b) === f));
-  const labels = rowOrder([...new Set(values.map((e) => e.algorithm))]);
-  // A lookup in the map above, not a scan: averages ask for every (row, benchmark, seed) several times.
-  const valueOf = (label: string, benchmark: string, seed: number) => latest.get(keyOf(label, benchmark, seed))?.value;
-
+  const labels = rowOrder(data.labels);
+  const members = [
+    ...benchmarks.map((b) => [b]),
+    ...families.map((f) => benchmarks.filter((b) => familyOf(b) === f)),
+    benchmarks,
+  ];
   const columns = [
     ...benchmarks.map((id) => ({ id, label: id, kind: 'benchmark' as const })),
     ...families.map((f) => ({ id: f, label: FAMILY_LABELS[f], kind: 'family' as const })),
     { id: 'overall', label: 'Overall', kind: 'overall' as const },
-  ];
+  ].map((column, c) => ({ ...column, benchmarks: members[c]! }));
+
   const notes: string[] = [];
-  const rows = labels.map((label) => {
-    const seeds = [...new Set(values.filter((e) => e.algorithm === label).map((e) => e.seed))];
-    const has = (b: string) => seeds.every((s) => valueOf(label, b, s) !== undefined);
-    const perBenchmark = benchmarks.map((b) => cellOf(seeds.flatMap((s) => valueOf(label, b, s) ?? [])));
-    // Per seed over every member, or nothing: an average over fewer benchmarks would not compare.
-    const averageOver = (members: string[]) =>
-      members.every(has) ? cellOf(seeds.map((s) => mean(members.map((b) => valueOf(label, b, s)!)))) : null;
-    const groups = [...families.map((f) => benchmarks.filter((b) => familyOf(b) === f)), benchmarks];
-    const averages = groups.map(averageOver);
+  const cells = labels.map((label) => {
+    const row = rowCells(data, label, benchmarks, members, bootstrap);
+    const missing = benchmarks.filter((b) => data.seedsOf(label).some((s) => !data.get(label, b, s)));
     // Say why an average is missing where the row has some of its benchmarks (a failed run, a partial evaluation).
-    const unexplained = groups.flatMap((members, i) =>
-      averages[i] === null && members.some((b) => seeds.some((s) => valueOf(label, b, s) !== undefined))
-        ? [columns[benchmarks.length + i]!.label]
+    const unexplained = columns.flatMap((c, i) =>
+      c.kind !== 'benchmark' &&
+      row[i] === null &&
+      members[i]!.some((b) => data.seedsOf(label).some((s) => data.get(label, b, s)))
+        ? [c.label]
         : [],
     );
     if (unexplained.length > 0)
-      notes.push(
-        `${label}: no ${unexplained.join(', ')}: ${benchmarks.filter((b) => !has(b)).join(', ')} not evaluated for every seed`,
-      );
-    return { label, cells: [...perBenchmark, ...averages] };
+      notes.push(`${label}: no ${unexplained.join(', ')}: ${missing.join(', ')} not evaluated for every seed`);
+    return row;
   });
-  // Compared as shown (one decimal), so two rows that print the same value are both bold.
-  const shown = (mean: number) => Number(mean.toFixed(1));
+
+  const reference = referenceOf(labels, options.reference);
+  const test = pairTester(data, bootstrap);
+  const comparisons = compareWithReference(data, { labels, benchmarks, members, reference }, bootstrap, test);
+  const rows = labels.map((label, r) => ({
+    label,
+    cells: cells[r]!,
+    comparisons: comparisons.byRow[r]!,
+    aggregates: rowAggregatesOf(data, label, benchmarks, bootstrap),
+  }));
+  const boldOf = new Map<string, number[]>();
   const best = columns.map((_, c) => {
-    const values = rows.map((row) => (row.cells[c] ? shown(row.cells[c].mean) : null));
-    const top = Math.max(...values.filter((v) => v !== null));
-    return values.flatMap((v, r) => (v !== null && v === top ? [r] : []));
+    // A family of one benchmark bolds as that benchmark does.
+    const key = members[c]!.join(',');
+    const means = cells.map((row) => row[c]?.mean ?? null);
+    if (!boldOf.has(key)) boldOf.set(key, boldRows(labels, means, members[c]!, bold, test));
+    return boldOf.get(key)!;
   });
-  return { metric, columns, rows, best, notes };
+  return { metric, columns, rows, reference, best, bold, bootstrap, comparisons: comparisons.count, notes };
+}
+
+/** A row's cells: per-benchmark and averaged, each averaged per seed over every member or not at all. */
+function rowCells(
+  data: TableData,
+  label: string,
+  benchmarks: string[],
+  members: string[][],
+  bootstrap: BootstrapSettings,
+): (Cell | null)[] {
+  const seeds = data.seedsOf(label);
+  const blocks = benchmarks.map((b) => blocksOf(data, label, [b])?.[0] ?? null);
+  const groups = members.map((group) => group.map((b) => benchmarks.indexOf(b)));
+  const intervals = columnIntervals(blocks, groups, bootstrap, label);
+  return members.map((group, c) => {
+    const perSeed = seeds.map((s) => group.map((b) => data.get(label, b, s)));
+    if (perSeed.every((evaluations) => evaluations.every((e) => e !== undefined))) {
+      const samples = perSeed.flat().map((e) => e!.samples);
+      const usable = groups[c]!.every((b) => blocks[b]) && samples.every((s) => s !== null);
+      return {
+        ...spread(perSeed.map((evaluations) => mean(evaluations.map((e) => e!.value)))),
+        ci: intervals[c]!,
+        items: usable ? groups[c]!.reduce((n, b) => n + blocks[b]!.items.length, 0) : null,
+        samples: usable ? Math.min(...(samples as number[])) : null,
+      };
+    }
+    // A benchmark keeps whichever seeds it has; an average over fewer benchmarks would not compare.
+    if (c >= benchmarks.length) return null;
+    const present = seeds.flatMap((s) => data.get(label, group[0]!, s) ?? []);
+    return present.length === 0
+      ? null
+      : { ...spread(present.map((e) => e.value)), ci: null, items: null, samples: null };
+  });
+}
+
+function rowAggregatesOf(
+  data: TableData,
+  label: string,
+  benchmarks: string[],
+  bootstrap: BootstrapSettings,
+): RowAggregates | null {
+  const blocks = blocksOf(data, label, benchmarks);
+  return blocks ? rowAggregates(blocks, bootstrap, label) : null;
 }

@@ -22,6 +22,16 @@ export interface EvaluationRow extends NewEvaluation {
   runName: string;
 }
 
+/** One sample's score behind an evaluation: what the results table's intervals and paired tests resample. */
+export interface ItemScore {
+  runId: number;
+  step: number;
+  benchmark: string;
+  index: number;
+  sample: number;
+  score: number;
+}
+
 export function createEvaluationsRepo(db: Db) {
   const upsertItem = db.prepare(`
     INSERT INTO evaluation_items (run_id, step, benchmark, item_index, sample, prediction, extracted, gold, score, verdict, reason)
@@ -33,6 +43,9 @@ export function createEvaluationsRepo(db: Db) {
     SELECT run_id AS runId, step, benchmark, item_index AS "index", sample, prediction, extracted, gold, score, verdict, reason
     FROM evaluation_items WHERE run_id = @runId AND (@benchmark IS NULL OR benchmark = @benchmark)
     ORDER BY step, benchmark, item_index, sample LIMIT @limit`);
+  const scoresOf = db.prepare(`
+    SELECT run_id AS runId, step, benchmark, item_index AS "index", sample, score FROM evaluation_items
+    WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, step, benchmark, item_index, sample`);
   const recordItems = db.transaction((rows: EvaluationItemRow[]) => {
     for (const row of rows) upsertItem.run({ ...row, gold: JSON.stringify(row.gold) });
   });
@@ -70,6 +83,8 @@ export function createEvaluationsRepo(db: Db) {
         (row) => ({ ...row, gold: JSON.parse(row.gold) as string[] }),
       );
     },
+    /** Every sample's score of these runs' evaluations, without the texts: the statistics' input. */
+    itemScores: (runIds: number[]) => scoresOf.all(JSON.stringify(runIds)) as ItemScore[],
     ofExperiment: (experimentId: number) => ofExperiment.all(experimentId) as EvaluationRow[],
     ofRuns: (runIds: number[]) => ofRuns.all(JSON.stringify(runIds)) as EvaluationRow[],
     ofRun: (runId: number) => ofRun.all(runId) as NewEvaluation[],

@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { EXPORT_FORMATS } from '../../experiments/export-formats';
+import { BOLD_RULES } from '../../experiments/results-table';
 import { callChannel, UsageError, type Command } from '../command';
 
 export const exportCommand: Command = {
@@ -15,6 +16,19 @@ export const exportCommand: Command = {
     },
     format: { type: 'string', label: '--format csv|md|latex', description: 'table format (default md)' },
     metric: { type: 'string', label: '--metric pass@1|pass@5', description: 'which evaluation (default pass@1)' },
+    bold: {
+      type: 'string',
+      label: '--bold significant|best',
+      description:
+        'significant (default): every row the data cannot tell from the best; best: the highest mean as printed',
+    },
+    reference: {
+      type: 'string',
+      label: '--reference ROW',
+      description: 'the row compared with every other (default aepo, else the first after base; with --runs a run ID)',
+    },
+    resamples: { type: 'string', label: '--resamples N', description: 'bootstrap resamples (default 2000)' },
+    'bootstrap-seed': { type: 'string', label: '--bootstrap-seed N', description: "the bootstrap's seed (default 0)" },
     out: { type: 'string', label: '--out FILE', description: 'write the table to FILE instead of printing it' },
   },
   async run(context) {
@@ -22,17 +36,32 @@ export const exportCommand: Command = {
     if (!(EXPORT_FORMATS as readonly unknown[]).includes(format))
       throw new UsageError(`--format takes ${EXPORT_FORMATS.join(', ')}, not "${String(format)}"`);
     const metric = context.options.metric ?? 'pass@1';
+    const bold = context.options.bold ?? 'significant';
+    if (!(BOLD_RULES as readonly unknown[]).includes(bold))
+      throw new UsageError(`--bold takes ${BOLD_RULES.join(' or ')}, not "${String(bold)}"`);
+    const count = (name: 'resamples' | 'bootstrap-seed') => {
+      const text = context.options[name];
+      if (text === undefined) return undefined;
+      const n = Number(text);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number, not "${String(text)}"`);
+      return n;
+    };
+    const options = { metric, bold, resamples: count('resamples'), bootstrapSeed: count('bootstrap-seed') };
+    const reference = context.options.reference;
     let table;
     if (typeof context.options.runs === 'string') {
       const ids = context.options.runs.split(',').map(Number);
       if (ids.some((n) => !Number.isInteger(n) || n <= 0) || ids.length > 8)
         throw new UsageError(`--runs takes up to 8 run IDs, e.g. 4,7,9, not "${context.options.runs}"`);
-      table = await callChannel(context, 'runs.export', { ids, format, metric });
+      const baseline = reference === undefined ? undefined : Number(reference);
+      if (baseline !== undefined && !Number.isInteger(baseline))
+        throw new UsageError(`with --runs, --reference takes a run ID, not "${String(reference)}"`);
+      table = await callChannel(context, 'runs.export', { ids, format, ...options, reference: baseline });
     } else {
       const id = Number(context.args[0]);
       if (!Number.isInteger(id) || id <= 0)
         throw new UsageError(`export needs an experiment ID (or --runs), not "${context.args[0] ?? ''}"`);
-      table = await callChannel(context, 'experiments.export', { id, format, metric });
+      table = await callChannel(context, 'experiments.export', { id, format, ...options, reference });
     }
     const out = context.options.out;
     if (typeof out === 'string') {

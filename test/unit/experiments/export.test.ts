@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Lab } from '../../../src-main/app/open-lab';
-import type { JsonObject } from '../../../src-main/store/records';
+import type { EvaluationItemRow, JsonObject } from '../../../src-main/store/records';
 import { exportExperiment } from '../../../src-main/experiments/export';
 import { EXPORT_FORMATS } from '../../../src-main/experiments/export-formats';
 import { resultsTable } from '../../../src-main/experiments/results-table';
@@ -12,6 +12,25 @@ import { tempDir, tempLab } from '../../support/temp';
 
 const GOLDEN = join(import.meta.dirname, '../../golden');
 const EXTENSIONS = { csv: 'csv', md: 'md', latex: 'tex' } as const;
+
+/** 20 items, one sample each, whose scores average exactly `value` %: spread symmetrically, in a seed's own order. */
+function itemRows(runId: number, benchmark: string, value: number, seed: number): EvaluationItemRow[] {
+  const spread = Math.min(value, 100 - value) / 100;
+  const pattern = [0.9, 0.6, 0.3, 0.8, 0.5, 0.2, 0.7, 0.4, 0.1, 1].flatMap((d) => [d, -d]);
+  return pattern.map((d, i) => ({
+    runId,
+    step: 10,
+    benchmark,
+    index: (i * 7 + seed * 3) % 20,
+    sample: 0,
+    prediction: null,
+    extracted: null,
+    gold: ['x'],
+    score: value / 100 + spread * d,
+    verdict: 'partial' as const,
+    reason: '',
+  }));
+}
 
 /**
  * A fixed small experiment: base, GRPO and AEPO over 2 seeds, an outside model, three suites (one per family). AEPO
@@ -46,6 +65,9 @@ function goldenExperiment(lab: Lab): number {
         seed: seed + 1,
         config: configs[algorithm],
       });
+      lab.services.evaluations.recordItems(
+        values.flatMap((value, b) => itemRows(run.id, benchmarks[b]!, value, seed + Number(algorithm.length))),
+      );
       lab.services.evaluations.record(
         values.flatMap((value, b) => [
           // An earlier evaluation that the table must ignore for the run's last one.
@@ -71,7 +93,7 @@ describe('results table and export', () => {
   it('takes each run’s last evaluation, mean ± std over seeds, family and overall averages, best in bold', () => {
     const lab = tempLab();
     const id = goldenExperiment(lab);
-    const table = resultsTable(lab.services.evaluations.ofExperiment(id), 'pass@1');
+    const table = resultsTable(lab.services.evaluations.ofExperiment(id), 'pass@1', [], { bold: 'best' });
     expect(table.rows.map((r) => r.label)).toEqual(['base', 'grpo', 'aepo', 'outside:gpt-x']);
     expect(table.columns.map((c) => c.label)).toEqual([
       'mini-gsm8k',
@@ -141,7 +163,7 @@ describe('results table and export', () => {
         'aepo: released variant: dynamicRollouts false (paper: true), entropyAdvCoef 0 (paper: 0.2)',
       );
       expect(text).toContain('grpo: groupSize 4 (paper: 8)');
-      expect(text).not.toMatch(/clipHigh|base:/);
+      expect(text).not.toMatch(/clipHigh|base: [a-z]/); // the base row runs no algorithm: no settings
       expect(text).toContain('outside:gpt-x: no Overall: mini-webwalker not evaluated for every seed');
     }
   });
@@ -185,7 +207,7 @@ describe('results table and export', () => {
       });
       const body = (await response.json()) as { ok: boolean; data: { text: string } };
       expect(body.ok).toBe(true);
-      expect(body.data.text.split('\n')[1]).toMatch(/^algorithm,mini-gsm8k,mini-gsm8k_std,mini-gsm8k_n,/);
+      expect(body.data.text.split('\n')[2]).toMatch(/^row,column,kind,mean,std,ci_low,ci_high,n_items,n_seeds,samples,/);
     } finally {
       await server.close();
       served.close();
