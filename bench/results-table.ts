@@ -11,16 +11,7 @@ import type { EvaluationRow, ItemScore } from '../src-main/store/evaluations-rep
 
 const [items = 20, samples = 5, seeds = 2, benchmarkCount = 3] = process.argv.slice(2).map(Number);
 const ROWS = ['base', 'grpo', 'dapo', 'reinforce++', 'gppo', 'cispo', 'gigpo', 'arpo', 'aepo'];
-const BENCHMARKS = [
-  'mini-gsm8k',
-  'mini-hotpotqa',
-  'mini-webwalker',
-  'aime24',
-  'aime25',
-  'math500',
-  'gsm8k',
-  'hotpotqa',
-];
+const BENCHMARKS = Object.keys(MINI_SUITES); // `paper`'s 14, `quick`'s 3 first
 const rng = new Rng(1);
 const evaluations: EvaluationRow[] = [];
 const scores: ItemScore[] = [];

@@ -207,7 +207,9 @@ describe('results table and export', () => {
       });
       const body = (await response.json()) as { ok: boolean; data: { text: string } };
       expect(body.ok).toBe(true);
-      expect(body.data.text.split('\n')[2]).toMatch(/^row,column,kind,mean,std,ci_low,ci_high,n_items,n_seeds,samples,/);
+      expect(body.data.text.split('\n')[2]).toMatch(
+        /^row,column,kind,mean,std,ci_low,ci_high,n_items,n_seeds,samples,/,
+      );
     } finally {
       await server.close();
       served.close();

@@ -33,7 +33,8 @@ function inputs(rows: Record<string, number[][]>, samples = 1) {
   return { evaluations, items };
 }
 
-const pattern = (n: number, correct: (i: number) => boolean) => Array.from({ length: n }, (_, i) => (correct(i) ? 1 : 0));
+const pattern = (n: number, correct: (i: number) => boolean) =>
+  Array.from({ length: n }, (_, i) => (correct(i) ? 1 : 0));
 
 describe('results table statistics', () => {
   it('two identical rows tie and are both bold', () => {
