@@ -46,7 +46,7 @@ export type { ConfigField } from '../experiments/config-fields';
 export type { ExperimentOptions } from '../experiments/plan';
 export type { Estimate } from '../experiments/estimate';
 export type { BackendReport } from '../experiments/run-task';
-export type { ResultsTable } from '../experiments/results-table';
+export type { Cell, Comparison, ResultsTable, TableRow } from '../experiments/results-table';
 export type { ClusterInfo } from '../services/clusters';
 export type { ClusterCheck, LaunchRow, RemoteRunView } from '../experiments/remote/remote-runs';
 export type { SubmitResult, SubmittedJob } from '../experiments/remote/submit';

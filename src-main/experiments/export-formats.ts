@@ -6,16 +6,7 @@
  * its algorithm's paper defaults.
  */
 import type { ResultsTable, TableRow } from './results-table';
-import {
-  boldRuleNote,
-  caption,
-  cellValue,
-  differenceText,
-  fixed,
-  improvementText,
-  pText,
-  significant,
-} from './table-captions';
+import { cellValue, differenceText, fixed, improvementText, pText, significant } from './table-captions';
 
 export const EXPORT_FORMATS = ['csv', 'md', 'latex'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -33,7 +24,7 @@ export interface ExportHeader {
 const describe = (table: ResultsTable, h: ExportHeader) =>
   `AEPO Lab ${h.appVersion}, ${h.source}, ${table.metric} in %, exported ${h.date}`;
 
-const footnotesOf = (table: ResultsTable, header: ExportHeader) => [boldRuleNote(table), ...header.footnotes];
+const footnotesOf = (table: ResultsTable, header: ExportHeader) => [table.boldNote, ...header.footnotes];
 
 function csvField(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -96,7 +87,7 @@ function toCsv(table: ResultsTable, header: ExportHeader): string {
   return (
     [
       `# ${describe(table, header)}`,
-      `# ${caption(table)}`,
+      `# ${table.caption}`,
       CSV_HEAD,
       ...lines,
       ...footnotesOf(table, header).map((note) => `# ${note}`),
@@ -173,7 +164,7 @@ function toMarkdown(table: ResultsTable, header: ExportHeader): string {
       rule(head.length, 1),
       ...gridLines(table, (t) => `**${t}**`, '—').map(line),
       '',
-      `Table: ${caption(table)}`,
+      `Table: ${table.caption}`,
       ...(comparisons.length > 0 ? ['', line(comparisonHead(table)), rule(6, 2), ...comparisons.map(line)] : []),
       '',
       ...footnotesOf(table, header).map((note) => `- ${note}`),
@@ -205,7 +196,7 @@ function toLatex(table: ResultsTable, header: ExportHeader): string {
       '% needs \\usepackage{booktabs}',
       '\\begin{table}[t]',
       '\\centering',
-      `\\caption{${latexEscape(caption(table))}}`,
+      `\\caption{${latexEscape(table.caption)}}`,
       `\\begin{tabular}{l${'r'.repeat(head.length - 1)}}`,
       '\\toprule',
       row(head),

@@ -35,10 +35,30 @@ function tableOptions(request: TableRequest): TableOptions {
   };
 }
 
+/**
+ * Tables computed lately, by their inputs: at `paper` sizes a table's bootstraps and tests take seconds
+ * (`npm run bench:results-table`), and the experiment page asks again at every run's status change.
+ */
+const recentTables = new WeakMap<Services, Map<string, ResultsTable>>();
+const RECENT_TABLES = 8;
+
 /** With their per-item scores: the statistics resample them. */
 function withItems(services: Services, evaluations: EvaluationRow[], request: TableRequest): ResultsTable {
+  // An evaluation's items are written with it (and a redone one changes its value), so these fields identify them.
+  const key = JSON.stringify([
+    tableOptions(request),
+    request.metric,
+    evaluations.map((e) => [e.runId, e.step, e.benchmark, e.k, e.value, e.algorithm, e.seed]),
+  ]);
+  const recent = recentTables.get(services) ?? new Map<string, ResultsTable>();
+  recentTables.set(services, recent);
+  const seen = recent.get(key);
+  if (seen) return seen;
   const items = services.evaluations.itemScores([...new Set(evaluations.map((e) => e.runId))]);
-  return resultsTable(evaluations, request.metric, items, tableOptions(request));
+  const table = resultsTable(evaluations, request.metric, items, tableOptions(request));
+  recent.set(key, table);
+  if (recent.size > RECENT_TABLES) recent.delete(recent.keys().next().value!);
+  return table;
 }
 
 /** An experiment's results table (null before any evaluation): the app's experiment page and every export. */

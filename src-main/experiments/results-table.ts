@@ -15,6 +15,7 @@ import { columnIntervals, type BootstrapSettings, type Interval } from '../stats
 import { rowAggregates, type RowAggregates } from '../stats/row-aggregates';
 import type { EvaluationRow, ItemScore } from '../store/evaluations-repo';
 import { boldRows, compareWithReference, pairTester, type BoldRule, type Comparison } from './table-comparisons';
+import { boldRuleNote, caption } from './table-captions';
 import { blocksOf, tableData, type TableData } from './table-data';
 
 export interface Cell {
@@ -66,6 +67,9 @@ export interface ResultsTable {
   comparisons: number;
   /** Why a row has no average where it has some of the benchmarks, one line per row (exports print them). */
   notes: string[];
+  /** The method in words (what a cell is, the interval, the sizes, the tests), and the bold rule: every view shows both. */
+  caption: string;
+  boldNote: string;
 }
 
 export const FAMILY_LABELS: Record<Domain, string> = {
@@ -176,7 +180,8 @@ export function resultsTable(
     if (!boldOf.has(key)) boldOf.set(key, boldRows(labels, means, members[c]!, bold, test));
     return boldOf.get(key)!;
   });
-  return { metric, columns, rows, reference, best, bold, bootstrap, comparisons: comparisons.count, notes };
+  const table = { metric, columns, rows, reference, best, bold, bootstrap, comparisons: comparisons.count, notes };
+  return { ...table, caption: caption(table), boldNote: boldRuleNote(table) };
 }
 
 /** A row's cells: per-benchmark and averaged, each averaged per seed over every member or not at all. */

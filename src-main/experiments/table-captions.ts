@@ -3,8 +3,11 @@
  * items and samples per benchmark, the test and its correction), the bold rule, and the number formats shared by
  * Markdown and LaTeX. docs/statistics.md is the long form.
  */
-import type { Cell, Comparison, ResultsTable } from './results-table';
-import { ALPHA } from './results-table';
+import type { Cell, ResultsTable } from './results-table';
+import { ALPHA, type Comparison } from './table-comparisons';
+
+/** What the caption reads: the table before its words are added. */
+type Described = Omit<ResultsTable, 'caption' | 'boldNote'>;
 
 export const fixed = (x: number) => x.toFixed(1);
 export const signed = (x: number) => `${x >= 0 ? '+' : '-'}${Math.abs(x).toFixed(1)}`;
@@ -21,7 +24,7 @@ export const improvementText = (c: Comparison) =>
 export const significant = (c: Comparison) => c.pHolm < ALPHA;
 
 /** Per benchmark, the distinct "items × samples × seeds" of its cells, e.g. "mini-gsm8k 20 × 5 × 2 (base: 20 × 5 × 1)". */
-function sizes(table: ResultsTable): string {
+function sizes(table: Described): string {
   return table.columns
     .flatMap((column, c) => {
       if (column.kind !== 'benchmark') return [];
@@ -45,7 +48,7 @@ function sizes(table: ResultsTable): string {
 }
 
 /** The caption: what a cell is, how its interval and the comparisons were computed, on how much data. */
-export function caption(table: ResultsTable): string {
+export function caption(table: Described): string {
   const { resamples, seed } = table.bootstrap;
   const parts = [
     `${table.metric} in %: mean over seeds [95 % CI]; CI from a two-level stratified bootstrap (seeds, then test items, an item's samples kept together), ${resamples} resamples, bootstrap seed ${seed}`,
@@ -60,7 +63,7 @@ export function caption(table: ResultsTable): string {
 }
 
 /** The footnote naming the bold rule. */
-export function boldRuleNote(table: ResultsTable): string {
+export function boldRuleNote(table: Described): string {
   return table.bold === 'significant'
     ? `Bold: each column's best and every row not significantly different from it (paired sign-flip test, Holm-corrected over the column's rows, α = ${ALPHA}); a row without per-item verdicts is bold only if it ties the best as printed.`
     : 'Bold: the highest mean as printed (one decimal), every row of a tie; differences are not tested by this rule (see the comparisons).';
