@@ -83,6 +83,7 @@ function toCsv(table: ResultsTable, header: ExportHeader): string {
       ];
     }),
     iqmCsvLine(row),
+    ...computeCsvLines(row),
   ]);
   return (
     [
@@ -105,7 +106,25 @@ function iqmCsvLine(row: TableRow): string[] {
     : [row.label, 'iqm', 'iqm', '', '', '', '', ...blank];
 }
 
-/** The results grid's text cells, bold applied with `wrap`, and the IQM column. */
+/** A row's training cost as two lines: tokens sampled per step, seconds of training per run. */
+function computeCsvLines(row: TableRow): string[][] {
+  if (!row.compute) return [];
+  const blank = CSV_HEAD.slice(4).map(() => '');
+  const { tokensPerStep, secondsPerRun } = row.compute;
+  return [
+    [row.label, 'tokens_per_step', 'compute', tokensPerStep === null ? '' : String(tokensPerStep), ...blank],
+    [row.label, 'train_s_per_run', 'compute', secondsPerRun === null ? '' : String(secondsPerRun), ...blank],
+  ];
+}
+
+const hasCompute = (table: ResultsTable) => table.rows.some((r) => r.compute);
+const COMPUTE_HEAD = ['Tokens/step', 'Train s/run'];
+const computeCells = (row: TableRow, missing: string) => [
+  row.compute?.tokensPerStep != null ? Math.round(row.compute.tokensPerStep).toString() : missing,
+  row.compute?.secondsPerRun != null ? Math.round(row.compute.secondsPerRun).toString() : missing,
+];
+
+/** The results grid's text cells, bold applied with `wrap`, the IQM column, and the compute columns if any. */
 function gridLines(table: ResultsTable, wrap: (text: string) => string, missing: string): string[][] {
   return table.rows.map((row, r) => [
     row.label,
@@ -116,6 +135,7 @@ function gridLines(table: ResultsTable, wrap: (text: string) => string, missing:
     row.aggregates
       ? `${fixed(row.aggregates.iqm)} [${fixed(row.aggregates.iqmCi.low)}, ${fixed(row.aggregates.iqmCi.high)}]`
       : missing,
+    ...(hasCompute(table) ? computeCells(row, missing) : []),
   ]);
 }
 
@@ -155,7 +175,7 @@ const comparisonHead = (table: ResultsTable) => [
 function toMarkdown(table: ResultsTable, header: ExportHeader): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const rule = (n: number, text: number) => line(Array.from({ length: n }, (_, i) => (i < text ? '---' : '---:')));
-  const head = ['Algorithm', ...table.columns.map((c) => c.label), 'IQM'];
+  const head = ['Algorithm', ...table.columns.map((c) => c.label), 'IQM', ...(hasCompute(table) ? COMPUTE_HEAD : [])];
   const comparisons = comparisonLines(table);
   return (
     [
@@ -183,7 +203,12 @@ const latexEscape = (text: string) =>
 
 function toLatex(table: ResultsTable, header: ExportHeader): string {
   const row = (cells: string[]) => `${cells.join(' & ')} \\\\`;
-  const head = ['Algorithm', ...table.columns.map((c) => c.label), 'IQM'].map(latexEscape);
+  const head = [
+    'Algorithm',
+    ...table.columns.map((c) => c.label),
+    'IQM',
+    ...(hasCompute(table) ? COMPUTE_HEAD : []),
+  ].map(latexEscape);
   const grid = gridLines(table, (t) => `\\textbf{${t}}`, '--').map((cells) => [
     latexEscape(cells[0]!),
     ...cells.slice(1),

@@ -4,7 +4,7 @@ import { settingsNote, type SettingOverrides } from '../rl/variants';
 import type { Services } from '../services';
 import type { EvaluationRow } from '../store/evaluations-repo';
 import { exportTable, type ExportFormat } from './export-formats';
-import { resultsTable, type BoldRule, type ResultsTable, type TableOptions } from './results-table';
+import { resultsTable, type BoldRule, type ResultsTable, type RowCompute, type TableOptions } from './results-table';
 
 export interface ExportedTable {
   format: ExportFormat;
@@ -35,6 +35,28 @@ function tableOptions(request: TableRequest): TableOptions {
   };
 }
 
+/** Per row, the mean over its trained runs of tokens sampled per step and seconds of training per run. */
+function rowCompute(services: Services, evaluations: EvaluationRow[], runIds: number[]): Map<string, RowCompute> {
+  const totals = services.metrics.totals(runIds, ['tokens/generated', 'timing_s/step']);
+  const rowOf = new Map(evaluations.map((e) => [e.runId, e.algorithm]));
+  const byRow = new Map<string, { tokens: number[]; seconds: number[]; runs: Set<number> }>();
+  for (const t of totals) {
+    const label = rowOf.get(t.runId)!;
+    const row = byRow.get(label) ?? { tokens: [], seconds: [], runs: new Set<number>() };
+    row.runs.add(t.runId);
+    if (t.key === 'tokens/generated' && t.n > 0) row.tokens.push(t.sum / t.n);
+    if (t.key === 'timing_s/step') row.seconds.push(t.sum);
+    byRow.set(label, row);
+  }
+  const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+  return new Map(
+    [...byRow].map(([label, r]) => [
+      label,
+      { tokensPerStep: mean(r.tokens), secondsPerRun: mean(r.seconds), runs: r.runs.size },
+    ]),
+  );
+}
+
 /**
  * Tables computed lately, by their inputs: at `paper` sizes a table's bootstraps and tests take seconds
  * (`npm run bench:results-table`), and the experiment page asks again at every run's status change.
@@ -54,8 +76,10 @@ function withItems(services: Services, evaluations: EvaluationRow[], request: Ta
   recentTables.set(services, recent);
   const seen = recent.get(key);
   if (seen) return seen;
-  const items = services.evaluations.itemScores([...new Set(evaluations.map((e) => e.runId))]);
-  const table = resultsTable(evaluations, request.metric, items, tableOptions(request));
+  const runIds = [...new Set(evaluations.map((e) => e.runId))];
+  const items = services.evaluations.itemScores(runIds);
+  const compute = rowCompute(services, evaluations, runIds);
+  const table = resultsTable(evaluations, request.metric, items, { ...tableOptions(request), compute });
   recent.set(key, table);
   if (recent.size > RECENT_TABLES) recent.delete(recent.keys().next().value!);
   return table;

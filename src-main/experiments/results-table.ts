@@ -38,6 +38,8 @@ export interface TableOptions {
   reference?: string;
   bold?: BoldRule;
   bootstrap?: Partial<BootstrapSettings>;
+  /** Per row label, its training cost (export.ts reads it from the runs' metrics). */
+  compute?: Map<string, RowCompute>;
 }
 
 export const DEFAULT_BOOTSTRAP: BootstrapSettings = { seed: 0, resamples: 2000 };
@@ -49,6 +51,16 @@ export interface TableRow {
   comparisons: (Comparison | null)[];
   /** IQM and performance profile over this row's run × benchmark scores (null without per-item verdicts). */
   aggregates: RowAggregates | null;
+  /** What the row's training cost, averaged over its runs (null: no training recorded, e.g. base or outside rows). */
+  compute: RowCompute | null;
+}
+
+export interface RowCompute {
+  /** Tokens the policy sampled per RL step (tokens/generated: pilots, branches and refills included). */
+  tokensPerStep: number | null;
+  /** Seconds of training per run: the sum of its steps' timing_s/step (pauses and evaluation excluded). */
+  secondsPerRun: number | null;
+  runs: number;
 }
 
 export interface ResultsTable {
@@ -171,6 +183,7 @@ export function resultsTable(
     cells: cells[r]!,
     comparisons: comparisons.byRow[r]!,
     aggregates: rowAggregatesOf(data, label, benchmarks, bootstrap),
+    compute: options.compute?.get(label) ?? null,
   }));
   const boldOf = new Map<string, number[]>();
   const best = columns.map((_, c) => {

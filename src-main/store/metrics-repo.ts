@@ -29,6 +29,10 @@ export function createMetricsRepo(db: Db) {
   const meanByBenchmark = db.prepare(`
     SELECT r.benchmark AS benchmark, avg(m.value) AS mean, count(*) AS n
     FROM metrics m JOIN runs r ON r.id = m.run_id WHERE m.key = ? AND m.value IS NOT NULL GROUP BY r.benchmark`);
+  const totals = db.prepare(`
+    SELECT run_id AS runId, key, sum(value) AS sum, count(value) AS n FROM metrics
+    WHERE run_id IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?))
+    GROUP BY run_id, key`);
   const appendAll = db.transaction((runId: number, samples: MetricSample[], now: number) => {
     for (const s of samples) {
       upsert.run(runId, s.key, s.step, Number.isFinite(s.value) ? s.value : null, s.wallTimeMs ?? now);
@@ -56,6 +60,15 @@ export function createMetricsRepo(db: Db) {
     /** A metric's mean over every run on each benchmark (e.g. the measured seconds of a step). */
     meanByBenchmark(key: string): { benchmark: string; mean: number; n: number }[] {
       return meanByBenchmark.all(key) as { benchmark: string; mean: number; n: number }[];
+    },
+    /** Per run and key, the sum and count of the recorded values (a run's compute: tokens and seconds per step). */
+    totals(runIds: number[], keys: string[]): { runId: number; key: string; sum: number; n: number }[] {
+      return totals.all(JSON.stringify(runIds), JSON.stringify(keys)) as {
+        runId: number;
+        key: string;
+        sum: number;
+        n: number;
+      }[];
     },
     keys(runId: number): MetricKeyInfo[] {
       return keys.all(runId) as MetricKeyInfo[];

@@ -65,6 +65,15 @@ function goldenExperiment(lab: Lab): number {
         seed: seed + 1,
         config: configs[algorithm],
       });
+      if (algorithm === 'grpo' || algorithm === 'aepo')
+        // Two steps each: AEPO samples more per step (its pilots and branches) than GRPO.
+        lab.services.metrics.append(
+          run.id,
+          [1, 2].flatMap((step) => [
+            { key: 'tokens/generated', step, value: (algorithm === 'aepo' ? 900 : 600) + 10 * seed },
+            { key: 'timing_s/step', step, value: algorithm === 'aepo' ? 3 : 2 },
+          ]),
+        );
       lab.services.evaluations.recordItems(
         values.flatMap((value, b) => itemRows(run.id, benchmarks[b]!, value, seed + Number(algorithm.length))),
       );
@@ -114,6 +123,8 @@ describe('results table and export', () => {
     expect(table.rows[3]!.cells[6]).toBeNull();
     expect(table.notes).toEqual(['outside:gpt-x: no Overall: mini-webwalker not evaluated for every seed']);
     expect(table.best).toEqual([[3], [3], [1, 2], [3], [3], [1, 2], [2]]);
+    // Compute per row is read from the runs' metrics by the export (export.ts), not by the table itself.
+    expect(table.rows[2]!.compute).toBeNull();
     expect(() => resultsTable([], 'accuracy')).toThrow(/pass@K/);
   });
 
@@ -165,6 +176,8 @@ describe('results table and export', () => {
       expect(text).toContain('grpo: groupSize 4 (paper: 8)');
       expect(text).not.toMatch(/clipHigh|base: [a-z]/); // the base row runs no algorithm: no settings
       expect(text).toContain('outside:gpt-x: no Overall: mini-webwalker not evaluated for every seed');
+      // Compute per row: AEPO's mean tokens per step over its two seeds (905), seconds per run (2 steps × 3 s).
+      expect(text).toMatch(format === 'csv' ? /aepo,tokens_per_step,compute,905,/ : /\b905 & 6 \\|\| 905 \| 6 \|/);
     }
   });
 
