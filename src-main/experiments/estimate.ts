@@ -9,6 +9,7 @@ import { MINI_SUITES } from '../benchmarks/mini/catalogue';
 import type { Services } from '../services';
 import { resolvePlan, type experimentPlanInput } from './plan';
 import type { z } from 'zod';
+import { detectableDifference, type DetectableDifference } from './power-estimate';
 
 export interface Estimate {
   /** Wall time, seconds. */
@@ -16,6 +17,8 @@ export interface Estimate {
   runs: number;
   /** `measured`: every benchmark's step time comes from runs on this machine; `typical`: some are stand-ins. */
   basis: 'measured' | 'typical';
+  /** What the design can resolve: experiments/power-estimate.ts. */
+  detectable: DetectableDifference;
 }
 
 /** Seconds per RL step and per evaluated sample, by family (quick preset, 2-core laptop, wasm). */
@@ -47,5 +50,10 @@ export function estimateExperiment(services: Services, input: z.output<typeof ex
     seconds: Math.round(coldStart.steps * COLD_START_STEP + work / Math.max(1, concurrency)),
     runs,
     basis: typical ? 'typical' : 'measured',
+    detectable: detectableDifference(services, plan.benchmarks, {
+      items: evaluation.items,
+      samples: evaluation.samples,
+      seeds: plan.seeds.length,
+    }),
   };
 }

@@ -46,6 +46,11 @@ export function createEvaluationsRepo(db: Db) {
   const scoresOf = db.prepare(`
     SELECT run_id AS runId, step, benchmark, item_index AS "index", sample, score FROM evaluation_items
     WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, step, benchmark, item_index, sample`);
+  const recentScores = db.prepare(`
+    SELECT run_id AS runId, step, benchmark, item_index AS "index", sample, score FROM evaluation_items
+    WHERE benchmark = @benchmark AND run_id IN (
+      SELECT DISTINCT run_id FROM evaluation_items WHERE benchmark = @benchmark ORDER BY run_id DESC LIMIT @runs)
+    ORDER BY run_id, step, item_index, sample`);
   const recordItems = db.transaction((rows: EvaluationItemRow[]) => {
     for (const row of rows) upsertItem.run({ ...row, gold: JSON.stringify(row.gold) });
   });
@@ -85,6 +90,8 @@ export function createEvaluationsRepo(db: Db) {
     },
     /** Every sample's score of these runs' evaluations, without the texts: the statistics' input. */
     itemScores: (runIds: number[]) => scoresOf.all(JSON.stringify(runIds)) as ItemScore[],
+    /** The sample scores of the latest `runs` runs evaluated on a benchmark (every step; the caller keeps the last). */
+    recentItemScores: (benchmark: string, runs: number) => recentScores.all({ benchmark, runs }) as ItemScore[],
     ofExperiment: (experimentId: number) => ofExperiment.all(experimentId) as EvaluationRow[],
     ofRuns: (runIds: number[]) => ofRuns.all(JSON.stringify(runIds)) as EvaluationRow[],
     ofRun: (runId: number) => ofRun.all(runId) as NewEvaluation[],

@@ -1,4 +1,5 @@
 import { EXPERIMENT_PRESETS } from '../../experiments/run-config';
+import type { Estimate } from '../../experiments/estimate';
 import { callChannel, jsonOption, UsageError, type Command, type CommandContext } from '../command';
 import { followExperiment } from '../experiment-progress';
 
@@ -41,7 +42,7 @@ const planOptions: Command['options'] = {
 };
 
 /** Creates the experiment the options describe, through the same channel as the app; answers its id and runs. */
-async function createExperiment(context: CommandContext): Promise<{ id: number; runs: number }> {
+async function createExperiment(context: CommandContext): Promise<{ id: number; runs: number; estimate: Estimate }> {
   const preset = String(context.options.preset ?? 'quick');
   if (!(preset in EXPERIMENT_PRESETS))
     throw new UsageError(`--preset takes ${Object.keys(EXPERIMENT_PRESETS).join(', ')}, not "${preset}"`);
@@ -51,7 +52,7 @@ async function createExperiment(context: CommandContext): Promise<{ id: number; 
   const algorithms = list(context.options.algos);
   const benchmarks = list(context.options.benches);
   const variant = context.options.variant;
-  const created = await context.lab().dispatch('experiments.create', {
+  const plan = {
     name:
       context.options.name ??
       `${preset}: ${algorithms?.join(', ') ?? 'all algorithms'} on ${benchmarks?.join(', ') ?? 'the preset benchmarks'}`,
@@ -60,11 +61,14 @@ async function createExperiment(context: CommandContext): Promise<{ id: number; 
     benchmarks,
     seeds,
     ...(variant === undefined ? {} : { config: { algorithm: { variant } } }),
-  });
+  };
+  const created = await context.lab().dispatch('experiments.create', plan);
   // A wrong id or value on the command line is a usage error (exit 2), in words.
   if (!created.ok) throw new UsageError(created.error.message.replace(/^invalid input for experiments\.create: /, ''));
   const id = (created.data as { id: number }).id;
-  return { id, runs: (await callChannel(context, 'runs.list', { experimentId: id })).length };
+  // Time and power, as the New Experiment form states them.
+  const estimate = await callChannel(context, 'experiments.estimate', plan as never);
+  return { id, runs: (await callChannel(context, 'runs.list', { experimentId: id })).length, estimate };
 }
 
 export const experimentStart: Command = {
@@ -82,9 +86,14 @@ export const experimentCreate: Command = {
   summary: 'create an experiment and its runs without starting them (start with `experiment resume ID`, or submit it)',
   options: planOptions,
   async run(context) {
-    const { id, runs } = await createExperiment(context);
+    const { id, runs, estimate } = await createExperiment(context);
+    const { detectable } = estimate;
     context.io.out(
-      context.options.json ? JSON.stringify({ experiment: id, runs }) : `experiment ${id}: ${runs} runs, none started`,
+      context.options.json
+        ? JSON.stringify({ experiment: id, runs, estimate })
+        : `experiment ${id}: ${runs} runs, none started; about ${Math.round(estimate.seconds / 60)} min here; ` +
+            `smallest paired difference it detects (80 % power, α = 0.05): ${detectable.largest.toFixed(1)} points ` +
+            `on its noisiest benchmark, ${detectable.overall.toFixed(1)} on the overall average`,
     );
     return 0;
   },

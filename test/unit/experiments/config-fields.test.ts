@@ -28,12 +28,42 @@ describe('run config form data', () => {
     const plan = experimentPlanInput.parse({ name: 'x', preset: 'quick', algorithms: ['grpo'], seeds: [1] });
     const typical = estimateExperiment(lab.services, plan);
     expect(typical).toMatchObject({ runs: 1 + 3, basis: 'typical' });
+    // No earlier runs: the stated default variance; quick's 20 items × 5 samples × 1 seed resolve 18.8 points.
+    const [gsm8k] = typical.detectable.perBenchmark;
+    expect(gsm8k).toMatchObject({ benchmark: 'mini-gsm8k', basis: 'default', runs: 0 });
+    expect(gsm8k!.points).toBeCloseTo(2.801585 * Math.sqrt((100 + 800) / 20), 3);
+    expect(typical.detectable.overall).toBeCloseTo(gsm8k!.points / Math.sqrt(3), 3);
     for (const benchmark of ['mini-gsm8k', 'mini-hotpotqa', 'mini-webwalker']) {
       const run = lab.services.runs.create({ algorithm: 'grpo', benchmark, seed: 1 });
       lab.services.metrics.append(run.id, [{ key: 'timing_s/step', step: 1, value: 100 }]);
     }
+    // Two earlier runs with per-item verdicts on mini-gsm8k: its variance is measured (all-or-nothing items: no
+    // sampling noise), the other suites keep the default.
+    for (const seed of [1, 2]) {
+      const run = lab.services.runs.create({ algorithm: 'grpo', benchmark: 'mini-gsm8k', seed });
+      lab.services.evaluations.recordItems(
+        Array.from({ length: 40 }, (_, i) => [0, 1].map((sample) => ({ i, sample }))).flatMap((pair) =>
+          pair.map(({ i, sample }) => ({
+            runId: run.id,
+            step: 8,
+            benchmark: 'mini-gsm8k',
+            index: i,
+            sample,
+            prediction: null,
+            extracted: null,
+            gold: ['1'],
+            score: (i + seed) % 3 === 0 ? 1 : 0,
+            verdict: 'wrong' as const,
+            reason: '',
+          })),
+        ),
+      );
+    }
     const measured = estimateExperiment(lab.services, plan);
     expect(measured.basis).toBe('measured');
+    expect(measured.detectable.perBenchmark[0]).toMatchObject({ basis: 'measured', runs: 2 });
+    expect(measured.detectable.perBenchmark[1]).toMatchObject({ basis: 'default' });
+    expect(measured.detectable.perBenchmark[0]!.points).toBeGreaterThan(0);
     // 3 runs × 8 steps × 100 s, on however many runs train at once, dominate the estimate now.
     expect(measured.seconds).toBeGreaterThan(typical.seconds);
   });

@@ -47,7 +47,13 @@ describe('setting variants', () => {
       '--json',
     ]);
     expect(made.code, made.err).toBe(0);
-    const { experiment } = JSON.parse(made.out) as { experiment: number };
+    const { experiment, estimate } = JSON.parse(made.out) as {
+      experiment: number;
+      estimate: { detectable: { largest: number; perBenchmark: { benchmark: string }[] } };
+    };
+    // The JSON states what the design can resolve, as the New Experiment form does.
+    expect(estimate.detectable.perBenchmark.map((b) => b.benchmark)).toEqual(['mini-gsm8k']);
+    expect(estimate.detectable.largest).toBeGreaterThan(3);
     const lab = openLab({ dataDir, mode: 'cli' });
     try {
       const stored = lab.services.experiments.get(experiment).config as { run: { algorithm: { variant: string } } };

@@ -8,6 +8,11 @@ import {
   type Block,
   type BootstrapSettings,
 } from '../../../src-main/stats/estimates';
+import {
+  averagedDetectableDifference,
+  measuredComponents,
+  minimumDetectableDifference,
+} from '../../../src-main/stats/power';
 import { quantileSorted } from '../../../src-main/stats/resample';
 import { holm, signFlipTest } from '../../../src-main/stats/tests';
 
@@ -112,5 +117,40 @@ describe('statistics against closed forms', () => {
   it('quantiles interpolate as numpy does', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantileSorted([1, 2, 3, 4], 0.025)).toBeCloseTo(1.075, 12);
+  });
+});
+
+describe('power', () => {
+  it('the minimum detectable difference is (z_0.975 + z_0.8) · SE of the paired mean', () => {
+    const v = { sample: 2000, pair: 100, runs: 0 };
+    // Var = (100 + 2·2000/5) / (20 · 2) = 22.5 → SE 4.743; × 2.8016 = 13.29.
+    expect(minimumDetectableDifference(v, { items: 20, samples: 5, seeds: 2 })).toBeCloseTo(
+      2.801585 * Math.sqrt(22.5),
+      4,
+    );
+    // Four times the items halve it.
+    expect(minimumDetectableDifference(v, { items: 80, samples: 5, seeds: 2 })).toBeCloseTo(
+      minimumDetectableDifference(v, { items: 20, samples: 5, seeds: 2 }) / 2,
+      10,
+    );
+    // An average over two equal benchmarks: √2 smaller.
+    const one = { v, design: { items: 20, samples: 5, seeds: 2 } };
+    expect(averagedDetectableDifference([one, one])).toBeCloseTo(
+      minimumDetectableDifference(v, one.design) / Math.SQRT2,
+      10,
+    );
+  });
+
+  it('recovers the variance components of simulated runs', () => {
+    // 400 items with success rates spread over 0.1–0.9, 8 samples each, two runs of the same policy: σ²_pair ≈ 0.
+    const rng = new Rng(11);
+    const rates = Array.from({ length: 400 }, (_, i) => 0.1 + (0.8 * i) / 399);
+    const run = () => new Map(rates.map((p, i) => [i, Array.from({ length: 8 }, () => (rng.next() < p ? 100 : 0))]));
+    const expectedSample = (rates.reduce((s, p) => s + p * (1 - p), 0) / rates.length) * 10_000;
+    const measured = measuredComponents([run(), run(), run()])!;
+    expect(measured.sample / expectedSample).toBeGreaterThan(0.93);
+    expect(measured.sample / expectedSample).toBeLessThan(1.07);
+    expect(measured.pair).toBeLessThan(0.1 * expectedSample);
+    expect(measuredComponents([run()])).toBeNull(); // one run: nothing to pair
   });
 });

@@ -1,0 +1,64 @@
+/**
+ * The minimum detectable paired difference of a planned experiment (80 % power, α = 0.05), per benchmark and for
+ * the overall average, from the variance measured on earlier runs of each suite here, or stated defaults where a
+ * suite has none (stats/power.ts, docs/statistics.md).
+ */
+import {
+  averagedDetectableDifference,
+  DEFAULT_COMPONENTS,
+  measuredComponents,
+  minimumDetectableDifference,
+  type Design,
+  type VarianceComponents,
+} from '../stats/power';
+import type { Services } from '../services';
+
+/** Above this many points the New Experiment form warns: the paper's margins over the best baseline are 1–4 points. */
+export const DETECTABLE_WARNING = 3;
+/** Earlier runs read per suite. */
+const RECENT_RUNS = 40;
+
+export interface DetectableDifference {
+  /** In points (percent), per benchmark, with where its variance came from. */
+  perBenchmark: { benchmark: string; points: number; basis: 'measured' | 'default'; runs: number }[];
+  /** For the overall average over the chosen benchmarks. */
+  overall: number;
+  /** The largest per-benchmark figure. */
+  largest: number;
+  power: 0.8;
+  alpha: 0.05;
+}
+
+/** Each run's item → sample scores (percent) at its last evaluation of the benchmark. */
+function recentRuns(services: Services, benchmark: string): Map<number, number[]>[] {
+  const byRun = new Map<number, { step: number; items: Map<number, number[]> }>();
+  for (const s of services.evaluations.recentItemScores(benchmark, RECENT_RUNS)) {
+    const seen = byRun.get(s.runId);
+    if (!seen || s.step > seen.step) byRun.set(s.runId, { step: s.step, items: new Map() });
+    const run = byRun.get(s.runId)!;
+    if (s.step !== run.step) continue;
+    run.items.set(s.index, [...(run.items.get(s.index) ?? []), 100 * s.score]);
+  }
+  return [...byRun.values()].map((r) => r.items);
+}
+
+export function detectableDifference(services: Services, benchmarks: string[], design: Design): DetectableDifference {
+  const parts = benchmarks.map((benchmark) => {
+    const measured = measuredComponents(recentRuns(services, benchmark));
+    const v: VarianceComponents = measured ?? DEFAULT_COMPONENTS;
+    return { benchmark, v, design, basis: measured ? ('measured' as const) : ('default' as const) };
+  });
+  const perBenchmark = parts.map((p) => ({
+    benchmark: p.benchmark,
+    points: minimumDetectableDifference(p.v, design),
+    basis: p.basis,
+    runs: p.v.runs,
+  }));
+  return {
+    perBenchmark,
+    overall: parts.length === 0 ? NaN : averagedDetectableDifference(parts),
+    largest: Math.max(...perBenchmark.map((p) => p.points)),
+    power: 0.8,
+    alpha: 0.05,
+  };
+}
