@@ -12,6 +12,7 @@ export const CHANNEL_NAMES = [
   'experiments.export',
   'experiments.results',
   'experiments.table',
+  'experiments.profile',
   'experiments.options',
   'experiments.estimate',
   'experiments.start',

@@ -113,6 +113,8 @@ export const channels = {
   'experiments.results': channel<ResultRow[]>()(z.object({ id }).strict()),
   /** The results table as the export builds it (cells with intervals and n, comparisons, bold rows, IQM); live. */
   'experiments.table': channel<ResultsTable | null>()(z.object({ id, ...tableOptions }).strict()),
+  /** The performance profile of that table (share of run × benchmark scores above τ, with bands) as an SVG file. */
+  'experiments.profile': channel<{ filename: string; svg: string }>()(z.object({ id, ...tableOptions }).strict()),
   /** What the new-experiment form offers: presets, algorithms, trainable suites and the run config's fields. */
   'experiments.options': channel<ExperimentOptions>()(none),
   /** How long an experiment would take here, from the preset and the step times measured on this machine. */

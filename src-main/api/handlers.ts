@@ -1,4 +1,4 @@
-import { experimentTable, exportExperiment, exportRuns, runsTable } from '../experiments/export';
+import { experimentTable, exportExperiment, exportProfile, exportRuns, runsTable } from '../experiments/export';
 import type { ExperimentRunner } from '../experiments/experiment-runner';
 import { benchmarkRegistry, browseItems, generateSuite, importBenchmarkFile } from '../experiments/benchmark-library';
 import { estimateExperiment } from '../experiments/estimate';
@@ -53,6 +53,7 @@ export function createHandlers(
     'experiments.export': (request) => exportExperiment(services, request, appInfo().version),
     'experiments.results': ({ id }) => resultRows(services, services.experiments.get(id).id),
     'experiments.table': ({ id, ...request }) => experimentTable(services, id, request),
+    'experiments.profile': (request) => exportProfile(services, request),
     'experiments.options': () => experimentOptions(),
     'experiments.estimate': (input) => estimateExperiment(services, { name: 'estimate', ...input }),
     'experiments.start': ({ id }) => start(id),

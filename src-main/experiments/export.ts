@@ -4,6 +4,7 @@ import { settingsNote, type SettingOverrides } from '../rl/variants';
 import type { Services } from '../services';
 import type { EvaluationRow } from '../store/evaluations-repo';
 import { exportTable, type ExportFormat } from './export-formats';
+import { profileSvg } from './profile-svg';
 import { resultsTable, type BoldRule, type ResultsTable, type RowCompute, type TableOptions } from './results-table';
 
 export interface ExportedTable {
@@ -142,6 +143,24 @@ export function exportExperiment(
     format: request.format,
     filename: `experiment-${experiment.id}-${request.metric}.${EXTENSIONS[request.format]}`,
     text,
+  };
+}
+
+/** The experiment's performance profile as an SVG file (the app shows it; `aepo-lab export --profile` writes it). */
+export function exportProfile(
+  services: Services,
+  request: TableRequest & { id: number },
+): { filename: string; svg: string } {
+  const experiment = services.experiments.get(request.id);
+  const table = experimentTable(services, experiment.id, request);
+  if (!table || !table.rows.some((r) => r.aggregates))
+    throw new LabError(
+      'not_found',
+      `experiment ${experiment.id} has no ${request.metric} evaluations with per-item verdicts yet`,
+    );
+  return {
+    filename: `experiment-${experiment.id}-${request.metric}-profile.svg`,
+    svg: profileSvg(table, `Performance profile: experiment ${experiment.id} "${experiment.name}", ${request.metric}`),
   };
 }
 

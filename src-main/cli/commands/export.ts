@@ -3,6 +3,12 @@ import { EXPORT_FORMATS } from '../../experiments/export-formats';
 import { BOLD_RULES } from '../../experiments/results-table';
 import { callChannel, UsageError, type Command } from '../command';
 
+/** Written whole or not at all: a half-written table must never be mistaken for a result. */
+function writeWhole(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
 export const exportCommand: Command = {
   path: ['export'],
   args: ['EXPERIMENT'],
@@ -30,6 +36,11 @@ export const exportCommand: Command = {
     resamples: { type: 'string', label: '--resamples N', description: 'bootstrap resamples (default 2000)' },
     'bootstrap-seed': { type: 'string', label: '--bootstrap-seed N', description: "the bootstrap's seed (default 0)" },
     out: { type: 'string', label: '--out FILE', description: 'write the table to FILE instead of printing it' },
+    profile: {
+      type: 'string',
+      label: '--profile FILE.svg',
+      description: "also write the experiment's performance profile (share of run × benchmark scores above τ) as SVG",
+    },
   },
   async run(context) {
     const format = context.options.format ?? 'md';
@@ -63,11 +74,21 @@ export const exportCommand: Command = {
         throw new UsageError(`export needs an experiment ID (or --runs), not "${context.args[0] ?? ''}"`);
       table = await callChannel(context, 'experiments.export', { id, format, ...options, reference });
     }
+    if (typeof context.options.profile === 'string') {
+      if (typeof context.options.runs === 'string') throw new UsageError('--profile is for an experiment, not --runs');
+      if (!context.options.profile.endsWith('.svg'))
+        throw new UsageError(`--profile writes SVG: give a FILE.svg, not "${context.options.profile}"`);
+      const { svg } = await callChannel(context, 'experiments.profile', {
+        id: Number(context.args[0]),
+        ...options,
+        reference,
+      });
+      writeWhole(context.options.profile, svg);
+      context.io.err(`wrote ${context.options.profile}`);
+    }
     const out = context.options.out;
     if (typeof out === 'string') {
-      // Written whole or not at all: a half-written table must never be mistaken for a result.
-      writeFileSync(`${out}.tmp`, table.text);
-      renameSync(`${out}.tmp`, out);
+      writeWhole(out, table.text);
       context.io.err(`wrote ${out}`);
     } else context.io.out(table.text.replace(/\n$/, ''));
     return 0;

@@ -206,6 +206,20 @@ describe('results table and export', () => {
       ),
     ).toBe(0);
     expect(readFileSync(file, 'utf8')).toMatch(/\\toprule[\s\S]*\\textbf\{/);
+    // The performance profile as SVG: one line and one band per row with per-item verdicts on every benchmark
+    // (the outside model lacks one), the same bytes twice.
+    const svg = join(dataDir, 'profile.svg');
+    const profileArgs = ['--data-dir', dataDir, 'export', String(id), '--format', 'csv', '--profile', svg];
+    expect(await runCli(profileArgs, env)).toBe(0);
+    const drawn = readFileSync(svg, 'utf8');
+    expect(drawn).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(drawn.match(/<polyline /g)).toHaveLength(3);
+    expect(drawn.match(/<polygon /g)).toHaveLength(3);
+    expect(drawn).toContain('>aepo</text>');
+    expect(drawn).not.toContain('outside:gpt-x');
+    expect(await runCli(profileArgs, env)).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toBe(drawn);
+    expect(await runCli([...profileArgs.slice(0, -1), join(dataDir, 'profile.png')], env)).toBe(2);
     expect(await runCli(['--data-dir', dataDir, 'export', String(empty.id)], env)).toBe(1);
     expect(err.at(-1)).toMatch(/has no pass@1 evaluations yet/);
     expect(await runCli(['--data-dir', dataDir, 'export', String(id), '--format', 'pdf'], env)).toBe(2);
