@@ -72,3 +72,51 @@ export function downsampleMinMax(
   const keep = downsampleIndices(x, y, buckets, from, to);
   return { x: keep.map((i) => x[i]!), y: keep.map((i) => y[i]!) };
 }
+
+/** One step of a group of runs: the mean over the runs that have it, and a 95 % band (null with a single run). */
+export interface BandPoint {
+  mean: number | null;
+  low: number | null;
+  high: number | null;
+  runs: number;
+}
+
+/**
+ * The mean over runs (seeds) per step with a 95 % bootstrap band of that mean, as Aim draws grouped curves: at each
+ * step, the runs that have a value there are resampled with replacement `resamples` times, and the band is the
+ * 2.5th to 97.5th percentile of the resampled means. Seeded (mulberry32, seed 1), so the same series always draw the
+ * same band. `columns[r][i]` is run r's value at step i (null: none).
+ */
+export function seedBand(columns: readonly (readonly (number | null)[])[], resamples = 1000): BandPoint[] {
+  let state = 1;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const length = Math.max(0, ...columns.map((c) => c.length));
+  const means = new Float64Array(resamples);
+  return Array.from({ length }, (_, i) => {
+    const values = columns
+      .map((c) => c[i])
+      .filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
+    const n = values.length;
+    if (n === 0) return { mean: null, low: null, high: null, runs: 0 };
+    const mean = values.reduce((a, b) => a + b, 0) / n;
+    if (n === 1) return { mean, low: null, high: null, runs: 1 };
+    for (let r = 0; r < resamples; r++) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += values[Math.floor(random() * n)]!;
+      means[r] = sum / n;
+    }
+    const sorted = Float64Array.from(means).sort();
+    const at = (q: number) => {
+      const x = (resamples - 1) * q;
+      const lo = Math.floor(x);
+      return sorted[lo]! + (sorted[Math.min(resamples - 1, lo + 1)]! - sorted[lo]!) * (x - lo);
+    };
+    return { mean, low: at(0.025), high: at(0.975), runs: n };
+  });
+}

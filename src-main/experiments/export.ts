@@ -183,7 +183,7 @@ export function runsTable(services: Services, ids: number[], request: RunsTableR
       'invalid_input',
       `baseline run ${request.reference} is not one of runs ${ids.join(', ')} with evaluations`,
     );
-  const table = withItems(services, rows, { ...request, reference: baseline ? runLabel(baseline) : undefined });
+  const table = withItems(services, rows, { ...request, reference: baseline?.algorithm });
   // In the order the runs were given.
   const order = (label: string) => ids.indexOf(Number(label.split('#').at(-1)));
   const sorted = table.rows.map((row, i) => ({ row, i })).sort((a, b) => order(a.row.label) - order(b.row.label));

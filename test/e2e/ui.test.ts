@@ -138,6 +138,11 @@ describe('UI in Chromium against aepo-lab serve', () => {
       await expect
         .poll(() => page.locator('[data-test="estimate"]').textContent())
         .toMatch(/^2 runs, about \d+ s here/);
+      // Power before spending: 2 items can resolve nothing near the paper's margins, and the form says so.
+      await expect
+        .poll(() => page.locator('[data-test="detectable"]').textContent())
+        .toMatch(/mini-gsm8k \d+\.\d points/);
+      expect(await page.locator('[data-test="detectable-warning"]').isVisible()).toBe(true);
       await page.screenshot({ path: `${ARTIFACTS}/new-experiment.png`, fullPage: true });
       await page.click('button[type="submit"]');
       await page.waitForSelector('[data-test="run-grid"]');
@@ -148,6 +153,13 @@ describe('UI in Chromium against aepo-lab serve', () => {
         .toEqual(['base', 'grpo']);
       await expect.poll(() => page.locator('[data-test="progress"]').textContent()).toMatch(/^\s*100 %/);
       expect(await page.locator('[data-test="run-grid"] tbody tr').count()).toBe(2);
+      // Intervals, the method, the comparison with the reference (GRPO: no AEPO here), the profile as SVG and PNG.
+      expect(await page.locator('[data-test="table-caption"]').textContent()).toMatch(/two-level stratified bootstrap/);
+      expect(await page.locator('[data-test="bold-rule"]').textContent()).toMatch(/^Bold: /);
+      expect(await page.locator('[data-test="comparisons"] tbody th').allTextContents()).toEqual(['base']);
+      await expect
+        .poll(() => page.locator('[data-test="profile-png"]').getAttribute('href'))
+        .toMatch(/^data:image\/png;base64,/);
       await page.screenshot({ path: `${ARTIFACTS}/experiment.png`, fullPage: true });
       // The GRPO run's page: its charts draw from the stored series, smoothing and the x axis redraw them.
       await page.click('[data-test="run-grid"] tbody tr:nth-child(2) a');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Lab } from '../../../src-main/app/open-lab';
 import type { EvaluationItemRow, JsonObject } from '../../../src-main/store/records';
-import { exportExperiment } from '../../../src-main/experiments/export';
+import { exportExperiment, runsTable } from '../../../src-main/experiments/export';
 import { EXPORT_FORMATS } from '../../../src-main/experiments/export-formats';
 import { resultsTable } from '../../../src-main/experiments/results-table';
 import { startServer } from '../../../src-main/serve/server';
@@ -153,6 +153,21 @@ describe('results table and export', () => {
     ]);
     expect([grpo.cells[5], grpo.cells[6]]).toEqual([null, null]); // deep search and overall would cover fewer
     expect(table.notes).toContain('grpo: no Deep search avg, Overall: mini-webwalker not evaluated for every seed');
+  });
+
+  it("a table of runs compares with Compare's baseline: the first run unless another is given", () => {
+    const lab = tempLab();
+    const id = goldenExperiment(lab);
+    const ids = lab.services.runs
+      .list({ experimentId: id })
+      .map((r) => r.id)
+      .sort((a, b) => a - b)
+      .slice(0, 3);
+    const first = runsTable(lab.services, ids, { metric: 'pass@1' })!;
+    expect(first.reference).toBe(`base #${ids[0]}`);
+    expect(first.rows[1]!.comparisons[0]).toMatchObject({ items: 20 });
+    expect(runsTable(lab.services, ids, { metric: 'pass@1', reference: ids[2] })!.reference).toBe(`grpo #${ids[2]}`);
+    expect(() => runsTable(lab.services, ids, { metric: 'pass@1', reference: 999 })).toThrow(/baseline run 999/);
   });
 
   it('matches the golden files in every format', () => {
