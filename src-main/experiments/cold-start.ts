@@ -26,11 +26,16 @@ export interface BaseCheckpoint {
   seconds: number;
 }
 
-/** The cache key: the suites (by id and content) and every config field that shapes the base policy. */
-export function baseCheckpointKey(suites: MiniSuite[], config: RunConfig): string {
+/**
+ * The cache key: the suites (by id and content), every config field that shapes the base policy, and the seed of a
+ * per-seed cold start (null: the one shared base, whose key is what it was before per-seed cold starts existed).
+ */
+export function baseCheckpointKey(suites: MiniSuite[], config: RunConfig, seed: number | null = null): string {
   const hash = createHash('sha256');
   // format 2: the loss covers model-written tokens only (format 1 also trained on the question and tool results).
-  hash.update(JSON.stringify({ model: config.model, coldStart: config.coldStart, format: 2 }));
+  const { perSeed: _perSeed, ...coldStart } = config.coldStart;
+  hash.update(JSON.stringify({ model: config.model, coldStart, format: 2 }));
+  if (seed !== null) hash.update(JSON.stringify({ seed }));
   for (const suite of suites) hash.update(JSON.stringify([suite.id, suite.train.map((item) => item.demonstration)]));
   return hash.digest('hex').slice(0, 16);
 }
@@ -72,10 +77,12 @@ export async function baseCheckpoint(
   onProgress: (step: number, total: number, loss: number) => void = () => {},
   /** What trains it (model/engine.ts), for a model of the given shape; default the tfjs reference. */
   engineFor: (model: Transformer) => Promise<TrainingEngine> = async () => tfjsEngine,
+  /** A per-seed cold start's seed: its initial weights and batch order (null: the shared base). */
+  seed: number | null = null,
 ): Promise<BaseCheckpoint> {
   const started = performance.now();
   const folder = join(dataDir, 'checkpoints');
-  const file = join(folder, `base-${baseCheckpointKey(suites, config)}.ckpt`);
+  const file = join(folder, `base-${baseCheckpointKey(suites, config, seed)}.ckpt`);
   if (existsSync(file)) {
     try {
       loadCheckpoint(file).model.dispose(); // it must still load: a corrupt cached file is made again
@@ -87,13 +94,14 @@ export async function baseCheckpoint(
   const demonstrations = suites.flatMap((suite) => suite.train.map((item) => item.demonstration));
   const tokenizer = Tokenizer.train(demonstrations, config.model.vocabSize);
   const { preset, contextLength } = config.model;
-  const model = Transformer.create({ ...presetConfig(preset, tokenizer.vocabSize), contextLength }, 1);
+  // The shared base keeps the seeds it always had (weights 1, batches 3); a per-seed one derives both from its seed.
+  const model = Transformer.create({ ...presetConfig(preset, tokenizer.vocabSize), contextLength }, seed ?? 1);
   const optimizer = new AdamW(model.variables(), { learningRate: config.coldStart.learningRate, weightDecay: 0 });
   const encoded = demonstrations.map((text) => {
     const { tokens, learn } = demonstrationTokens(tokenizer, text);
     return { tokens: tokens.slice(0, contextLength), learn: learn.slice(0, contextLength) };
   });
-  const rng = new Rng(3);
+  const rng = new Rng(seed === null ? 3 : 0x5eed0000 + seed);
   const engine = await engineFor(model);
   try {
     for (let step = 1; step <= config.coldStart.steps; step++) {

@@ -47,7 +47,10 @@ export function estimateExperiment(services: Services, input: z.output<typeof ex
   }
   const runs = plan.seeds.length * (1 + plan.algorithms.length * plan.benchmarks.length);
   return {
-    seconds: Math.round(coldStart.steps * COLD_START_STEP + work / Math.max(1, concurrency)),
+    // A per-seed cold start makes one base checkpoint per seed.
+    seconds: Math.round(
+      coldStart.steps * COLD_START_STEP * (coldStart.perSeed ? plan.seeds.length : 1) + work / Math.max(1, concurrency),
+    ),
     runs,
     basis: typical ? 'typical' : 'measured',
     detectable: detectableDifference(services, plan.benchmarks, {

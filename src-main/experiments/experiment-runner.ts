@@ -256,31 +256,43 @@ export class ExperimentRunner {
         plan.benchmarks.map((id) => [corpusCacheNamespace(id), services.toolCache.entries(corpusCacheNamespace(id))]),
       ),
     };
-    const baseFile = join(dataDir, 'checkpoints', `base-${baseCheckpointKey(suites, config)}.ckpt`);
-    let cold = this.coldStarts.get(baseFile);
-    if (!cold) {
-      cold = this.running.submit({
-        // The cold start comes before every run: it has the machine to itself.
-        prepare: () => ({
-          task: {
-            ...context,
-            computeThreads: availableParallelism(),
-            kind: 'cold-start',
-            benchmarks: plan.benchmarks,
-            baseFile,
-          },
-        }),
-        onProgress: say,
-      });
-      this.coldStarts.set(baseFile, cold);
-      void cold.finally(() => this.coldStarts.delete(baseFile));
-    }
-    const base = await cold;
-    if (base.outcome !== 'finished') {
-      const message = `the cold start failed: ${base.outcome === 'failed' ? base.message : base.outcome}`;
+    // One shared base checkpoint, or one per seed (coldStart.perSeed): each made once, however many jobs wait for it.
+    const seedOf = (seed: number) => (config.coldStart.perSeed ? seed : null);
+    const baseFileOf = (seed: number | null) =>
+      join(dataDir, 'checkpoints', `base-${baseCheckpointKey(suites, config, seed)}.ckpt`);
+    const coldStart = (seed: number | null) => {
+      const baseFile = baseFileOf(seed);
+      let cold = this.coldStarts.get(baseFile);
+      if (!cold) {
+        cold = this.running.submit({
+          // The cold start comes before every run: it has the machine to itself.
+          prepare: () => ({
+            task: {
+              ...context,
+              computeThreads: availableParallelism(),
+              kind: 'cold-start',
+              benchmarks: plan.benchmarks,
+              baseFile,
+              seed,
+            },
+          }),
+          onProgress: (line) => say(seed === null ? line : `seed ${seed}: ${line}`),
+        });
+        this.coldStarts.set(baseFile, cold);
+        void cold.finally(() => this.coldStarts.delete(baseFile));
+      }
+      return cold;
+    };
+    const seeds = [...new Set(runs.map((run) => seedOf(run.seed)))];
+    const bases = await Promise.all(seeds.map(coldStart));
+    const failed = bases.find((base) => base.outcome !== 'finished');
+    if (failed) {
+      const message = `the cold start failed: ${failed.outcome === 'failed' ? failed.message : failed.outcome}`;
       return runs.map(() => ({ outcome: 'failed', message }));
     }
-    return Promise.all(runs.map((run) => this.running.submit(this.taskFor(run, plan, context, baseFile))));
+    return Promise.all(
+      runs.map((run) => this.running.submit(this.taskFor(run, plan, context, baseFileOf(seedOf(run.seed))))),
+    );
   }
 
   private taskFor(run: Run, plan: ExperimentPlan, context: TaskContext, baseFile: string): ScheduledTask {

@@ -36,6 +36,26 @@ function tableOptions(request: TableRequest): TableOptions {
   };
 }
 
+/** What a seed means in this table: one shared base checkpoint, or each seed its own (coldStart.perSeed). */
+function seedsNote(services: Services, runIds: number[]): string[] {
+  const perSeed = new Set(
+    runIds.flatMap((id) => {
+      const coldStart = (services.runs.get(id).config as { coldStart?: { perSeed?: boolean } }).coldStart;
+      return coldStart ? [coldStart.perSeed === true] : []; // outside models and imports have no cold start
+    }),
+  );
+  if (perSeed.size === 0) return [];
+  if (perSeed.size === 2)
+    return ['Seeds: some rows have a cold start per seed, others share one; their intervals differ in kind.'];
+  return perSeed.has(true)
+    ? [
+        "Seeds: each seed trains from its own cold start (coldStart.perSeed), so the spread over seeds includes the base policy's.",
+      ]
+    : [
+        'Seeds: every seed starts from one shared base checkpoint (coldStart.perSeed off), so the spread over seeds leaves out the base policy’s own variation.',
+      ];
+}
+
 /** Per row, the mean over its trained runs of tokens sampled per step and seconds of training per run. */
 function rowCompute(services: Services, evaluations: EvaluationRow[], runIds: number[]): Map<string, RowCompute> {
   const totals = services.metrics.totals(runIds, ['tokens/generated', 'timing_s/step']);
@@ -80,7 +100,8 @@ function withItems(services: Services, evaluations: EvaluationRow[], request: Ta
   const runIds = [...new Set(evaluations.map((e) => e.runId))];
   const items = services.evaluations.itemScores(runIds);
   const compute = rowCompute(services, evaluations, runIds);
-  const table = resultsTable(evaluations, request.metric, items, { ...tableOptions(request), compute });
+  const computed = resultsTable(evaluations, request.metric, items, { ...tableOptions(request), compute });
+  const table = { ...computed, notes: [...computed.notes, ...seedsNote(services, runIds)] };
   recent.set(key, table);
   if (recent.size > RECENT_TABLES) recent.delete(recent.keys().next().value!);
   return table;

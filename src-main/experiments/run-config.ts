@@ -122,6 +122,12 @@ export const runConfigSchema = z
           .describe("Supervised steps on the suites' demonstrations before RL (0: RL from random weights)."),
         batchSize: positiveInt.max(256).default(8).describe('Demonstrations per step.'),
         learningRate: z.number().positive().default(3e-3).describe('Learning rate of the supervised cold start.'),
+        perSeed: z
+          .boolean()
+          .default(false)
+          .describe(
+            "One cold start per seed (its own initial weights and batch order), so the spread over seeds includes the base policy's; costs one cold start per seed.",
+          ),
       })
       .strict()
       .prefault({}),
@@ -246,7 +252,8 @@ export const EXPERIMENT_PRESETS = {
     seeds: [1, 2, 3],
     config: {
       model: { preset: 'small' },
-      coldStart: { steps: 2000 },
+      // Each seed its own cold start: seed-to-seed spread then includes the base policy's (docs/statistics.md).
+      coldStart: { steps: 2000, perSeed: true },
       training: { steps: 80, questionsPerStep: 16 },
       algorithm: { groupSize: 12, globalSamples: 6, updatesPerBatch: 8 },
       evaluation: { items: 100 },

@@ -41,7 +41,7 @@ export type RunTask =
   | { kind: 'probe' }
   | (TaskContext &
       (
-        | { kind: 'cold-start'; benchmarks: string[]; baseFile: string }
+        | { kind: 'cold-start'; benchmarks: string[]; baseFile: string; seed: number | null }
         | { kind: 'evaluate-base'; runId: number; seed: number; benchmarks: string[]; baseFile: string }
         | {
             kind: 'train';

@@ -82,6 +82,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
       },
       (model) =>
         selectTrainingEngine(model.config, task.computeThreads ?? 1, (line) => report({ type: 'progress', line })),
+      task.seed,
     );
     report({
       type: 'progress',

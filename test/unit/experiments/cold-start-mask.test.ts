@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { generateMiniSuite } from '../../../src-main/benchmarks/mini/suites';
 import { Tokenizer } from '../../../src-main/model/tokenizer';
-import { demonstrationTokens } from '../../../src-main/experiments/cold-start';
+import {
+  baseCheckpoint,
+  baseCheckpointKey,
+  demonstrationTokens,
+  loadBase,
+} from '../../../src-main/experiments/cold-start';
+import { runConfigSchema } from '../../../src-main/experiments/run-config';
+import { tempDir } from '../../support/temp';
 
 describe('cold-start loss mask', () => {
   const suite = generateMiniSuite('mini-hotpotqa', { seed: 1, train: 12, test: 1 });
@@ -35,4 +42,29 @@ describe('cold-start loss mask', () => {
       expect(written).not.toContain('<result>');
     }
   });
+});
+
+describe('a cold start per seed', () => {
+  it('keys each seed apart and leaves the shared base key as it was; seeds train to different weights', async () => {
+    const suite = generateMiniSuite('mini-gsm8k', { seed: 1, train: 6, test: 1 });
+    const config = runConfigSchema.parse({ coldStart: { steps: 2, batchSize: 2 } });
+    const shared = baseCheckpointKey([suite], config);
+    // The flag itself is not part of the key: turning it on does not orphan the shared base checkpoint.
+    expect(baseCheckpointKey([suite], { ...config, coldStart: { ...config.coldStart, perSeed: true } })).toBe(shared);
+    expect(new Set([shared, baseCheckpointKey([suite], config, 1), baseCheckpointKey([suite], config, 2)]).size).toBe(
+      3,
+    );
+    const dataDir = tempDir();
+    const files = await Promise.all(
+      [1, 2].map((seed) => baseCheckpoint(dataDir, [suite], config, undefined, undefined, seed)),
+    );
+    const weights = files.map(({ file }) => {
+      const { model } = loadBase(file);
+      const values = model.variables()[0]!.dataSync().slice(0, 16);
+      model.dispose();
+      return [...values];
+    });
+    expect(weights[0]).not.toEqual(weights[1]);
+    expect(files[0]!.file).toContain(baseCheckpointKey([suite], config, 1));
+  }, 120_000);
 });
