@@ -59,7 +59,7 @@ export function caption(table: Described): string {
     parts.push(
       `comparisons against ${table.reference} on the same items and seeds: difference [95 % paired-bootstrap CI], two-sided sign-flip p, Holm-corrected over ${table.comparisons} comparisons (* : p_holm < ${ALPHA}), P(improvement) as in rliable [95 % CI]`,
     );
-  return `${parts.join('. ')}.`;
+  return `${parts.map((part) => part[0]!.toUpperCase() + part.slice(1)).join('. ')}.`;
 }
 
 /** The footnote naming the bold rule. */
