@@ -19,11 +19,19 @@ export const DETECTABLE_WARNING = 3;
 const RECENT_RUNS = 40;
 
 export interface DetectableDifference {
-  /** In points (percent), per benchmark, with where its variance came from. */
-  perBenchmark: { benchmark: string; points: number; basis: 'measured' | 'default'; runs: number }[];
+  /**
+   * In points (percent), per benchmark, with where its variance came from; null where every earlier run scored every
+   * item the same (basis `saturated`: at the ceiling or the floor, no difference shows, whatever the design).
+   */
+  perBenchmark: {
+    benchmark: string;
+    points: number | null;
+    basis: 'measured' | 'default' | 'saturated';
+    runs: number;
+  }[];
   /** For the overall average over the chosen benchmarks. */
   overall: number;
-  /** The largest per-benchmark figure. */
+  /** The largest per-benchmark figure (saturated benchmarks left out). */
   largest: number;
   power: 0.8;
   alpha: 0.05;
@@ -48,16 +56,19 @@ export function detectableDifference(services: Services, benchmarks: string[], d
     const v: VarianceComponents = measured ?? DEFAULT_COMPONENTS;
     return { benchmark, v, design, basis: measured ? ('measured' as const) : ('default' as const) };
   });
-  const perBenchmark = parts.map((p) => ({
-    benchmark: p.benchmark,
-    points: minimumDetectableDifference(p.v, design),
-    basis: p.basis,
-    runs: p.v.runs,
-  }));
+  const perBenchmark = parts.map((p) => {
+    const saturated = p.basis === 'measured' && p.v.sample === 0 && p.v.pair === 0;
+    return {
+      benchmark: p.benchmark,
+      points: saturated ? null : minimumDetectableDifference(p.v, design),
+      basis: saturated ? ('saturated' as const) : p.basis,
+      runs: p.v.runs,
+    };
+  });
   return {
     perBenchmark,
     overall: parts.length === 0 ? NaN : averagedDetectableDifference(parts),
-    largest: Math.max(...perBenchmark.map((p) => p.points)),
+    largest: Math.max(0, ...perBenchmark.flatMap((p) => p.points ?? [])),
     power: 0.8,
     alpha: 0.05,
   };

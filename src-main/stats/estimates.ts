@@ -1,7 +1,7 @@
 /**
- * The results table's estimators over per-item scores: a cell's two-level bootstrap interval, a paired comparison of
- * two rows (difference with its interval, sign-flip p, probability of improvement), and the interquartile mean with
- * a performance profile. Every test item is scored by every seed of a row (items are crossed with seeds), so one
+ * The results table's estimators over per-item scores: each column's two-level bootstrap interval for a row, and
+ * a paired comparison of two rows (difference with its interval, sign-flip p, probability of improvement); IQM and
+ * the performance profile are in row-aggregates.ts. Every test item is scored by every seed of a row (items are crossed with seeds), so one
  * bootstrap draw resamples the seeds and then the items once, the same items for every seed: item noise does not
  * average out over seeds, and the interval says so. docs/statistics.md has the method and its checks.
  */
@@ -77,7 +77,7 @@ export type Group = number[];
 /**
  * One replicate loop for every column of a row (or a pair of rows): per draw, the seeds once and each benchmark's
  * items once, so a family or overall average is the average of the very draws its benchmarks' cells used.
- * `visit(r, means, seedCounts)` reads the draw's per-benchmark seed means.
+ * `visit(r, itemCounts, seedCounts)` gets draw r: per benchmark how often each item was drawn, per seed how often.
  */
 function replicates(
   blocks: (Block | null)[],

@@ -3,9 +3,8 @@
  * (runs drawn within each benchmark; here each benchmark's items too). docs/statistics.md.
  */
 import { interquartileMean, interquartileMeanOfSorted, performanceProfile } from './aggregates';
-import { intervalOf, seedMeans, type Block, type Interval } from './estimates';
+import { intervalOf, seedMeans, type Block, type BootstrapSettings, type Interval } from './estimates';
 import { countInterval, drawCounts, namedRng } from './resample';
-import type { BootstrapSettings } from './estimates';
 
 /** Thresholds of the performance profile: every score in percent. */
 export const PROFILE_THRESHOLDS = Array.from({ length: 101 }, (_, i) => i);

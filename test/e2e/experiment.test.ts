@@ -54,10 +54,21 @@ describe('aepo-lab experiment (built)', () => {
 
       const table = await aepoLab(['--data-dir', dataDir, 'export', String(summary.experiment), '--format', 'md']);
       expect(table.code).toBe(0);
-      const rows = table.out
+      const [grid, rest = ''] = table.out.split('\nTable: ');
+      const rows = grid!
         .split('\n')
         .filter((line) => /^\| (base|grpo|dapo|reinforce_pp|gppo|cispo|gigpo|arpo|aepo) \|/.test(line));
       expect(rows).toHaveLength(9);
+      // Every cell with its interval; the caption with the sizes; the comparisons against AEPO with p and
+      // P(improvement); the bold rule named.
+      for (const row of rows) expect(row).toMatch(/\| \d+\.\d \[\d+\.\d, \d+\.\d\] \|/);
+      expect(rest).toMatch(/^Pass@1 in %: mean over seeds \[95 % CI\].*mini-gsm8k 8 × 5 × 1/);
+      expect(rest).toContain('| Row | Column | Δ vs aepo [95 % CI] | p | p (Holm) | P(row > aepo) [95 % CI] |');
+      expect(
+        rest.match(/^\| (base|grpo|dapo|reinforce_pp|gppo|cispo|gigpo|arpo) \| mini-gsm8k \| [+-]\d/gm),
+      ).toHaveLength(8);
+      expect(rest).toMatch(/\n- Bold: each column's best and every row not significantly different from it/);
+      expect(rest).toMatch(/\n- Seeds: every seed starts from one shared base checkpoint/);
       // The RL runs trained and sampled on ONNX Runtime (the default engine where it loads).
       const listed = await aepoLab(['--data-dir', dataDir, 'runs', 'list', '--json']);
       const trained = (JSON.parse(listed.out) as { algorithm: string; backend: string }[]).filter(

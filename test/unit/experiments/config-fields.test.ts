@@ -32,7 +32,7 @@ describe('run config form data', () => {
     const [gsm8k] = typical.detectable.perBenchmark;
     expect(gsm8k).toMatchObject({ benchmark: 'mini-gsm8k', basis: 'default', runs: 0 });
     expect(gsm8k!.points).toBeCloseTo(2.801585 * Math.sqrt((100 + 800) / 20), 3);
-    expect(typical.detectable.overall).toBeCloseTo(gsm8k!.points / Math.sqrt(3), 3);
+    expect(typical.detectable.overall).toBeCloseTo(gsm8k!.points! / Math.sqrt(3), 3);
     for (const benchmark of ['mini-gsm8k', 'mini-hotpotqa', 'mini-webwalker']) {
       const run = lab.services.runs.create({ algorithm: 'grpo', benchmark, seed: 1 });
       lab.services.metrics.append(run.id, [{ key: 'timing_s/step', step: 1, value: 100 }]);
@@ -64,6 +64,43 @@ describe('run config form data', () => {
     expect(measured.detectable.perBenchmark[0]).toMatchObject({ basis: 'measured', runs: 2 });
     expect(measured.detectable.perBenchmark[1]).toMatchObject({ basis: 'default' });
     expect(measured.detectable.perBenchmark[0]!.points).toBeGreaterThan(0);
+    // A suite where every earlier run scored every item alike is at its ceiling (or floor): no figure, said so.
+    for (const seed of [1, 2]) {
+      const run = lab.services.runs.create({ algorithm: 'grpo', benchmark: 'mini-webwalker', seed });
+      lab.services.evaluations.recordItems(
+        [0, 1, 2].map((index) => ({
+          runId: run.id,
+          step: 8,
+          benchmark: 'mini-webwalker',
+          index,
+          sample: 0,
+          prediction: null,
+          extracted: null,
+          gold: ['1'],
+          score: 1,
+          verdict: 'correct' as const,
+          reason: '',
+        })),
+      );
+      lab.services.evaluations.recordItems([
+        {
+          runId: run.id,
+          step: 8,
+          benchmark: 'mini-webwalker',
+          index: 0,
+          sample: 1,
+          prediction: null,
+          extracted: null,
+          gold: ['1'],
+          score: 1,
+          verdict: 'correct',
+          reason: '',
+        },
+      ]);
+    }
+    const saturated = estimateExperiment(lab.services, plan).detectable;
+    expect(saturated.perBenchmark[2]).toMatchObject({ benchmark: 'mini-webwalker', points: null, basis: 'saturated' });
+    expect(saturated.largest).toBe(Math.max(saturated.perBenchmark[0]!.points!, saturated.perBenchmark[1]!.points!));
     // 3 runs × 8 steps × 100 s, on however many runs train at once, dominate the estimate now.
     expect(measured.seconds).toBeGreaterThan(typical.seconds);
   });

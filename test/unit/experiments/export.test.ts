@@ -123,6 +123,18 @@ describe('results table and export', () => {
     expect(table.rows[3]!.cells[6]).toBeNull();
     expect(table.notes).toEqual(['outside:gpt-x: no Overall: mini-webwalker not evaluated for every seed']);
     expect(table.best).toEqual([[3], [3], [1, 2], [3], [3], [1, 2], [2]]);
+    // An outside model (evaluate, score --experiment) gets the same treatment: one seed, its items resampled, and
+    // a comparison with the reference on the items both were scored on.
+    const withItems = resultsTable(
+      lab.services.evaluations.ofExperiment(id),
+      'pass@1',
+      lab.services.evaluations.itemScores(lab.services.runs.list({ experimentId: id }).map((r) => r.id)),
+    );
+    const outside = withItems.rows[3]!;
+    expect(outside.cells[0]).toMatchObject({ mean: 55, n: 1, items: 20, samples: 1 });
+    expect(outside.cells[0]!.ci!.high - outside.cells[0]!.ci!.low).toBeGreaterThan(10);
+    expect(outside.comparisons[0]).toMatchObject({ items: 20 });
+    expect(outside.comparisons[0]!.difference).toBeCloseTo(55 - 38, 10);
     // Compute per row is read from the runs' metrics by the export (export.ts), not by the table itself.
     expect(table.rows[2]!.compute).toBeNull();
     expect(() => resultsTable([], 'accuracy')).toThrow(/pass@K/);
