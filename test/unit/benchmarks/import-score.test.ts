@@ -208,7 +208,8 @@ describe('bad files', () => {
       ).code,
     ).toBe(0);
     const table = await cli(['--data-dir', dataDir, 'export', String(experiment.id)]);
-    expect(table.out).toMatch(/\| predictions:mine\.jsonl \| \*\*50\.0\*\* \|/);
+    // A prediction file is a row like any other: one seed, its items resampled (2 items: a wide interval).
+    expect(table.out).toMatch(/\| predictions:mine\.jsonl \| \*\*50\.0 \[0\.0, 100\.0\]\*\* \|/);
     expect(
       (await cli(['--data-dir', dataDir, 'score', 'bamboogle', '--predictions', predictions, '--experiment', '99']))
         .err,
