@@ -1,16 +1,72 @@
 /**
- * Finding the final answer in free-form model output, the way the reference math graders do: the last `\boxed{}`,
- * else the last display math, else the last inline math, else the last number (the order is configurable).
+ * Finding the final answer in free-form model output: the last `\boxed{}`, else an explicit final-answer statement
+ * ("The answer is X", "Final Answer: X"), else the last display math, else the last inline math, else the last
+ * number (the order is configurable). Whatever follows the model's turn (a chat template's next turn, a sign-off) is
+ * cut first, so it cannot pull the answer away. docs/grading.md lists the rules.
  */
 
 /**
- * Where an answer can come from: `boxed`; `math`, the last display or inline math (`\[…\]`, `$$…$$`, `$…$`,
- * `\(…\)`, whichever ends last); `bare`, the whole text when it is math without prose (`x \geq 5`); `number`, the
- * last number in the text.
+ * Where an answer can come from: `boxed`; `statement`, the value of the last final-answer statement; `math`, the
+ * last display or inline math (`\[…\]`, `$$…$$`, `$…$`, `\(…\)`, whichever ends last); `bare`, the whole text when
+ * it is math without prose (`x \geq 5`); `number`, the last number in the text.
  */
-export type AnswerSource = 'boxed' | 'math' | 'bare' | 'number';
+export type AnswerSource = 'boxed' | 'statement' | 'math' | 'bare' | 'number';
 
-export const DEFAULT_EXTRACTION_ORDER: readonly AnswerSource[] = ['boxed', 'math', 'bare', 'number'];
+export const DEFAULT_EXTRACTION_ORDER: readonly AnswerSource[] = ['boxed', 'statement', 'math', 'bare', 'number'];
+
+/** What each source is called in a verdict's reason. */
+export const SOURCE_NAMES: Record<AnswerSource | 'whole', string> = {
+  boxed: 'the last \\boxed{}',
+  statement: 'the final-answer statement',
+  math: 'the last math',
+  bare: 'the whole answer (math without prose)',
+  number: 'the last number',
+  whole: 'the whole answer (a short phrase)',
+};
+
+/**
+ * Where the model's own turn ends: a chat template's end-of-turn or next-turn marker. What follows (another turn,
+ * a "User:" line) is not the model's answer.
+ */
+const TURN_END =
+  /<\|(?:im_end|eot_id|end|endoftext|im_start|user|assistant|system)\|>|<\/s>|\[INST\]|\n\s*(?:User|Human|Assistant|Question)\s*:/;
+
+/** The model's turn: the text up to the first end-of-turn marker. */
+export function ownTurn(text: string): string {
+  const end = TURN_END.exec(text);
+  return end ? text.slice(0, end.index) : text;
+}
+
+/**
+ * The value of the last final-answer statement: "the (final) answer is X", "Final Answer: X", "answer: X". A
+ * statement's value ends at the end of its sentence; inside it, math or a box wins, and "the smallest $k$ is 17" is
+ * 17, the value after the last "is", not the variable before it.
+ */
+export function lastStatement(text: string): string | null {
+  if (!/answer/i.test(text)) return null;
+  const statements = [
+    ...text.matchAll(
+      /(?:\b(?:final\s+answer|the\s+answer|answer)\b\s*(?:is\s*:?|:|=)|\bfinal\s+answer\b\s*(?:is)?)\s*/gi,
+    ),
+  ];
+  const last = statements.at(-1);
+  if (!last) return null;
+  const rest = text.slice(last.index + last[0].length);
+  // The sentence ends at a full stop followed by a space or the end, at a line break, or at "I hope" and the like.
+  const value = rest.split(/\.(?=\s|$)|\n|(?:\s|^)(?:I hope|Hope this|I think|Let me know)\b/i)[0]!.trim();
+  if (value === '') return null;
+  // "The answer is not obvious. … so $x = 5$": a statement without a value, with math or a number after it, is
+  // not the final answer.
+  const after = rest.slice(rest.indexOf(value) + value.length);
+  if (!/[\d$\\]/.test(value) && /[\d$]|\\boxed/.test(after)) return null;
+  const boxed = lastBoxed(value);
+  if (boxed !== null) return boxed;
+  const named = /^(?:.*\s)?(?:is|are|equals)\s+(.+)$/i.exec(value);
+  const answer = named ? named[1]! : value;
+  const math = lastMath(answer);
+  if (math !== null && answer.trim().startsWith('$') && answer.trim().endsWith('$')) return math;
+  return answer.trim();
+}
 
 export interface ExtractedAnswer {
   answer: string;
@@ -103,21 +159,25 @@ function lastInline(text: string): string | null {
 
 /**
  * The last number in the text, with its sign, thousands separators, decimals, a fraction bar or a percent sign
- * (`1,000.99`, `-3/4`, `28%`, `.4`); a sentence's full stop after it is not a decimal point.
+ * (`1,000.99`, `-3/4`, `28%`, `.4`); a sentence's full stop after it is not a decimal point, and a digit inside a
+ * word (`QXR7B`) is no number.
  */
 export function lastNumber(text: string): string | null {
-  const numbers = [...text.matchAll(/-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:\s*\/\s*\d+)?\s*(?:%|\\%|percent\b|pct\b)?/g)];
+  const numbers = [
+    ...text.matchAll(
+      /(?<![A-Za-z\d])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:\s*\/\s*\d+)?\s*(?:%|\\%|percent(?:age)?\b|pct\b)?/g,
+    ),
+  ];
   const last = numbers.at(-1)?.[0];
   return last === undefined ? null : last.replace(/,$/, '').trim();
 }
 
 /** The final answer of a model's output, by the first source in `order` that finds one; else the whole text. */
-export function extractAnswer(
-  text: string,
-  order: readonly AnswerSource[] = DEFAULT_EXTRACTION_ORDER,
-): ExtractedAnswer {
+export function extractAnswer(raw: string, order: readonly AnswerSource[] = DEFAULT_EXTRACTION_ORDER): ExtractedAnswer {
+  const text = ownTurn(undoubledBackslashes(raw));
   const finders: Record<AnswerSource, (t: string) => string | null> = {
     boxed: lastBoxed,
+    statement: lastStatement,
     math: lastMath,
     bare: bareMath,
     number: lastNumber,
@@ -127,4 +187,23 @@ export function extractAnswer(
     if (found !== null && found.trim() !== '') return { answer: found.trim(), from: source };
   }
   return { answer: text.trim(), from: 'whole' };
+}
+
+/** A whole text can stand as an answer when it is a short phrase (`Evelyn`, `(C)`), not prose that may contain one. */
+export function shortPhrase(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.length <= 40 && trimmed.split(/\s+/).length <= 4 && !/[.!?]\s/.test(trimmed);
+}
+
+/**
+ * LaTeX whose backslashes arrived doubled (`\\frac`, as JSON-escaped text often does): when every run of
+ * backslashes in the text has an even length and one of them starts a command, each run is halved. A text with any
+ * single backslash keeps its `\\` (a matrix's row break).
+ */
+export function undoubledBackslashes(text: string): string {
+  if (!text.includes('\\\\')) return text; // no doubled backslash: nothing to undo (the common case, at once)
+  const runs = [...text.matchAll(/\\+/g)];
+  if (runs.length === 0 || runs.some((r) => r[0].length % 2 === 1)) return text;
+  if (!/\\\\[a-zA-Z]/.test(text)) return text;
+  return text.replace(/\\+/g, (run) => run.slice(0, run.length / 2));
 }

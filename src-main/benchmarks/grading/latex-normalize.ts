@@ -18,6 +18,8 @@ const RELATIONS: [RegExp, string][] = [
   [/\\(?:geqslant|geq|ge)(?![a-zA-Z])|≥|=>/g, '>='],
   [/\\(?:neq|ne)(?![a-zA-Z])|≠|\\not=/g, '!='],
   [/\\lt(?![a-zA-Z])/g, '<'],
+  // An approximation states its value: `t \approx 42` is read as `t = 42` (then compared exactly).
+  [/\\approx(?![a-zA-Z])|≈/g, '='],
   [/\\gt(?![a-zA-Z])/g, '>'],
 ];
 /** Words after a number that only name its unit or currency. */
@@ -31,6 +33,8 @@ export function normalizeLatex(raw: string): NormalizedAnswer {
     .replace(/^\\\(|\\\)$/g, '')
     .replace(/^\\\[|\\\]$/g, '');
   s = s.replace(/\\\$|\$/g, ''); // dollar signs left inside are currency
+  // Thousands separators people write: `7,\!250`, `1{,}000` (and `2 500` below, once spacing is plain).
+  s = s.replace(/(\d)(?:,\\!|\{,\})(?=\d{3}(?!\d))/g, '$1,');
   s = s.replace(TEXT_COMMANDS, ' $1 ');
   s = s.replace(/\\[dtc]frac/g, '\\frac');
   s = s.replace(SPACING, ' ');
@@ -38,7 +42,7 @@ export function normalizeLatex(raw: string): NormalizedAnswer {
   for (const [pattern, replacement] of RELATIONS) s = s.replace(pattern, replacement);
   s = s.replace(/[€£¥]/g, '');
   let percent = false;
-  s = s.replace(/\s*(?:\\%|%|\bpercent\b|\bpct\b)/g, () => {
+  s = s.replace(/\s*(?:\\%|%|\bpercent(?:age)?s?\b|\bpct\b)/g, () => {
     percent = true;
     return '';
   });
@@ -49,6 +53,7 @@ export function normalizeLatex(raw: string): NormalizedAnswer {
   s = s.replace(new RegExp(`(\\d|\\})\\s*${unit}(?:\\s+${unit})*\\s*$`, 'i'), '$1');
   // `x \in [-2, 7]`: the set the variable lies in.
   s = s.replace(/^[a-zA-Z]\s*\\in\s*/, '');
+  if (/^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/ /g, ''); // `2 500`, `2\,500`
   s = readNumberCommas(s);
   return { text: s.trim(), percent };
 }

@@ -6,7 +6,7 @@
  * comparison has a time budget; parsing is linear and bounded, so an answer can't make the grader hang.
  */
 import { evaluate, variablesOf, type Expr } from './expression';
-import { DEFAULT_EXTRACTION_ORDER, extractAnswer, type AnswerSource } from './extract';
+import { DEFAULT_EXTRACTION_ORDER, extractAnswer, shortPhrase, SOURCE_NAMES, type AnswerSource } from './extract';
 import { parseMathAnswer, textForm, type MathAnswer, type Relation } from './math-answer';
 
 export interface MathGraderOptions {
@@ -31,8 +31,21 @@ export interface MathVerdict {
   correct: boolean;
   /** The final answer found in the prediction. */
   extracted: string;
-  /** Why, in words: "equal as numbers", "different values at x = 1.3", "timed out". */
+  /**
+   * Why, in words, led by the stage that decided it, and where the answer came from: "numeric check: 17 is not 18
+   * (answer from the final-answer statement)". Stages: extraction, shape comparison, text comparison, numeric check,
+   * time budget.
+   */
   reason: string;
+}
+
+const STAGES = /(numeric check|text comparison|shape comparison): /;
+
+/** The stage named first in a comparison's reason leads it; the answer's source follows. */
+function reasonOf(detail: string, from: AnswerSource | 'whole'): string {
+  const stage = STAGES.exec(detail);
+  const text = stage ? `${stage[1]}: ${detail.replace(STAGES, '')}` : `shape comparison: ${detail}`;
+  return `${text} (answer from ${SOURCE_NAMES[from]})`;
 }
 
 class OutOfTime extends Error {}
@@ -42,22 +55,47 @@ const SAMPLE_POINTS = [0.7312, 1.4137, 2.2906, 0.3171, 3.0857];
 
 export function gradeMath(prediction: string, gold: string, options: Partial<MathGraderOptions> = {}): MathVerdict {
   const settings = { ...DEFAULT_MATH_GRADER, ...options };
-  const { answer: extracted } = extractAnswer(prediction, settings.extraction);
+  // Fast path first: a plain number against a plain number needs no extraction.
+  const [n, m] = [plainNumber(prediction), plainNumber(gold)];
+  if (n !== null && m !== null) {
+    const correct = close(n, m, settings.precision);
+    const extracted = prediction.trim();
+    return {
+      correct,
+      extracted,
+      reason: `numeric check: ${correct ? 'equal as numbers' : `${n} is not ${m}`} (answer from the whole answer)`,
+    };
+  }
+  const { answer: extracted, from } = extractAnswer(prediction, settings.extraction);
   const goldAnswer = extractAnswer(gold, ['boxed']).answer;
+  // Nothing extracted from prose: wrong, never "equal as text" to a gold the prose happens to contain.
+  if (from === 'whole' && !shortPhrase(extracted))
+    return {
+      correct: false,
+      extracted,
+      reason: 'extraction: no final answer found (no \\boxed{}, answer statement, math or number)',
+    };
   // Fast path: two plain numbers.
   const a = plainNumber(extracted);
   const b = plainNumber(goldAnswer);
   if (a !== null && b !== null) {
     const correct = close(a, b, settings.precision);
-    return { correct, extracted, reason: correct ? 'equal as numbers' : `${a} is not ${b}` };
+    return {
+      correct,
+      extracted,
+      reason: reasonOf(`numeric check: ${correct ? 'equal as numbers' : `${a} is not ${b}`}`, from),
+    };
   }
   const deadline = performance.now() + settings.timeoutMs;
   try {
-    const verdict = same(parseMathAnswer(extracted), parseMathAnswer(goldAnswer), settings, deadline);
-    return { correct: verdict === true, extracted, reason: verdict === true ? 'equivalent' : verdict };
+    const goldShape = parseMathAnswer(goldAnswer);
+    const verdict = same(parseMathAnswer(extracted), goldShape, settings, deadline);
+    if (verdict !== true) return { correct: false, extracted, reason: reasonOf(verdict, from) };
+    const stage = { expr: 'numeric check', text: 'text comparison' }[goldShape.kind as string] ?? 'shape comparison';
+    return { correct: true, extracted, reason: reasonOf(`${stage}: equivalent`, from) };
   } catch (error) {
     if (error instanceof OutOfTime)
-      return { correct: false, extracted, reason: `timed out after ${settings.timeoutMs} ms` };
+      return { correct: false, extracted, reason: `time budget: timed out after ${settings.timeoutMs} ms` };
     throw error;
   }
 }
@@ -104,7 +142,7 @@ function same(p: MathAnswer, g: MathAnswer, o: MathGraderOptions, deadline: numb
     case 'expr':
       return sameExpr((p as typeof g).expr, g.expr, o, deadline, (p as typeof g).percent, g.percent);
     case 'text':
-      return (p as typeof g).text === g.text ? true : `"${(p as typeof g).text}" is not "${g.text}"`;
+      return (p as typeof g).text === g.text ? true : `text comparison: "${(p as typeof g).text}" is not "${g.text}"`;
     case 'relation':
       return sameRelation(p as typeof g, g, o, deadline);
     case 'tuple': {
@@ -134,8 +172,13 @@ function same(p: MathAnswer, g: MathAnswer, o: MathGraderOptions, deadline: numb
   }
 }
 
-/** The right side of `x = expr` (or the left of `expr = x`) when the other side is a lone variable. */
+/**
+ * The value a relation states: the right side of `x = expr` (or the left of `expr = x`) when the other side is a
+ * lone variable, and the last side of a chain of equalities (`y = 3+4+2 = 9` means 9; `\approx` reads as `=`).
+ */
 function assignedValue(r: Extract<MathAnswer, { kind: 'relation' }>): MathAnswer | null {
+  if (r.ops.length > 1 && r.ops.every((op) => op === '='))
+    return { kind: 'expr', expr: r.sides.at(-1)!, percent: false };
   if (r.ops.length !== 1 || r.ops[0] !== '=') return null;
   const [left, right] = r.sides as [Expr, Expr];
   if (left.kind === 'var') return { kind: 'expr', expr: right, percent: false };
@@ -214,9 +257,9 @@ function sameExpr(
     const at = Object.entries(scope)
       .map(([name, value]) => `${name} = ${value.toFixed(3)}`)
       .join(', ');
-    return at ? `different values at ${at} (${a} against ${b})` : `${a} is not ${b}`;
+    return `numeric check: ${at ? `different values at ${at} (${a} against ${b})` : `${a} is not ${b}`}`;
   }
-  return compared > 0 ? true : 'no point where both are defined';
+  return compared > 0 ? true : 'numeric check: no point where both are defined';
 }
 
 /** f = c·g for some constant c ≠ 0 at every sample point (an equation rearranged or scaled). */

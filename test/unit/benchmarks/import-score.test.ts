@@ -155,7 +155,8 @@ describe('bad files', () => {
         gold: ['\\frac{1}{3}'],
         score: 1,
         verdict: 'correct',
-        reason: 'equivalent',
+        // The stage that decided it, and where the answer came from.
+        reason: 'numeric check: equivalent (answer from the last math)',
       },
       expect.objectContaining({ index: 1, extracted: '5 \\leq x', verdict: 'correct' }),
       expect.objectContaining({ index: 2, prediction: null, verdict: 'missing', reason: 'no prediction' }),
