@@ -73,21 +73,45 @@ export interface ExtractedAnswer {
   from: AnswerSource | 'whole';
 }
 
-/** Content of the last `\boxed{…}` (or `\fbox{…}`, `\boxed 5`), braces balanced; null if there is none. */
+/**
+ * The last boxed answer: the content of the last `\boxed{…}` (or `\fbox{…}`, `\boxed 5`), braces balanced; several
+ * boxes in a row (`\boxed{3}, \boxed{7} and \boxed{11}`, only commas, "and", "or" and dollars between them) are one
+ * list of answers, `3, 7, 11`. null if there is none.
+ */
 export function lastBoxed(text: string): string | null {
-  const start = Math.max(text.lastIndexOf('\\boxed'), text.lastIndexOf('\\fbox'));
+  const last = boxAt(text, text.length);
+  if (!last) return null;
+  const answers = [last.content];
+  let before = last.start;
+  for (let previous = boxAt(text, before); previous; previous = boxAt(text, before)) {
+    if (!/^(?:[\s,;$]|\band\b|\bor\b|\\text\{\s*(?:and|or)\s*\})*$/.test(text.slice(previous.end, before))) break;
+    answers.unshift(previous.content);
+    before = previous.start;
+  }
+  return answers.join(', ');
+}
+
+/** The last box that starts before `limit`: its content and where it starts and ends. */
+function boxAt(text: string, limit: number): { content: string; start: number; end: number } | null {
+  const head = text.slice(0, limit);
+  const start = Math.max(head.lastIndexOf('\\boxed'), head.lastIndexOf('\\fbox'));
   if (start < 0) return null;
+  const content = boxContent(text, start);
+  return content && { ...content, start };
+}
+
+function boxContent(text: string, start: number): { content: string; end: number } | null {
   let i = start + (text.startsWith('\\boxed', start) ? 6 : 5);
   while (text[i] === ' ') i++;
   if (text[i] !== '{') {
     // `\boxed 5`: the next token
     const bare = /^[^\s$]+/.exec(text.slice(i));
-    return bare ? bare[0] : null;
+    return bare ? { content: bare[0], end: i + bare[0].length } : null;
   }
   let depth = 0;
   for (let j = i; j < text.length; j++) {
     if (text[j] === '{') depth++;
-    else if (text[j] === '}' && --depth === 0) return text.slice(i + 1, j);
+    else if (text[j] === '}' && --depth === 0) return { content: text.slice(i + 1, j), end: j + 1 };
   }
   return null;
 }
@@ -126,13 +150,20 @@ export const MATH_WORDS: ReadonlySet<string> = new Set([
   'infty',
 ]);
 
+/** Words that join answers in a bare math answer (`(2, 9) and (9, 2)`). */
+const JOINING_WORDS: ReadonlySet<string> = new Set(['and', 'or']);
+
 /** The whole text, when it is math without prose around it (LaTeX commands and single letters only). */
 function bareMath(text: string): string | null {
   const words = text
-    .replace(/\\(?:text|textnormal|textrm|mathrm|mbox|operatorname|begin|end)\s*\{[^{}]*\}/g, ' ')
+    .replace(/\\(?:begin|end)\s*\{[^{}]*\}(?:\{[lcr|\s]*\})?/g, ' ') // an environment and its column spec
+    .replace(/\\(?:text|textnormal|textrm|mathrm|mbox|operatorname)\s*\{[^{}]*\}/g, ' ')
     .replace(/\\[a-zA-Z]+/g, ' ')
     .match(/[a-zA-Z]{2,}/g);
-  return words?.some((w) => !MATH_WORDS.has(w.toLowerCase())) ? null : text;
+  // Capitals written together name points, segments and angles (`PQ = 6`, `ABC`): math, not prose.
+  const prose = (w: string) =>
+    !MATH_WORDS.has(w.toLowerCase()) && !JOINING_WORDS.has(w.toLowerCase()) && !/^[A-Z]{2,3}$/.test(w);
+  return words?.some(prose) ? null : text;
 }
 
 /** The last `\[…\]` or `$$…$$`, whichever ends later. */

@@ -88,9 +88,21 @@ function isWords(s: string): boolean {
   return words?.some((w) => !MATH_WORDS.has(w.toLowerCase())) ?? false;
 }
 
+/** Variables named before their values: `(a, b) = …`, `a, b = …`. */
+const NAMED_TUPLE = /^\(?\s*[a-zA-Z](?:\s*,\s*[a-zA-Z])+\s*\)?\s*=\s*(.+)$/;
+
 function parseShape(s: string, percent: boolean): MathAnswer {
+  // `(a, b) = (2, 9)`: the values, not the names.
+  const named = NAMED_TUPLE.exec(s);
+  if (named) return parseShape(named[1]!, percent);
+  // `(2, 9) and (9, 2)`, `3 or 7`: several answers, one set.
+  const alternatives = splitTop(s, /^\s+(?:and|or)\s+/);
+  if (alternatives.length > 1 && alternatives.every((part) => part !== '' && !isWords(part)))
+    return { kind: 'set', items: alternatives.map((part) => parseShape(part, false)) };
   if (isWords(s)) return { kind: 'text', text: textForm(s) };
-  const matrix = MATRIX.exec(s);
+  // A matrix inside brackets (`\left[\begin{array}{cc}…\end{array}\right]`) is the matrix.
+  const bracketed = /^[[(]\s*(\\begin\{[\s\S]*\\end\{[a-zA-Z]+\})\s*[\])]$/.exec(s);
+  const matrix = MATRIX.exec(bracketed ? bracketed[1]! : s);
   if (matrix) {
     const rows = matrix[2]!
       .split(/\\\\/)

@@ -62,6 +62,65 @@ describe('chains and approximations', () => {
   });
 });
 
+describe('several answers', () => {
+  it('boxes in a row are a set; "and" and "or" join answers; named tuples give their values', () => {
+    expect(extractAnswer('So $x = \\boxed{3}$, $\\boxed{7}$ and $\\boxed{11}$.').answer).toBe('3, 7, 11');
+    // Boxes apart, in different sentences: the last one is the answer.
+    expect(extractAnswer('First \\boxed{2}. Then after more work we get \\boxed{5}.').answer).toBe('5');
+    check([
+      ['\\boxed{3}, \\boxed{7}, \\boxed{11}', '3, 7, 11', true],
+      ['\\boxed{11}, \\boxed{3}, \\boxed{7}', '\\{3, 7, 11\\}', true],
+      ['\\boxed{3}, \\boxed{7}', '3, 7, 11', false],
+      ['(2, 9) and (9, 2)', '(2, 9), (9, 2)', true],
+      ['(a, b) = (2, 9) \\text{ or } (9, 2)', '(9,2), (2,9)', true],
+      ['\\boxed{(2, 9)}, \\boxed{(9, 2)}', '(2, 9), (9, 2)', true],
+      ['(2, 9) and (9, 3)', '(2, 9), (9, 2)', false],
+      ['(a, b) = (4, 1)', '(4, 1)', true],
+      ['(a, b) = (4, 1)', '(1, 4)', false],
+      ['PQ = 6, RS = 8', '6, 8', true],
+      ['PQ = 6, RS = 9', '6, 8', false],
+    ]);
+  });
+});
+
+describe('intervals and inequalities', () => {
+  it('a condition on one variable equals the interval it describes', () => {
+    check([
+      ['-12 < b < 5', '(-12, 5)', true],
+      ['-12 \\le b < 5', '[-12, 5)', true],
+      ['-12 < b < 5', '[-12, 5)', false],
+      ['5 > b > -12', '(-12, 5)', true],
+      ['(-12, 5)', '-12 < b < 5', true],
+      ['x > 3', '(3, \\infty)', true],
+      ['x \\le 3', '(-\\infty, 3]', true],
+      ['x < 3', '(-\\infty, 3]', false],
+      ['x \\ge 3', '(3, \\infty)', false],
+    ]);
+  });
+});
+
+describe('matrices', () => {
+  it('a bracketed array is a matrix like pmatrix', () => {
+    check([
+      [
+        '\\left[\\begin{array}{cc} 1 & 2 \\\\ 3 & 4 \\end{array}\\right]',
+        '\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}',
+        true,
+      ],
+      [
+        '\\left[\\begin{array}{cc} 1 & 2 \\\\ 3 & 5 \\end{array}\\right]',
+        '\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}',
+        false,
+      ],
+      [
+        '\\left(\\begin{matrix} 0 \\\\ \\frac{1}{2} \\end{matrix}\\right)',
+        '\\begin{pmatrix} 0 \\\\ 0.5 \\end{pmatrix}',
+        true,
+      ],
+    ]);
+  });
+});
+
 describe('numbers as people write them', () => {
   it('reads space and LaTeX thousands separators, currency and percentage words', () => {
     check([
