@@ -5,6 +5,7 @@
 import { parseExpression, ParseError, type Expr } from './expression';
 import { MATH_WORDS } from './extract';
 import { normalizeLatex } from './latex-normalize';
+import { matrixAnswer } from './matrix-expression';
 
 export type Relation = '=' | '<' | '>' | '<=' | '>=' | '!=';
 
@@ -58,8 +59,6 @@ function wrapped(s: string): boolean {
   return true;
 }
 
-const MATRIX = /^\\begin\{([pbvBV]?matrix|smallmatrix|array)\}(?:\{[^}]*\})?([\s\S]*)\\end\{\1\}$/;
-
 export function parseMathAnswer(raw: string): MathAnswer {
   const { text, percent } = normalizeLatex(raw);
   if (text.length > MAX_PARSED_LENGTH) return { kind: 'text', text: textForm(text) };
@@ -100,17 +99,9 @@ function parseShape(s: string, percent: boolean): MathAnswer {
   if (alternatives.length > 1 && alternatives.every((part) => part !== '' && !isWords(part)))
     return { kind: 'set', items: alternatives.map((part) => parseShape(part, false)) };
   if (isWords(s)) return { kind: 'text', text: textForm(s) };
-  // A matrix inside brackets (`\left[\begin{array}{cc}…\end{array}\right]`) is the matrix.
-  const bracketed = /^[[(]\s*(\\begin\{[\s\S]*\\end\{[a-zA-Z]+\})\s*[\])]$/.exec(s);
-  const matrix = MATRIX.exec(bracketed ? bracketed[1]! : s);
-  if (matrix) {
-    const rows = matrix[2]!
-      .split(/\\\\/)
-      .map((row) => row.trim())
-      .filter(Boolean)
-      .map((row) => row.split('&').map((cell) => parseExpression(cell)));
-    return { kind: 'matrix', rows };
-  }
+  // A matrix, also inside brackets (`\left[\begin{array}{cc}…\end{array}\right]`), or a sum or product of them.
+  const matrix = matrixAnswer(s);
+  if (matrix) return { kind: 'matrix', rows: matrix };
   // `a \pm b` is the set {a + b, a - b}.
   const pm = s.match(/\\pm(?![a-zA-Z])|±/g);
   if (pm?.length === 1) {

@@ -7,7 +7,8 @@
  */
 import { evaluate, variablesOf, type Expr } from './expression';
 import { DEFAULT_EXTRACTION_ORDER, extractAnswer, shortPhrase, SOURCE_NAMES, type AnswerSource } from './extract';
-import { parseMathAnswer, textForm, type MathAnswer, type Relation } from './math-answer';
+import { intervalOf, MIRROR } from './intervals';
+import { parseMathAnswer, textForm, type MathAnswer } from './math-answer';
 
 export interface MathGraderOptions {
   /** Where to look for the final answer, in order. */
@@ -115,17 +116,15 @@ function close(a: number, b: number, precision: number): boolean {
   return Math.abs(a - b) <= precision * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-const MIRROR: Record<Relation, Relation> = { '=': '=', '!=': '!=', '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
-
 /** `true`, or why not. */
 function same(p: MathAnswer, g: MathAnswer, o: MathGraderOptions, deadline: number): true | string {
   if (performance.now() > deadline) throw new OutOfTime();
   // `-12 < b < 5` against `(-12, 5)` (either way round): the interval a condition on one variable describes.
-  if (p.kind === 'relation' && g.kind === 'tuple') {
+  if (p.kind === 'relation' && (g.kind === 'tuple' || g.kind === 'union')) {
     const interval = intervalOf(p);
     if (interval) return same(interval, g, o, deadline);
   }
-  if (g.kind === 'relation' && p.kind === 'tuple') {
+  if (g.kind === 'relation' && (p.kind === 'tuple' || p.kind === 'union')) {
     const interval = intervalOf(g);
     if (interval) return same(p, interval, o, deadline);
   }
@@ -198,36 +197,6 @@ function assignedValue(r: Extract<MathAnswer, { kind: 'relation' }>): MathAnswer
 /** A name a value is given to: a variable, or letters written together (`PQ = 6`, read as P·Q). */
 function isName(e: Expr): boolean {
   return e.kind === 'var' || (e.kind === 'bin' && e.op === '*' && isName(e.left) && isName(e.right));
-}
-
-const INFINITY: Expr = { kind: 'num', value: Infinity };
-const MINUS_INFINITY: Expr = { kind: 'num', value: -Infinity };
-
-/**
- * The interval a condition on one variable describes: `a < x < b` is (a, b), `a <= x < b` is [a, b), `x > a` is
- * (a, ∞), `x <= b` is (-∞, b]; mirrored forms too. null for anything else.
- */
-function intervalOf(r: Extract<MathAnswer, { kind: 'relation' }>): MathAnswer | null {
-  const increasing = r.ops.every((op) => op === '<' || op === '<=');
-  const decreasing = r.ops.every((op) => op === '>' || op === '>=');
-  if (!increasing && !decreasing) return null;
-  // Written as a < x < b: the smaller end first.
-  const ops = increasing ? r.ops : [...r.ops].reverse().map((op) => MIRROR[op]);
-  const sides = increasing ? r.sides : [...r.sides].reverse();
-  const interval = (low: Expr, lowOp: Relation | null, high: Expr, highOp: Relation | null): MathAnswer => ({
-    kind: 'tuple',
-    open: lowOp === '<=' ? '[' : '(',
-    close: highOp === '<=' ? ']' : ')',
-    items: [
-      { kind: 'expr', expr: low, percent: false },
-      { kind: 'expr', expr: high, percent: false },
-    ],
-  });
-  if (ops.length === 2 && sides[1]!.kind === 'var') return interval(sides[0]!, ops[0]!, sides[2]!, ops[1]!);
-  if (ops.length !== 1) return null;
-  if (sides[1]!.kind === 'var') return interval(sides[0]!, ops[0]!, INFINITY, null); // a < x
-  if (sides[0]!.kind === 'var') return interval(MINUS_INFINITY, null, sides[1]!, ops[0]!); // x < b
-  return null;
 }
 
 function sameRelation(

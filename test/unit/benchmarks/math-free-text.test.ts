@@ -206,3 +206,35 @@ describe('the shared gold answers, in sentences and with chat-template tails', (
     expect(counts.statement / counts.total).toBeGreaterThan(0.97);
   });
 });
+
+describe('conditions on an absolute value', () => {
+  it('equal the interval, or the union of rays, they describe', () => {
+    check([
+      ['|w| < 3', '(-3, 3)', true],
+      ['|w| \\le 3', '[-3, 3]', true],
+      ['|w| < 3', '[-3, 3]', false],
+      ['|w - 1| < 2', '(-1, 3)', true],
+      ['|w + 1| \\le 2', '[-3, 1]', true],
+      ['|w| > 3', '(-\\infty, -3) \\cup (3, \\infty)', true],
+      ['|w| \\ge 3', '(-\\infty, -3] \\cup [3, \\infty)', true],
+      ['|w| > 3', '(-\\infty, -3] \\cup [3, \\infty)', false],
+      ['(-\\infty, -2) \\cup (2, \\infty)', '|w| > 2', true],
+      ['3 > |w|', '(-3, 3)', true],
+    ]);
+  });
+});
+
+describe('matrix arithmetic', () => {
+  it('a sum, difference, scalar multiple or product of matrices is evaluated before comparing', () => {
+    const m = (body: string) => `\\begin{pmatrix} ${body} \\end{pmatrix}`;
+    check([
+      [`${m('1 \\\\ 2')} + ${m('3 \\\\ 4')}`, m('4 \\\\ 6'), true],
+      [`${m('1 \\\\ 2')} + ${m('3 \\\\ 4')}`, m('4 \\\\ 7'), false],
+      [`2${m('1 & 0 \\\\ 0 & 1')} - ${m('1 & 1 \\\\ 1 & 1')}`, m('1 & -1 \\\\ -1 & 1'), true],
+      [`${m('1 & 2 \\\\ 3 & 4')}${m('1 \\\\ 1')}`, m('3 \\\\ 7'), true],
+      [`${m('1 & 2 \\\\ 3 & 4')} \\cdot ${m('0 & 1 \\\\ 1 & 0')}`, m('2 & 1 \\\\ 4 & 3'), true],
+      [`${m('1 & 2 \\\\ 3 & 4')}${m('0 & 1 \\\\ 1 & 0')}`, m('1 & 2 \\\\ 3 & 4'), false],
+      [`${m('1 \\\\ 2')} + ${m('1 & 2')}`, m('2 \\\\ 4'), false], // sizes that do not add: not a matrix
+    ]);
+  });
+});
