@@ -13,6 +13,21 @@ function issuesOf(error: z.ZodError): ApiIssue[] {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
+/** No channel's input needs more: config diffs and imports nest a handful of levels. */
+export const MAX_INPUT_DEPTH = 64;
+
+/** Whether a JSON value nests arrays and objects deeper than `limit`, found without recursion. */
+function nestedDeeper(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * The single entry from every transport: checks the channel, validates the input against its schema, runs the
  * handler, and turns any failure into an error envelope. Nothing unvalidated reaches a service.
@@ -21,6 +36,11 @@ export function createDispatch(handlers: Handlers, logError: (error: unknown) =>
   return async (channel, input) => {
     if (!isChannelName(channel)) {
       return { ok: false, error: { code: 'unknown_channel', message: `unknown channel "${channel}"` } };
+    }
+    // Validation recurses through the input: a hostile one nested thousands deep would overflow the stack (a 500).
+    if (nestedDeeper(input, MAX_INPUT_DEPTH)) {
+      const message = `invalid input for ${channel}: nested deeper than ${MAX_INPUT_DEPTH} levels`;
+      return { ok: false, error: { code: 'invalid_input', message, issues: [{ path: '', message }] } };
     }
     const parsed = channels[channel].input.safeParse(input ?? {});
     if (!parsed.success) {

@@ -10,17 +10,50 @@ const MAX_OUTPUT = 3000;
 /** A URL as it may appear in an error: never a huge model-written input echoed back. */
 export const shortUrl = (url: string) => (url.length > 200 ? `${url.slice(0, 200)}…` : url);
 
-/** Visible text of an HTML page: no scripts, styles or tags; block elements as line breaks. */
+const HIDDEN = ['script', 'style', 'noscript'];
+const BLOCK_END = /^<\/(?:p|div|h[1-6]|li|tr|section|article|br)>$|^<br\s*\/?>$/i;
+
+/**
+ * Visible text of an HTML page: no scripts, styles or tags; block elements as line breaks. One pass over the page
+ * (a hostile page of a million `<` costs what its length costs): each tag is found with one forward search, and
+ * once no `>` is left the rest is text.
+ */
 export function readableText(html: string): string {
-  return html
-    .replace(/<(script|style|noscript)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<\/(p|div|h[1-6]|li|tr|section|article|br)>|<br\s*\/?>/gi, '\n')
-    .replace(/<[^>]+>/g, ' ')
+  const lower = html.toLowerCase();
+  const out: string[] = [];
+  let at = 0;
+  while (at < html.length) {
+    const open = html.indexOf('<', at);
+    if (open < 0) break;
+    out.push(html.slice(at, open));
+    const hidden = HIDDEN.find(
+      (name) => lower.startsWith(name, open + 1) && !/[a-z0-9]/.test(lower[open + 1 + name.length] ?? ''),
+    );
+    if (hidden) {
+      // Up to the element's end tag; an element never closed hides the rest of the page.
+      const end = lower.indexOf(`</${hidden}`, open);
+      const close = end < 0 ? -1 : html.indexOf('>', end);
+      out.push(' ');
+      at = close < 0 ? html.length : close + 1;
+      continue;
+    }
+    const close = html.indexOf('>', open + 2);
+    if (close < 0) {
+      // No `>` is left: this `<` and everything after it are text.
+      at = open;
+      break;
+    }
+    out.push(BLOCK_END.test(html.slice(open, close + 1)) ? '\n' : ' ');
+    at = close + 1;
+  }
+  out.push(html.slice(at));
+  return out
+    .join('')
     .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
     .replace(/[ \t]+/g, ' ')
     .replace(/ ?\n ?/g, '\n')
     .replace(/\n+/g, '\n')

@@ -44,17 +44,47 @@ export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return !NOT_PUBLIC.check(address, 'ipv4');
   if (family !== 6) return false;
-  // IPv4 inside IPv6 (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::a.b.c.d) is judged as the IPv4 address it carries.
-  const embedded = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? hexEmbeddedIpv4(address);
-  if (embedded) return isPublicAddress(embedded);
-  return !NOT_PUBLIC.check(address, 'ipv6');
+  const groups = ipv6Groups(address);
+  if (!groups) return false;
+  // Every IPv4 address the IPv6 one carries, by any of the standard embeddings, must itself be public.
+  if (embeddedIpv4(groups).some((v4) => !isPublicAddress(v4))) return false;
+  return !NOT_PUBLIC.check(address.replace(/%.*$/, ''), 'ipv6');
 }
 
-function hexEmbeddedIpv4(address: string): string | undefined {
-  const match = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!match) return undefined;
-  const [high, low] = [parseInt(match[1]!, 16), parseInt(match[2]!, 16)];
-  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 read as two groups); null if malformed. */
+function ipv6Groups(address: string): number[] | null {
+  let text = address.replace(/%.*$/, '').toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const part = (s: string | undefined) => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
+  const left = part(head);
+  const right = part(tail);
+  const zeros = tail === undefined ? 0 : 8 - left.length - right.length;
+  const groups = [...left, ...new Array<number>(Math.max(0, zeros)).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+const dottedQuad = (high: number, low: number) => [high >> 8, high & 255, low >> 8, low & 255].join('.');
+
+/**
+ * The IPv4 addresses an IPv6 address carries: IPv4-mapped (::ffff:0:0/96), IPv4-compatible (::/96),
+ * IPv4-translated (::ffff:0:0:0/96), NAT64 well-known and local-use (64:ff9b::/96, 64:ff9b:1::/48), 6to4
+ * (2002::/16) and Teredo (2001::/32, its server and its obfuscated client).
+ */
+function embeddedIpv4(g: number[]): string[] {
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  const found: string[] = [];
+  if (zero(0, 5) && g[5] === 0xffff) found.push(dottedQuad(g[6]!, g[7]!)); // mapped
+  if (zero(0, 6) && (g[6] !== 0 || g[7]! > 1)) found.push(dottedQuad(g[6]!, g[7]!)); // compatible (not :: or ::1)
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0) found.push(dottedQuad(g[6]!, g[7]!)); // translated
+  if (g[0] === 0x64 && g[1] === 0xff9b) found.push(dottedQuad(g[6]!, g[7]!)); // NAT64, well-known and local-use
+  if (g[0] === 0x2002) found.push(dottedQuad(g[1]!, g[2]!)); // 6to4
+  if (g[0] === 0x2001 && g[1] === 0) found.push(dottedQuad(g[2]!, g[3]!), dottedQuad(g[6]! ^ 0xffff, g[7]! ^ 0xffff));
+  return found;
 }
 
 export interface FetchPageOptions {

@@ -53,6 +53,23 @@ describe('dispatch', () => {
     expect(lab.services.runs.list()).toEqual([]);
   });
 
+  it('refuses input nested thousands deep as invalid input, not a crash', async () => {
+    const lab = tempLab();
+    let deep: unknown = 1;
+    for (let i = 0; i < 2500; i++) deep = { a: [deep] };
+    const result = await lab.dispatch('experiments.create', { name: 'x', config: deep });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: 'invalid input for experiments.create: nested deeper than 64 levels' },
+    });
+    // Over serve this is a 400, as every invalid input is (server.test.ts maps the codes).
+    let shallow: unknown = 1;
+    for (let i = 0; i < 10; i++) shallow = { a: [shallow] };
+    const checked = await lab.dispatch('experiments.create', { name: 'x', config: shallow });
+    // Ten levels pass the depth check and meet the config's own schema, which names what is wrong.
+    expect(checked.ok || checked.error.message).toMatch(/^invalid config: \(config\): Unrecognized key/);
+  });
+
   it('maps unknown channels, missing records and conflicts to codes', async () => {
     const lab = tempLab();
     expect(await lab.dispatch('runs.drop', {})).toEqual({

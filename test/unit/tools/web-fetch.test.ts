@@ -43,11 +43,30 @@ describe('web fetch for browse', () => {
       '::ffff:127.0.0.1',
       '::ffff:7f00:1',
       '64:ff9b::a9fe:a9fe',
+      // Every other standard embedding of a private or loopback IPv4 address.
+      '::127.0.0.1', // IPv4-compatible
+      '::7f00:1',
+      '::ffff:0:127.0.0.1', // IPv4-translated
+      '::ffff:0:a00:1', // 10.0.0.1
+      '64:ff9b:1::7f00:1', // local-use NAT64
+      '64:ff9b:1:abcd::192.168.1.1',
+      '2002:7f00:1::1', // 6to4 of 127.0.0.1
+      '2002:a9fe:a9fe::', // 6to4 of the metadata address
+      '2001:0:7f00:1::1', // Teredo whose server is loopback
+      '2001:0:808:808:0:0:80ff:fffe', // Teredo whose client is 127.0.0.1 (obfuscated)
       'not-an-ip',
     ]) {
       expect(isPublicAddress(address), address).toBe(false);
     }
-    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
+    for (const address of [
+      '93.184.216.34',
+      '8.8.8.8',
+      '2606:4700:4700::1111',
+      '::ffff:8.8.8.8',
+      '::8.8.8.8',
+      '2002:808:808::1', // 6to4 of a public address
+      '64:ff9b::808:808',
+    ])
       expect(isPublicAddress(address), address).toBe(true);
   });
 
