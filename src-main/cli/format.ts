@@ -8,3 +8,13 @@ export function formatTable(headers: string[], rows: string[][]): string {
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/**
+ * Text from a tool or a model made safe to print on a terminal: escape sequences (which could rewrite the screen,
+ * set the window title or hide what follows) and other control characters removed; line breaks and tabs kept.
+ */
+export function terminalSafe(text: string): string {
+  return text
+    .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g, '')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}

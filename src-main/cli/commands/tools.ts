@@ -4,6 +4,7 @@ import { readCorpus } from '../../app/mini-suites';
 import { AppTools } from '../../app/tools';
 import { TOOL_NAMES, type ToolName } from '../../tools/types';
 import { jsonOption, UsageError, type Command } from '../command';
+import { terminalSafe } from '../format';
 
 export const tool: Command = {
   path: ['tool'],
@@ -28,7 +29,8 @@ export const tool: Command = {
     });
     try {
       const result = await tools.call(name as ToolName, input);
-      context.io.out(context.options.json ? JSON.stringify(result) : result.output);
+      // A tool's output is foreign text (a web page, a search result, what model code printed): no escape codes.
+      context.io.out(context.options.json ? JSON.stringify(result) : terminalSafe(result.output));
       return result.ok ? 0 : 1;
     } finally {
       await tools.stop();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { terminalSafe } from '../../../src-main/cli/format';
 import { cli } from '../../support/cli';
 import { tempDir } from '../../support/temp';
 
@@ -84,5 +85,13 @@ describe('aepo-lab CLI', () => {
     expect(paused.map((r) => r.status)).toEqual(['paused', 'paused']);
     expect((await cli(['--data-dir', dir, 'experiment', 'cancel', '1'])).out).toBe('experiment 1: 2 run(s) cancelled');
     expect((await cli(['--data-dir', dir, 'experiment', 'cancel', '1'])).out).toBe('experiment 1 has no run to cancel');
+  });
+});
+
+describe('terminal safety', () => {
+  it('strips escape sequences and control characters from foreign text, keeping line breaks and tabs', () => {
+    const hostile = 'a\u001b]0;pwned\u0007b\u001b[2J\u001b[31mc\u001b[0m\td\r\ne\u0008f\u009b1mg\u001bPh';
+    expect(terminalSafe(hostile)).toBe('ab' + 'c\td\nefg' + 'h');
+    expect(terminalSafe('plain text\nwith lines')).toBe('plain text\nwith lines');
   });
 });
