@@ -53,13 +53,18 @@ export function bearerToken(request: IncomingMessage): string | null {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
 }
 
-export const SESSION_COOKIE = 'aepo-lab-session';
+/**
+ * The event stream's cookie, named with the port it was set by: cookies do not separate ports, so two servers on one
+ * host each read only their own. Its value is a secret of its own, never the API token.
+ */
+export const eventsCookieName = (port: number) => `aepo-lab-events-${port}`;
 
-/** The session cookie the page was given when opened with its token; it opens only the event stream. */
-export function cookieToken(request: IncomingMessage): string | null {
+/** The events cookie a request carries for this port, or null. */
+export function eventsCookie(request: IncomingMessage, port: number): string | null {
+  const wanted = eventsCookieName(port);
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=');
+    if (name === wanted) return value.join('=');
   }
   return null;
 }

@@ -9,8 +9,8 @@ import {
   bearerToken,
   checkHostAndOrigin,
   checkJsonBody,
-  cookieToken,
-  SESSION_COOKIE,
+  eventsCookie,
+  eventsCookieName,
   type Refusal,
 } from './request-guards';
 import { chatRequest, completeChat, type EmbeddedPolicy } from './chat-completions';
@@ -86,6 +86,8 @@ const apiError = (code: string, message: string) => ({ ok: false, error: { code,
 /** Serves the built UI and the typed API over HTTP: `POST /api/<channel>` and `GET /api/events` (SSE). */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newAccessToken();
+  /** What the events cookie holds: enough to follow the event stream, nothing else. */
+  const eventsSecret = newAccessToken();
   const host = options.host ?? '127.0.0.1';
   const closeStreams = new Set<() => void>();
 
@@ -125,9 +127,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const channel = url.pathname.slice('/api/'.length);
-    // The event stream (read-only) also takes the page's session cookie, since EventSource can't send headers.
-    const given = channel === 'events' ? (bearerToken(request) ?? cookieToken(request)) : bearerToken(request);
-    if (!tokenMatches(given, token)) {
+    // The event stream (read-only) also takes the page's events cookie, since EventSource can't send headers; that
+    // cookie holds its own secret, so a page on another port of this host that receives it gets no API access.
+    const viaCookie = channel === 'events' && tokenMatches(eventsCookie(request, bound.port ?? 0), eventsSecret);
+    if (!viaCookie && !tokenMatches(bearerToken(request), token)) {
       sendJson(
         response,
         401,
@@ -186,14 +189,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     request.on('close', close);
   }
 
-  const bound: { hosts?: Set<string> } = {};
+  const bound: { hosts?: Set<string>; port?: number } = {};
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const refusal = checkHostAndOrigin(request, bound.hosts);
     if (refusal) return refuse(response, refusal);
-    // Opening the page with its token gives it a session cookie for the event stream (never for API calls).
+    // Opening the page with its token gives it a cookie for the event stream only (never for API calls).
     if (!url.pathname.startsWith('/api/') && tokenMatches(url.searchParams.get('token'), token)) {
-      response.setHeader('set-cookie', `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/api/events`);
+      response.setHeader(
+        'set-cookie',
+        `${eventsCookieName(bound.port ?? 0)}=${eventsSecret}; HttpOnly; SameSite=Strict; Path=/api/events`,
+      );
     }
     const work = url.pathname.startsWith('/api/')
       ? handleApi(request, response, url)
@@ -214,6 +220,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   const { port } = server.address() as AddressInfo;
   bound.hosts = allowedHosts(host, port);
+  bound.port = port;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url: `${origin}/?token=${token}`,

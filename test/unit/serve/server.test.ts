@@ -59,6 +59,22 @@ describe('serve mode HTTP API', () => {
     expect(page.status).toBe(200);
     const cookie = page.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly; SameSite=Strict; Path=\/api\/events/);
+    // Named with this server's port, holding a secret of its own: never the API token, which a page served from
+    // another port of this host would otherwise receive with it.
+    const port = new URL(server.origin).port;
+    expect(cookie.startsWith(`aepo-lab-events-${port}=`)).toBe(true);
+    expect(cookie).not.toContain(server.token);
+    const asToken = {
+      authorization: `Bearer ${cookie.split(';')[0]!.split('=')[1]!}`,
+      'content-type': 'application/json',
+    };
+    expect(
+      (await fetch(`${server.origin}/api/runs.list`, { method: 'POST', headers: asToken, body: '{}' })).status,
+    ).toBe(401);
+    const otherPort = await fetch(`${server.origin}/api/events`, {
+      headers: { cookie: cookie.split(';')[0]!.replace(`events-${port}`, `events-${Number(port) + 1}`) },
+    });
+    expect(otherPort.status).toBe(401);
     // The page's cookie opens the event stream, and nothing else.
     const session = cookie.split(';')[0]!;
     const events = await fetch(`${server.origin}/api/events`, { headers: { cookie: session } });
