@@ -76,6 +76,9 @@ for _module in (_os, _posix):
     for _name in ("system", "popen", "fork", "forkpty", "execv", "execve", "spawnv", "spawnve", "posix_spawn", "posix_spawnp"):
         if hasattr(_module, _name):
             setattr(_module, _name, _no_processes)
+# No host path inside: Emscripten names the program after the host's entry script (os.environ["_"], sys.executable).
+_os.environ["_"] = "/usr/bin/python3"
+_sys.executable = "/usr/bin/python3"
 _socket.socket.connect = _no_network
 _socket.socket.connect_ex = _no_network
 _socket.create_connection = _no_network

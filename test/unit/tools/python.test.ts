@@ -114,6 +114,11 @@ describe('python tool (Pyodide in a pool of sandbox processes)', () => {
     expect((await tool.run('from pyodide.code import run_js\nrun_js("1")')).output).toMatch(
       /PermissionError: JavaScript is not available/,
     );
+    // No host path: not in the environment, not as the program's name (Emscripten names it after the entry script).
+    const seen = (await tool.run('import os, sys\nprint(repr(dict(os.environ)), sys.executable, sys.argv)')).output;
+    expect(seen).toContain("'_': '/usr/bin/python3'");
+    expect(seen).not.toMatch(new RegExp(process.cwd().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    expect(seen).not.toMatch(/python-sandbox|sandbox-host|node_modules/);
     expect((await tool.run('print("still fine")')).output).toBe('still fine\n');
   });
 
