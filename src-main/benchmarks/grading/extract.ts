@@ -44,11 +44,7 @@ export function ownTurn(text: string): string {
  */
 export function lastStatement(text: string): string | null {
   if (!/answer/i.test(text)) return null;
-  const statements = [
-    ...text.matchAll(
-      /(?:\b(?:final\s+answer|the\s+answer|answer)\b\s*(?:is\s*:?|:|=)|\bfinal\s+answer\b\s*(?:is)?)\s*/gi,
-    ),
-  ];
+  const statements = [...text.matchAll(/(?:\banswer\b\s*(?:is\s*:?|:|=)|\bfinal\s+answer\b\s*(?:is)?)\s*/gi)];
   const last = statements.at(-1);
   if (!last) return null;
   const rest = text.slice(last.index + last[0].length);
@@ -93,8 +89,8 @@ export function lastBoxed(text: string): string | null {
 
 /** The last box that starts before `limit`: its content and where it starts and ends. */
 function boxAt(text: string, limit: number): { content: string; start: number; end: number } | null {
-  const head = text.slice(0, limit);
-  const start = Math.max(head.lastIndexOf('\\boxed'), head.lastIndexOf('\\fbox'));
+  if (limit <= 0) return null; // (lastIndexOf reads a negative start as 0)
+  const start = Math.max(text.lastIndexOf('\\boxed', limit - 1), text.lastIndexOf('\\fbox', limit - 1));
   if (start < 0) return null;
   const content = boxContent(text, start);
   return content && { ...content, start };

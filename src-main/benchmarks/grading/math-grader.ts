@@ -58,15 +58,7 @@ export function gradeMath(prediction: string, gold: string, options: Partial<Mat
   const settings = { ...DEFAULT_MATH_GRADER, ...options };
   // Fast path first: a plain number against a plain number needs no extraction.
   const [n, m] = [plainNumber(prediction), plainNumber(gold)];
-  if (n !== null && m !== null) {
-    const correct = close(n, m, settings.precision);
-    const extracted = prediction.trim();
-    return {
-      correct,
-      extracted,
-      reason: `numeric check: ${correct ? 'equal as numbers' : `${n} is not ${m}`} (answer from the whole answer)`,
-    };
-  }
+  if (n !== null && m !== null) return numbers(n, m, settings.precision, prediction.trim(), 'the whole answer');
   const { answer: extracted, from } = extractAnswer(prediction, settings.extraction);
   const goldAnswer = extractAnswer(gold, ['boxed']).answer;
   // Nothing extracted from prose: wrong, never "equal as text" to a gold the prose happens to contain.
@@ -76,17 +68,10 @@ export function gradeMath(prediction: string, gold: string, options: Partial<Mat
       extracted,
       reason: 'extraction: no final answer found (no \\boxed{}, answer statement, math or number)',
     };
-  // Fast path: two plain numbers.
+  // The same fast path for numbers found in text (`$5$`, "the answer is 5").
   const a = plainNumber(extracted);
   const b = plainNumber(goldAnswer);
-  if (a !== null && b !== null) {
-    const correct = close(a, b, settings.precision);
-    return {
-      correct,
-      extracted,
-      reason: reasonOf(`numeric check: ${correct ? 'equal as numbers' : `${a} is not ${b}`}`, from),
-    };
-  }
+  if (a !== null && b !== null) return numbers(a, b, settings.precision, extracted, SOURCE_NAMES[from]);
   const deadline = performance.now() + settings.timeoutMs;
   try {
     const goldShape = parseMathAnswer(goldAnswer);
@@ -99,6 +84,16 @@ export function gradeMath(prediction: string, gold: string, options: Partial<Mat
       return { correct: false, extracted, reason: `time budget: timed out after ${settings.timeoutMs} ms` };
     throw error;
   }
+}
+
+/** Two plain numbers compared without parsing; `source` says where the prediction's number came from. */
+function numbers(a: number, b: number, precision: number, extracted: string, source: string): MathVerdict {
+  const correct = close(a, b, precision);
+  return {
+    correct,
+    extracted,
+    reason: `numeric check: ${correct ? 'equal as numbers' : `${a} is not ${b}`} (answer from ${source})`,
+  };
 }
 
 /** The old entry point: true when equivalent. */
