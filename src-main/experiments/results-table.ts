@@ -14,7 +14,7 @@ import { LabError } from '../core/errors';
 import { columnIntervals, type BootstrapSettings, type Interval } from '../stats/estimates';
 import { rowAggregates, type RowAggregates } from '../stats/row-aggregates';
 import type { EvaluationRow, ItemScore } from '../store/evaluations-repo';
-import { boldRows, compareWithReference, pairTester, type BoldRule, type Comparison } from './table-comparisons';
+import { boldRows, compareWithReference, pairTests, type BoldRule, type Comparison } from './table-comparisons';
 import { boldRuleNote, caption } from './table-captions';
 import { blocksOf, tableData, type TableData } from './table-data';
 
@@ -176,8 +176,8 @@ export function resultsTable(
   });
 
   const reference = referenceOf(labels, options.reference);
-  const test = pairTester(data, bootstrap);
-  const comparisons = compareWithReference(data, { labels, benchmarks, members, reference }, bootstrap, test);
+  const tests = pairTests(data, benchmarks, bootstrap);
+  const comparisons = compareWithReference({ labels, benchmarks, members, reference }, bootstrap, tests);
   const rows = labels.map((label, r) => ({
     label,
     cells: cells[r]!,
@@ -190,7 +190,7 @@ export function resultsTable(
     // A family of one benchmark bolds as that benchmark does.
     const key = members[c]!.join(',');
     const means = cells.map((row) => row[c]?.mean ?? null);
-    if (!boldOf.has(key)) boldOf.set(key, boldRows(labels, means, members[c]!, bold, test));
+    if (!boldOf.has(key)) boldOf.set(key, boldRows(labels, means, members[c]!, bold, tests));
     return boldOf.get(key)!;
   });
   const table = { metric, columns, rows, reference, best, bold, bootstrap, comparisons: comparisons.count, notes };

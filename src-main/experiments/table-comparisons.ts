@@ -3,7 +3,13 @@
  * over the table's distinct comparisons, probability of improvement), and the bold rule, which tests each row
  * against its column's best. The same pair over the same benchmarks is tested once for both. docs/statistics.md.
  */
-import { pairedColumns, pairedTestP, type BootstrapSettings, type PairedComparison } from '../stats/estimates';
+import {
+  pairedColumns,
+  pairedTestP,
+  type Block,
+  type BootstrapSettings,
+  type PairedComparison,
+} from '../stats/estimates';
 import { holm } from '../stats/tests';
 import { blocksOf, type TableData } from './table-data';
 
@@ -18,22 +24,43 @@ export interface Comparison extends PairedComparison {
 export const BOLD_RULES = ['significant', 'best'] as const;
 export type BoldRule = (typeof BOLD_RULES)[number];
 
-/** The sign-flip p of two rows over some benchmarks (null: untestable), each pair and set tested once. */
-export type PairTest = (a: string, b: string, group: string[]) => number | null;
+/** The paired data and tests of two rows, each built once and shared by the comparisons and the bold rule. */
+export interface PairTests {
+  /** Per benchmark of the table, row a's block on the items row b was scored on too (null: not on every seed). */
+  aligned(a: string, b: string): (Block | null)[];
+  /** The sign-flip p of a against b over some benchmarks (null: untestable); symmetric, so either order. */
+  p(a: string, b: string, group: string[]): number | null;
+}
 
-export function pairTester(data: TableData, bootstrap: BootstrapSettings): PairTest {
-  const cache = new Map<string, number | null>();
-  return (a, b, group) => {
-    // The test is symmetric: one name (and one draw of signs) for either order.
+export function pairTests(data: TableData, benchmarks: string[], bootstrap: BootstrapSettings): PairTests {
+  const blocks = new Map<string, (Block | null)[]>();
+  const ps = new Map<string, number | null>();
+  const aligned = (a: string, b: string) => {
+    const key = JSON.stringify([a, b]);
+    if (!blocks.has(key))
+      blocks.set(
+        key,
+        benchmarks.map((bench) => blocksOf(data, a, [bench], b)?.[0] ?? null),
+      );
+    return blocks.get(key)!;
+  };
+  const p = (a: string, b: string, group: string[]) => {
+    // One name (and one draw of signs) for either order.
     const [first, second] = [a, b].sort() as [string, string];
     const key = JSON.stringify([first, second, group]);
-    if (!cache.has(key)) {
-      const x = blocksOf(data, first, group, second);
-      const y = blocksOf(data, second, group, first);
-      cache.set(key, x && y ? pairedTestP(x, y, bootstrap, `${first}|${second}|${group.join(',')}`) : null);
+    if (!ps.has(key)) {
+      const pick = (blocks: (Block | null)[]) => group.map((bench) => blocks[benchmarks.indexOf(bench)] ?? null);
+      const x = pick(aligned(first, second));
+      const y = pick(aligned(second, first));
+      const testable = x.every((b) => b !== null) && y.every((b) => b !== null);
+      ps.set(
+        key,
+        testable ? pairedTestP(x as Block[], y as Block[], bootstrap, `${first}|${second}|${group.join(',')}`) : null,
+      );
     }
-    return cache.get(key)!;
+    return ps.get(key)!;
   };
+  return { aligned, p };
 }
 
 interface Layout {
@@ -49,24 +76,22 @@ interface Layout {
  * benchmark's comparison, counted once.
  */
 export function compareWithReference(
-  data: TableData,
   { labels, benchmarks, members, reference }: Layout,
   bootstrap: BootstrapSettings,
-  test: PairTest,
+  tests: PairTests,
 ): { byRow: (Comparison | null)[][]; count: number } {
   const keys = [...new Set(members.map((group) => group.join(',')))];
   const distinct = keys.map((key) => members.find((group) => group.join(',') === key)!);
   const groups = distinct.map((group) => group.map((b) => benchmarks.indexOf(b)));
   const found = labels.map((label) => {
     if (reference === null || label === reference) return distinct.map(() => null);
-    const aligned = (a: string, b: string) => benchmarks.map((bench) => blocksOf(data, a, [bench], b)?.[0] ?? null);
     return pairedColumns(
-      aligned(label, reference),
-      aligned(reference, label),
+      tests.aligned(label, reference),
+      tests.aligned(reference, label),
       groups,
       bootstrap,
       `${label}|${reference}`,
-      (g) => test(label, reference, distinct[g]!),
+      (g) => tests.p(label, reference, distinct[g]!),
     );
   });
   const all = found.flat().filter((c): c is PairedComparison => c !== null);
@@ -94,18 +119,18 @@ export function boldRows(
   means: (number | null)[],
   group: string[],
   rule: BoldRule,
-  test: PairTest,
+  tests: PairTests,
 ): number[] {
   const values = means.map((m) => (m === null ? null : shown(m)));
   const top = Math.max(...values.filter((v) => v !== null));
   const tied = values.flatMap((v, r) => (v !== null && v === top ? [r] : []));
   if (rule === 'best' || tied.length === 0) return tied;
   const leader = tied.reduce((a, r) => (means[r]! > means[a]! ? r : a), tied[0]!);
-  const tests = values.flatMap((v, r) => {
-    const p = v === null || r === leader ? null : test(labels[r]!, labels[leader]!, group);
+  const tested = values.flatMap((v, r) => {
+    const p = v === null || r === leader ? null : tests.p(labels[r]!, labels[leader]!, group);
     return p === null ? [] : [{ r, p }];
   });
-  const adjusted = holm(tests.map((t) => t.p));
-  const tiedWithLeader = new Set([...tied, ...tests.flatMap((t, i) => (adjusted[i]! >= ALPHA ? [t.r] : []))]);
+  const adjusted = holm(tested.map((t) => t.p));
+  const tiedWithLeader = new Set([...tied, ...tested.flatMap((t, i) => (adjusted[i]! >= ALPHA ? [t.r] : []))]);
   return values.flatMap((v, r) => (v !== null && tiedWithLeader.has(r) ? [r] : []));
 }
