@@ -12,8 +12,9 @@ import { itemVerdict, metricLabel, scoreReport, type GoldItem, type ItemVerdict,
 /** The instructions of the agent format (our wording of the authors' system prompt). */
 export const AGENT_SYSTEM_PROMPT =
   'Solve the question step by step. Think inside <think>...</think>. To search the web write <search>query</search>; ' +
-  'to run Python write <python>code</python>; to read a page write <browse>url goal</browse>. Each result comes back ' +
-  'inside <result>...</result>. Give the final answer as <answer>... \\boxed{ANSWER}</answer>.';
+  'to run Python write <python>code</python> (each block runs alone in a fresh interpreter, like python -c: nothing ' +
+  'from an earlier block is kept, so print what you need); to read a page write <browse>url goal</browse>. Each ' +
+  'result comes back inside <result>...</result>. Give the final answer as <answer>... \\boxed{ANSWER}</answer>.';
 
 const CLOSING: Record<string, ToolName> = { '</search>': 'search', '</python>': 'python', '</browse>': 'browse' };
 

@@ -1,9 +1,11 @@
 /**
  * The python tool: model-written Python runs in a warm pool of separate sandbox processes (Deno + Pyodide; see
  * sandbox-command.ts and docs/python-sandbox.md). One call at a time per process, so parallel trajectories don't
- * queue behind one interpreter; every call starts from a fresh interpreter; a timeout or a process over its memory
- * cap kills only that process, which is replaced. Output is formatted like the authors' tool (what the code printed,
- * then the value of a bare last expression) and cut to the cap, whatever part of it is long.
+ * queue behind one interpreter. Every call starts from the same fresh interpreter state, as the authors' tool runs
+ * `python -c CODE` per call: nothing one call defines, writes or patches is seen by the next. A timeout ends only
+ * that call's interpreter; a process over its memory cap, or not answering, is killed and replaced. Output is
+ * formatted like the authors' tool (what the code printed, then the value of a bare last expression) and cut to the
+ * cap, whatever part of it is long.
  */
 import { availableParallelism } from 'node:os';
 import type { ToolResult } from '../types';
@@ -22,15 +24,12 @@ export interface PythonToolOptions {
   /** Absolute resident-memory cap of each sandbox process, MiB; a process over it is killed and replaced. */
   memoryMb?: number;
   /**
-   * Fresh interpreters each process keeps restored ahead of calls, so a burst of calls doesn't wait for restores
-   * (about 60 ms each). Default: enough across the pool for a burst of 16 calls (one group of 16 trajectories),
-   * 2 to 8 a process; each costs about 46 MiB.
+   * Interpreters each process keeps started ahead of need (default 1, about 50 MiB each). An interpreter serves call
+   * after call; one is replaced only after a call that timed out or reached beyond its memory (a file written, the
+   * JavaScript bridge), which takes a few hundred milliseconds of the process's time.
    */
   spareInterpreters?: number;
-  /**
-   * Calls a process answers before the pool retires it (default 200). Python state is fresh on every call anyway;
-   * this bounds how long JavaScript that escaped Pyodide could linger in one process (see docs/python-sandbox.md).
-   */
+  /** Calls a process answers before the pool retires it (default: never; isolation does not depend on it). */
   recycleAfterCalls?: number;
   /** Tests only: let requests carry JavaScript (see SandboxConfig.javascriptRequests). */
   javascriptRequests?: boolean;
@@ -39,11 +38,9 @@ export interface PythonToolOptions {
 
 /**
  * Resident memory of a sandbox process before user code runs (measured on Linux x64 with `npm run
- * bench:python-sandbox`): about 200 MiB, plus about 46 MiB for each restored interpreter it holds.
+ * bench:python-sandbox`): about 200 MiB, plus about 100 MiB for each interpreter Worker it holds.
  */
-const baselineMb = (spares: number) => 250 + 50 * (spares + 1);
-/** Calls that typically arrive at once: one group of 16 trajectories reaching a tool call together. */
-const BURST_CALLS = 16;
+const baselineMb = (spares: number) => 250 + 100 * (spares + 1);
 
 export class PythonTool {
   readonly size: number;
@@ -62,7 +59,7 @@ export class PythonTool {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxOutput = options.maxOutput ?? 8_000;
     this.memoryMb = options.memoryMb ?? 1_536;
-    this.spares = options.spareInterpreters ?? Math.min(8, Math.max(2, Math.ceil(BURST_CALLS / this.size)));
+    this.spares = options.spareInterpreters ?? 1;
   }
 
   /** Starts the pool's processes now (the first call does it otherwise, and waits for one to answer). */
@@ -85,7 +82,7 @@ export class PythonTool {
     } catch (error) {
       return done(false, `Error: ${(error as Error).message}`, 'unavailable');
     }
-    const outcome = await sandbox.call({ code, maxOutput: this.maxOutput }, this.timeoutMs);
+    const outcome = await sandbox.call({ code, maxOutput: this.maxOutput, timeoutMs: this.timeoutMs });
     // A process left near its memory cap is retired now, not killed by the watch in the middle of the next call.
     if (outcome.kind === 'answer' && (await sandbox.nearMemoryLimit())) sandbox.kill();
     this.release(sandbox);
@@ -103,10 +100,11 @@ export class PythonTool {
   /** Tests only: runs JavaScript inside a sandbox process, as an attacker who reached its JavaScript side would. */
   async runJavaScript(javascript: string): Promise<CallOutcome> {
     const sandbox = await this.acquire();
-    const outcome = await sandbox.call(
-      { javascript, maxOutput: this.maxOutput } satisfies Omit<SandboxRequest, 'id'>,
-      this.timeoutMs,
-    );
+    const outcome = await sandbox.call({
+      javascript,
+      maxOutput: this.maxOutput,
+      timeoutMs: this.timeoutMs,
+    } satisfies Omit<SandboxRequest, 'id'>);
     this.release(sandbox);
     return outcome;
   }
@@ -137,7 +135,6 @@ export class PythonTool {
       wasmHeapMb: Math.max(64, this.memoryMb - baselineMb(this.spares)),
       jsHeapMb: this.memoryMb,
       spareInterpreters: this.spares,
-      collectAboveMb: Math.round(this.memoryMb * 0.6),
       javascriptRequests: this.options.javascriptRequests,
     });
     const process = new SandboxProcess(this.command, {
@@ -179,7 +176,7 @@ export class PythonTool {
       return;
     }
     if (process.busy) return;
-    if (process.calls >= (this.options.recycleAfterCalls ?? 200)) {
+    if (process.calls >= (this.options.recycleAfterCalls ?? Infinity)) {
       process.kill();
       this.processes.delete(process);
       this.start();

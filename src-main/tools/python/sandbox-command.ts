@@ -65,7 +65,7 @@ export function pyodideDir(): string {
 export interface SandboxCommand {
   binary: string;
   args: string[];
-  /** Empty: the sandbox never sees the app's environment (API keys, tokens, paths). */
+  /** The sandbox's own (sandboxEnvironment): it never sees the app's environment (API keys, tokens, paths). */
   env: Record<string, string>;
   cwd: string;
 }
@@ -78,19 +78,40 @@ export interface SandboxCommandOptions {
   /** The process's JavaScript heap ceiling, MiB. */
   jsHeapMb: number;
   spareInterpreters: number;
-  collectAboveMb: number;
   javascriptRequests?: boolean;
+}
+
+/** The interpreter Worker's entry beside the sandbox's: built python-interpreter.js, or its TypeScript source. */
+export function interpreterScriptBeside(hostScript: string): string {
+  return hostScript.endsWith('.ts')
+    ? join(dirname(hostScript), 'sandbox-interpreter.ts')
+    : join(dirname(hostScript), 'python-interpreter.js');
+}
+
+/**
+ * The sandbox's whole environment. Deno keeps Web Storage and the Cache API under its own folder, written by Deno
+ * itself whatever the permissions: that folder is placed under a file, so it can never be created and nothing a call
+ * stores survives it. No WebGPU backend: the host's GPU driver is never loaded.
+ */
+export function sandboxEnvironment(pyodide: string): Record<string, string> {
+  return {
+    DENO_DIR: join(pyodide, 'package.json', 'no-deno-dir'),
+    DENO_WEBGPU_BACKEND: 'none',
+    DENO_NO_UPDATE_CHECK: '1',
+    NO_COLOR: '1',
+  };
 }
 
 export function sandboxCommand(options: SandboxCommandOptions): SandboxCommand {
   const pyodide = pyodideDir();
   const hostScript = unpacked(options.hostScript);
+  const interpreterScript = interpreterScriptBeside(hostScript);
   const config: SandboxConfig = {
     pyodideDir: join(pyodide, '/'),
     pyodideModule: pathToFileURL(join(pyodide, 'pyodide.mjs')).href,
+    interpreterScript: pathToFileURL(interpreterScript).href,
     wasmHeapMb: options.wasmHeapMb,
     spareInterpreters: options.spareInterpreters,
-    collectAboveMb: options.collectAboveMb,
     javascriptRequests: options.javascriptRequests ?? false,
   };
   const args = [
@@ -112,12 +133,11 @@ export function sandboxCommand(options: SandboxCommandOptions): SandboxCommand {
     '--deny-write',
     '--deny-ffi',
     '--deny-sys',
-    // The one permission: read Pyodide's files and the entry script.
-    `--allow-read=${pyodide},${hostScript}`,
-    // gc: the host frees each call's interpreter at once (see sandbox-host.ts).
-    `--v8-flags=--max-old-space-size=${options.jsHeapMb},--expose-gc`,
+    // The one permission: read Pyodide's files and the two entry scripts.
+    `--allow-read=${pyodide},${hostScript},${interpreterScript}`,
+    `--v8-flags=--max-old-space-size=${options.jsHeapMb}`,
     hostScript,
     JSON.stringify(config),
   ];
-  return { binary: denoBinary(), args, env: {}, cwd: pyodide };
+  return { binary: denoBinary(), args, env: sandboxEnvironment(pyodide), cwd: pyodide };
 }

@@ -1,17 +1,25 @@
 /**
  * The python sandbox: the entry of a separate Deno process that runs model-written Python in Pyodide. The process
- * may read Pyodide's own files and nothing else: no other host file, no writes, no processes, no network, no
- * environment, no FFI (the permission flags are set by the app in sandbox-command.ts; why Deno, and what that does
- * and does not guarantee: docs/python-sandbox.md). Everything in this file is a second layer on top of that.
+ * may read Pyodide's own files and its two entry files and nothing else: no other host file, no writes, no
+ * processes, no network, no environment, no FFI, no GPU, no storage (the flags and environment are set by the app in
+ * sandbox-command.ts; why Deno, and what that does and does not guarantee: docs/python-sandbox.md).
  *
- * Every call runs in a fresh interpreter restored from a memory snapshot taken right after start-up, so files,
- * builtins and modules changed by one call are never seen by the next; the next interpreter is restored while the
- * app is busy elsewhere, so a call does not wait for it.
+ * This thread only supervises: it reads the app's requests, hands each to an interpreter Worker
+ * (sandbox-interpreter.ts), ends a Worker whose call runs past its time or that its call reached beyond the
+ * interpreter's memory, and exits as soon as the app's end of the pipe closes, whatever an interpreter is doing.
  *
- * This file imports nothing at run time (types only): it is all the code the sandbox runs besides Pyodide.
+ * This file imports nothing at run time (types only).
  */
-import type { loadPyodide as LoadPyodide, PyodideAPI } from 'pyodide';
-import type { SandboxAnswer, SandboxConfig, SandboxReady, SandboxRequest } from './sandbox-protocol';
+import type {
+  FromInterpreter,
+  InterpreterCost,
+  PythonSetup,
+  SandboxAnswer,
+  SandboxConfig,
+  SandboxReady,
+  SandboxRequest,
+  ToInterpreter,
+} from './sandbox-protocol';
 
 /** The few parts of Deno's global this file uses (the app's type-check knows Node, not Deno). */
 declare const Deno: {
@@ -20,48 +28,29 @@ declare const Deno: {
   stdin: { readable: AsyncIterable<Uint8Array> };
   stdout: { write(bytes: Uint8Array): Promise<number> };
   exit(code: number): never;
-  memoryUsage(): { rss: number };
 };
-
-type Pyodide = PyodideAPI;
-/** How long no call must have come before a spare interpreter is restored. */
-const QUIET_BEFORE_RESTORE_MS = 30;
-const started = performance.now();
-const config = JSON.parse(Deno.args[0] ?? '{}') as SandboxConfig;
-
-// A hard ceiling on the interpreter's heap: Emscripten grows its memory through Memory.grow and turns a refusal into
-// a failed malloc, which Python reports as MemoryError. (The app also watches the whole process from outside.)
-const heapLimit = config.wasmHeapMb * 2 ** 20;
-const grow = WebAssembly.Memory.prototype.grow;
-WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, pages: number) {
-  if (this.buffer.byteLength + pages * 65_536 > heapLimit) throw new RangeError('python sandbox: memory limit reached');
-  return grow.call(this, pages);
-};
-
-/**
- * Pyodide compiles its 9.6 MB WebAssembly module on every load; compiling it once and reusing the module takes about
- * a quarter off restoring a fresh interpreter.
- */
-function reuseCompiledPyodide(source: Uint8Array<ArrayBuffer>): void {
-  const compiled = WebAssembly.compile(source);
-  const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (
-    bytes: unknown,
-    imports?: WebAssembly.Imports,
-  ) => Promise<unknown>;
-  (WebAssembly as { instantiate: unknown }).instantiate = async (bytes: unknown, imports?: WebAssembly.Imports) => {
-    if (!(bytes instanceof WebAssembly.Module) && (bytes as ArrayBufferLike).byteLength === source.byteLength) {
-      const module = await compiled;
-      return { module, instance: await instantiate(module, imports) };
-    }
-    return instantiate(bytes, imports);
-  };
+declare class Worker {
+  constructor(url: string, options: { type: 'module'; name: string });
+  postMessage(message: ToInterpreter, transfer?: Transferable[]): void;
+  onmessage: ((event: { data: FromInterpreter }) => void) | null;
+  onerror: ((event: { message?: string; preventDefault(): void }) => void) | null;
+  terminate(): void;
 }
 
+const started = performance.now();
+const config = JSON.parse(Deno.args[0] ?? '{}') as SandboxConfig;
+/** How long no call must have come before a spare interpreter is started. */
+const QUIET_BEFORE_SPARE_MS = 30;
+/** The code buffer (the longest code a call may send, bytes) and the runner's answer buffer. */
+const CODE_BYTES = 1 << 20;
+const RESULT_BYTES = 1 << 20;
+
 /**
- * Python-level guards, run once before the snapshot so every restored interpreter has them: no JS bridge for the
- * user's code, no processes, no sockets. They give clear errors; the process's permissions are what contain.
+ * Python-level guards and the runner, run once before the snapshot so every interpreter has them. The guards give
+ * clear errors for what the process's permissions and the import guard deny anyway.
  */
-const PYTHON_GUARDS = `
+const PYTHON: PythonSetup = {
+  guards: `
 import sys as _sys, types as _types, os as _os, posix as _posix, socket as _socket, pyodide.code as _code
 for _name in ("js", "pyodide_js"):
     _sys.modules[_name] = _types.ModuleType(_name)
@@ -83,82 +72,72 @@ _socket.socket.connect = _no_network
 _socket.socket.connect_ex = _no_network
 _socket.create_connection = _no_network
 del _sys, _types, _os, _posix, _socket, _code, _name, _module, _no_js, _no_processes, _no_network
-`;
+`,
+  // Each call: read the code from the code buffer, run it as a fresh __main__ (the value of a bare last expression
+  // is kept, as in the authors' tool), write the answer to the answer buffer: ok (1 byte), then the value and the
+  // error, each a 4-byte length (0xFFFFFFFF: None) and UTF-8. Everything the runner uses is bound when it is defined,
+  // so code that patches builtins or modules can't break it. The modules most calls import are loaded once here.
+  runner: `
+import sys as _sys, traceback as _traceback, random as _random, pyodide.code as _code
+import math, cmath, re, fractions, decimal, itertools, functools, collections, statistics, string, heapq, bisect
+import operator, datetime, copy, typing, dataclasses, enum, json
+_aepo_code = bytearray(${CODE_BYTES + 8})
+_aepo_result = bytearray(${RESULT_BYTES})
+def _aepo_run(
+    code=_aepo_code, result=_aepo_result, len=len, str=str, bytes=bytes, int=int, type=type, BaseException=BaseException,
+    eval_code=_code.eval_code, format_exception=_traceback.format_exception_only, seed=_random.seed, sys=_sys,
+):
+    def cut(text, limit):
+        return text if len(text) <= limit else text[:limit] + "\\n... [" + str(len(text) - limit) + " more characters cut]"
+    def field(text):
+        if text is None:
+            return b"\\xff\\xff\\xff\\xff"
+        encoded = text.encode("utf-8", "replace")
+        return len(encoded).to_bytes(4, "little") + encoded
+    length = int.from_bytes(code[0:4], "little")
+    limit = int.from_bytes(code[4:8], "little")
+    source = bytes(code[8:8 + length]).decode("utf-8", "replace")
+    seed()  # the snapshot's generator state would repeat in every call
+    ok, value, error = True, None, None
+    try:
+        value = eval_code(source, {"__name__": "__main__"})
+        value = None if value is None else cut(str(value), limit)
+    except BaseException as exception:
+        ok = False
+        try:
+            lines = format_exception(type(exception), exception)
+            error = cut(lines[-1].strip(), limit)
+        except BaseException:
+            error = type(exception).__name__
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    answer = (b"\\x01" if ok else b"\\x00") + field(value) + field(error)
+    if len(answer) > len(result):
+        answer = b"\\x00" + field(None) + field("the answer is longer than the python tool accepts")
+    result[0:len(answer)] = answer
+`,
+  addresses: `f"{id(_aepo_run)},{id(_aepo_code)},{id(_aepo_result)}"`,
+  removedModules: [
+    '_ctypes',
+    '_testcapi',
+    '_testinternalcapi',
+    '_testlimitedcapi',
+    '_testbuffer',
+    '_testclinic',
+    '_testclinic_limited',
+    '_xxtestfuzz',
+    '_remote_debugging',
+  ],
+};
 
-/** The parts of Pyodide's Emscripten module changed in every interpreter (JS-side state is not in the snapshot). */
-interface EmscriptenModule {
-  SOCKFS: { createSocket: (...args: unknown[]) => unknown };
-  FS: { ErrnoError: new (errno: number) => Error };
-}
-/** Emscripten's errno for "permission denied". */
-const EACCES = 2;
-
-/** An interpreter's WebAssembly heap, bytes. */
-const heapBytes = (py: Pyodide) => (py as unknown as { _module: { HEAPU8: Uint8Array } })._module.HEAPU8.byteLength;
-/** A heap this large (the snapshot is about 32 MB) is freed right after its call rather than when the process is quiet. */
-const LARGE_HEAP_BYTES = 128 * 2 ** 20;
-
-function harden(py: Pyodide): Pyodide {
-  // Pyodide opens real sockets under a Node-like runtime; here socket creation fails whatever the Python route.
-  const module = (py as unknown as { _module: EmscriptenModule })._module;
-  module.SOCKFS.createSocket = () => {
-    throw new module.FS.ErrnoError(EACCES);
-  };
-  py.setStdin({ error: true });
-  return py;
-}
-
-/** Collects a stream up to a limit and stops keeping (not just showing) the rest, so a huge print can't exhaust memory. */
-function collector(limit: number) {
-  let text = '';
-  let dropped = 0;
-  return {
-    write(chunk: string) {
-      const room = limit - text.length;
-      if (room > 0) text += chunk.slice(0, room);
-      dropped += Math.max(0, chunk.length - Math.max(0, room));
-    },
-    read: () => (dropped > 0 ? `${text}\n... [${dropped} more characters cut]` : text),
-  };
-}
-
-const cut = (text: string, limit: number) =>
-  text.length > limit ? `${text.slice(0, limit)}\n... [${text.length - limit} more characters cut]` : text;
-
-async function runPython(py: Pyodide, request: SandboxRequest): Promise<SandboxAnswer> {
-  const decoder = new TextDecoder();
-  const stdout = collector(request.maxOutput);
-  const stderr = collector(request.maxOutput);
-  py.setStdout({ write: (bytes: Uint8Array) => (stdout.write(decoder.decode(bytes)), bytes.length) });
-  py.setStderr({ write: (bytes: Uint8Array) => (stderr.write(decoder.decode(bytes)), bytes.length) });
-  try {
-    const result: unknown = await py.runPythonAsync(request.code ?? '');
-    const value = result === undefined || result === null ? null : cut(String(result), request.maxOutput);
-    return { id: request.id, ok: true, stdout: stdout.read(), stderr: stderr.read(), value, error: null };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // Python tracebacks are long; the model needs the last line (the exception) most.
-    const last = message.trim().split('\n').slice(-1)[0] ?? message;
-    return {
-      id: request.id,
-      ok: false,
-      stdout: stdout.read(),
-      stderr: stderr.read(),
-      value: null,
-      error: cut(last, request.maxOutput),
-    };
-  }
-}
-
-async function runJavaScript(request: SandboxRequest): Promise<SandboxAnswer> {
-  const answer = { id: request.id, stdout: '', stderr: '' };
-  try {
-    const body = `(async () => {${request.javascript ?? ''}\n})()`;
-    const result: unknown = await (0, eval)(body);
-    return { ...answer, ok: true, value: cut(JSON.stringify(result) ?? 'undefined', request.maxOutput), error: null };
-  } catch (error) {
-    return { ...answer, ok: false, value: null, error: cut(String(error), request.maxOutput) };
-  }
+/** Storage that outlives the process, the GPU: not reachable from this realm either. */
+function removeReachableHostState(): void {
+  const global = globalThis as Record<string, unknown>;
+  for (const name of ['localStorage', 'sessionStorage', 'caches', 'indexedDB', 'BroadcastChannel']) delete global[name];
+  delete (Object.getPrototypeOf(globalThis.navigator ?? {}) as Record<string, unknown>).gpu;
 }
 
 const encoder = new TextEncoder();
@@ -167,79 +146,145 @@ async function send(message: SandboxAnswer | SandboxReady): Promise<void> {
   while (bytes.length > 0) bytes = bytes.subarray(await Deno.stdout.write(bytes));
 }
 
-async function* lines(stream: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffered = '';
-  for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      yield buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-    }
+/** An interpreter Worker, and the memory its import guard marks when a call reaches beyond the interpreter. */
+class Interpreter {
+  readonly worker = new Worker(config.interpreterScript, { type: 'module', name: 'python-interpreter' });
+  readonly reached = new SharedArrayBuffer(4);
+  readonly ready: Promise<void>;
+  private onMessage: ((message: FromInterpreter) => void) | undefined;
+  private onFailure: ((error: string) => void) | undefined;
+
+  constructor(module: WebAssembly.Module, snapshot?: Uint8Array<ArrayBuffer>) {
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.onMessage = (message) => (message.kind === 'ready' ? resolve() : undefined);
+      this.onFailure = (error) => reject(new Error(error));
+    });
+    this.worker.onmessage = ({ data }) =>
+      data.kind === 'failed' ? this.onFailure?.(data.error) : this.onMessage?.(data);
+    this.worker.onerror = (event) => {
+      event.preventDefault(); // an uncaught error inside the Worker ends that Worker, not this process
+      this.onFailure?.(event.message ?? 'the interpreter failed');
+    };
+    const init: ToInterpreter = { kind: 'init', config, module, snapshot, reached: this.reached, python: PYTHON };
+    this.worker.postMessage(init);
+  }
+
+  /** The next message of a kind, or the Worker's failure. */
+  next<K extends FromInterpreter['kind']>(kind: K): Promise<Extract<FromInterpreter, { kind: K }>> {
+    return new Promise((resolve, reject) => {
+      this.onMessage = (message) => {
+        if (message.kind === kind) resolve(message as Extract<FromInterpreter, { kind: K }>);
+      };
+      this.onFailure = (error) => reject(new Error(error));
+    });
+  }
+
+  /** Whether the last call reached beyond the interpreter's memory, read here rather than taken from the Worker. */
+  get wasReached(): boolean {
+    return Atomics.load(new Int32Array(this.reached), 0) !== 0;
   }
 }
 
-async function main(): Promise<void> {
-  reuseCompiledPyodide(await Deno.readFile(`${config.pyodideDir}pyodide.asm.wasm`));
-  const { loadPyodide } = (await import(config.pyodideModule)) as { loadPyodide: typeof LoadPyodide };
-  const quiet = { stdout: () => {}, stderr: () => {} };
-  // The interpreter the snapshot is taken from is not kept: only the snapshot is.
-  const snapshot = await (async () => {
-    const base = await loadPyodide({ indexURL: config.pyodideDir, _makeSnapshot: true, ...quiet });
-    base.runPython(PYTHON_GUARDS);
-    return base.makeMemorySnapshot();
-  })();
-  const fresh = async () =>
-    harden(await loadPyodide({ indexURL: config.pyodideDir, _loadSnapshot: snapshot, ...quiet }));
-  // Interpreters restored ahead of calls. Restoring takes tens of milliseconds of this one thread, so it happens only
-  // while no call has come for a moment: a burst of calls is served from the spares without waiting behind restores.
-  const spares: Promise<Pyodide>[] = [fresh()];
-  let lastCall = 0;
-  let busy = false;
-  let refilling = false;
-  const refill = async (): Promise<void> => {
-    while (spares.length < Math.max(1, config.spareInterpreters)) {
-      if (busy || performance.now() - lastCall < QUIET_BEFORE_RESTORE_MS) {
-        await new Promise((resolve) => setTimeout(resolve, QUIET_BEFORE_RESTORE_MS));
-        continue;
-      }
-      // Dropped interpreters' heaps are freed now rather than at V8's leisure, so the process holds only its spares.
-      (globalThis as { gc?: () => void }).gc?.();
-      const restored = fresh();
-      spares.push(restored);
-      await restored;
-    }
-  };
-  // An interpreter that can't be restored means a broken process: end it, and the app starts another.
-  const refillWhenQuiet = () => {
-    if (refilling) return;
-    refilling = true;
-    refill().then(() => (refilling = false), fail);
-  };
-  await spares[0];
-  refillWhenQuiet();
-  await send({ ready: true, startMs: Math.round(performance.now() - started) });
-  for await (const line of lines(Deno.stdin.readable)) {
-    const request = JSON.parse(line) as SandboxRequest;
-    if (request.javascript !== undefined && config.javascriptRequests) {
-      await send(await runJavaScript(request));
-      continue;
-    }
-    busy = true;
-    let py: Pyodide | undefined = await (spares.shift() ?? fresh());
-    const answer = await runPython(py, request);
-    const grewLarge = heapBytes(py) > LARGE_HEAP_BYTES || Deno.memoryUsage().rss > config.collectAboveMb * 2 ** 20;
-    py = undefined;
-    busy = false;
-    lastCall = performance.now();
-    await send(answer);
-    // The interpreter that ran this call is dropped; the next call gets a fresh one. One that grew large, or a
-    // process grown large (huge strings from a big print), is freed at once, so the next call stays under the cap.
-    if (grewLarge) (globalThis as { gc?: () => void }).gc?.();
-    refillWhenQuiet();
+async function makeSnapshot(module: WebAssembly.Module): Promise<Uint8Array<ArrayBuffer>> {
+  const maker = new Interpreter(module);
+  try {
+    return (await maker.next('snapshot')).snapshot;
+  } finally {
+    maker.worker.terminate();
   }
-  Deno.exit(0);
+}
+
+/** Requests as they arrive; the end of the app's pipe ends the process at once, even mid-call. */
+async function readRequests(onRequest: (request: SandboxRequest) => void): Promise<never> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of Deno.stdin.readable) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      onRequest(JSON.parse(buffered.slice(0, newline)) as SandboxRequest);
+      buffered = buffered.slice(newline + 1);
+    }
+  }
+  return Deno.exit(0);
+}
+
+async function main(): Promise<void> {
+  removeReachableHostState();
+  const module = await WebAssembly.compile(await Deno.readFile(`${config.pyodideDir}pyodide.asm.wasm`));
+  const snapshot = await makeSnapshot(module);
+  const start = () => new Interpreter(module, snapshot);
+  let current = start();
+  const spares: Interpreter[] = [];
+  const queue: SandboxRequest[] = [];
+  let lastCall = 0;
+  let replaced = false;
+  // Spares are started only while no call has come for a moment, so starting one never delays a call.
+  const refill = () => {
+    if (spares.length >= Math.max(1, config.spareInterpreters)) return;
+    if (performance.now() - lastCall < QUIET_BEFORE_SPARE_MS || queue.length > 0) {
+      setTimeout(refill, QUIET_BEFORE_SPARE_MS);
+      return;
+    }
+    const spare = start();
+    spares.push(spare);
+    spare.ready.then(refill, fail);
+  };
+  const retire = () => {
+    current.worker.terminate();
+    current = spares.shift() ?? start();
+    replaced = true;
+    refill();
+  };
+
+  let serving = false;
+  const serveQueue = async () => {
+    if (serving) return;
+    serving = true;
+    for (let request = queue.shift(); request; request = queue.shift()) await send(await call(request));
+    serving = false;
+  };
+  const call = async (request: SandboxRequest): Promise<SandboxAnswer> => {
+    await current.ready;
+    const interpreter = current;
+    const cost: InterpreterCost = { resetMs: 0, runMs: 0, replaced };
+    replaced = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, request.timeoutMs, 'timeout')));
+    const answered = interpreter.next('answer');
+    interpreter.worker.postMessage({ kind: 'call', request });
+    const outcome = await Promise.race([answered, timedOut]).catch((error: Error) => error);
+    clearTimeout(timer);
+    lastCall = performance.now();
+    if (outcome === 'timeout' || outcome instanceof Error || !outcome.reusable || interpreter.wasReached) retire();
+    if (outcome === 'timeout' || outcome instanceof Error) {
+      const error = outcome === 'timeout' ? `timed out after ${request.timeoutMs / 1000} s` : outcome.message;
+      return {
+        id: request.id,
+        ok: false,
+        stdout: '',
+        stderr: '',
+        value: null,
+        error,
+        timedOut: outcome === 'timeout',
+        cost,
+      };
+    }
+    return {
+      ...outcome.answer,
+      id: request.id,
+      timedOut: false,
+      cost: { ...cost, resetMs: outcome.resetMs, runMs: outcome.runMs },
+    };
+  };
+
+  await current.ready;
+  refill();
+  await send({ ready: true, startMs: Math.round(performance.now() - started) });
+  await readRequests((request) => {
+    queue.push(request);
+    void serveQueue().catch(fail);
+  });
 }
 
 async function fail(error: unknown): Promise<never> {
@@ -250,6 +295,8 @@ async function fail(error: unknown): Promise<never> {
     stderr: '',
     value: null,
     error: `python sandbox failed: ${String(error)}`,
+    timedOut: false,
+    cost: { resetMs: 0, runMs: 0, replaced: false },
   });
   return Deno.exit(1);
 }

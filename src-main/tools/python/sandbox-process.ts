@@ -20,6 +20,11 @@ export interface SandboxProcessOptions {
 }
 
 const MEMORY_POLL_MS = 100;
+/**
+ * The sandbox ends a call at its timeout itself and answers; past this much longer its supervising thread is not
+ * answering at all, and the process is killed.
+ */
+const SUPERVISOR_GRACE_MS = 5_000;
 /** Last bytes of stderr kept to explain a failed start. */
 const STDERR_KEPT = 2_000;
 
@@ -87,12 +92,16 @@ export class SandboxProcess {
   }
 
   /** Runs one request; the caller sends one at a time. */
-  call(request: Omit<SandboxRequest, 'id'>, timeoutMs: number): Promise<CallOutcome> {
+  call(request: Omit<SandboxRequest, 'id'>): Promise<CallOutcome> {
     if (!this.alive) return Promise.resolve({ kind: 'crashed', detail: 'the sandbox process is not running' });
     if (this.pending) throw new Error('a sandbox process runs one call at a time');
     const id = this.nextId++;
+    const { timeoutMs } = request;
     return new Promise<CallOutcome>((resolve) => {
-      const timer = setTimeout(() => this.fail('timeout', `timed out after ${timeoutMs / 1000} s`), timeoutMs);
+      const timer = setTimeout(
+        () => this.fail('timeout', `timed out after ${timeoutMs / 1000} s`),
+        timeoutMs + SUPERVISOR_GRACE_MS,
+      );
       this.pending = { id, resolve: (outcome) => (clearTimeout(timer), resolve(outcome)) };
       this.child.stdin.write(`${JSON.stringify({ ...request, id })}\n`);
     });
@@ -140,7 +149,9 @@ export class SandboxProcess {
     const { resolve } = this.pending;
     this.pending = undefined;
     this.calls++;
-    resolve({ kind: 'answer', answer });
+    // The sandbox ended the interpreter at the timeout itself; the process goes on.
+    if (answer.timedOut) resolve({ kind: 'timeout', detail: answer.error ?? 'timed out' });
+    else resolve({ kind: 'answer', answer });
   }
 
   private memoryCheckRunning = false;
@@ -180,7 +191,9 @@ function asAnswer(message: unknown): SandboxAnswer | undefined {
   const m = message as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
   const nullableText = (value: unknown) => (typeof value === 'string' ? value : null);
+  const milliseconds = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
   if (typeof m.id !== 'number' || typeof m.ok !== 'boolean') return undefined;
+  const cost = (typeof m.cost === 'object' && m.cost !== null ? m.cost : {}) as Record<string, unknown>;
   return {
     id: m.id,
     ok: m.ok,
@@ -188,5 +201,7 @@ function asAnswer(message: unknown): SandboxAnswer | undefined {
     stderr: text(m.stderr),
     value: nullableText(m.value),
     error: nullableText(m.error),
+    timedOut: m.timedOut === true,
+    cost: { resetMs: milliseconds(cost.resetMs), runMs: milliseconds(cost.runMs), replaced: cost.replaced === true },
   };
 }

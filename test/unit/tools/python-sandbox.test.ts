@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallOutcome } from '../../../src-main/tools/python/sandbox-process';
 import { PythonTool } from '../../../src-main/tools/python/python-tool';
+import { pyodideDir, sandboxEnvironment } from '../../../src-main/tools/python/sandbox-command';
 import { SANDBOX_HOST } from '../../support/python-sandbox';
 
 const SECRET = 'aepo-test-secret-4711';
@@ -119,7 +120,7 @@ describe('python sandbox: JavaScript inside it cannot reach the host', () => {
     await sandboxAnswersNormally();
   });
 
-  it("never sees the app's environment: reading it is denied, and the process was started with an empty one", async () => {
+  it("never sees the app's environment: reading it is denied, and the process was started with its own", async () => {
     const results = await attack(
       tryEach([
         `return Deno.env.get('AEPO_SANDBOX_TEST_SECRET')`,
@@ -130,7 +131,14 @@ describe('python sandbox: JavaScript inside it cannot reach the host', () => {
     for (const result of results) expect(result).not.toContain(SECRET);
     expect(results.slice(0, 2).every((result) => /^DENIED: .*Requires env access/.test(result))).toBe(true);
     const pid = tool.pids()[0]!;
-    if (process.platform === 'linux') expect(readFileSync(`/proc/${pid}/environ`, 'utf8')).toBe('');
+    if (process.platform === 'linux') {
+      const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+      expect(environment.sort()).toEqual(
+        Object.entries(sandboxEnvironment(pyodideDir()))
+          .map(([name, value]) => `${name}=${value}`)
+          .sort(),
+      );
+    }
     await sandboxAnswersNormally();
   });
 
