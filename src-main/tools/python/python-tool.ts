@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import type { ToolResult } from '../types';
 import { sandboxCommand, type SandboxCommand } from './sandbox-command';
 import { SandboxProcess, type CallOutcome } from './sandbox-process';
-import type { SandboxRequest } from './sandbox-protocol';
+import type { InterpreterCost, SandboxRequest } from './sandbox-protocol';
 
 export interface PythonToolOptions {
   /** The sandbox entry: out/main/python-sandbox.js (tests: src-main/tools/python/sandbox-host.ts). */
@@ -69,12 +69,16 @@ export class PythonTool {
   }
 
   async run(code: string): Promise<ToolResult> {
+    return (await this.runMeasured(code)).result;
+  }
+
+  /** A call, and what isolating it cost the sandbox (absent when no sandbox answered). */
+  async runMeasured(code: string): Promise<{ result: ToolResult; cost?: InterpreterCost }> {
     const started = performance.now();
-    const done = (ok: boolean, output: string, error?: string): ToolResult => ({
-      ok,
-      output: this.cut(output),
-      error,
-      ms: performance.now() - started,
+    let cost: InterpreterCost | undefined;
+    const done = (ok: boolean, output: string, error?: string) => ({
+      result: { ok, output: this.cut(output), error, ms: performance.now() - started },
+      cost,
     });
     let sandbox: SandboxProcess;
     try {
@@ -88,6 +92,7 @@ export class PythonTool {
     this.release(sandbox);
     if (outcome.kind !== 'answer') return done(false, `Error: the python call ${outcome.detail}`, outcome.kind);
     const { answer } = outcome;
+    cost = answer.cost;
     const printed = [answer.stdout, answer.value ?? ''].filter(Boolean).join(answer.stdout.endsWith('\n') ? '' : '\n');
     if (answer.ok) return done(true, printed || '(no output)');
     return done(
