@@ -75,8 +75,7 @@ export class PythonTool {
   /** A call, and what isolating it cost the sandbox (absent when no sandbox answered). */
   async runMeasured(code: string): Promise<{ result: ToolResult; cost?: InterpreterCost }> {
     const started = performance.now();
-    let cost: InterpreterCost | undefined;
-    const done = (ok: boolean, output: string, error?: string) => ({
+    const done = (ok: boolean, output: string, error?: string, cost?: InterpreterCost) => ({
       result: { ok, output: this.cut(output), error, ms: performance.now() - started },
       cost,
     });
@@ -92,13 +91,13 @@ export class PythonTool {
     this.release(sandbox);
     if (outcome.kind !== 'answer') return done(false, `Error: the python call ${outcome.detail}`, outcome.kind);
     const { answer } = outcome;
-    cost = answer.cost;
     const printed = [answer.stdout, answer.value ?? ''].filter(Boolean).join(answer.stdout.endsWith('\n') ? '' : '\n');
-    if (answer.ok) return done(true, printed || '(no output)');
+    if (answer.ok) return done(true, printed || '(no output)', undefined, answer.cost);
     return done(
       false,
       [answer.stdout, answer.stderr, `Error: ${answer.error ?? 'unknown'}`].filter(Boolean).join('\n'),
       answer.error ?? 'error',
+      answer.cost,
     );
   }
 
