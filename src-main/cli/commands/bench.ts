@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { selectBackend } from '../../model/backend';
 import { runModelBenchmark } from '../../model/benchmark';
 import { MODEL_PRESETS, type ModelPreset } from '../../model/config';
+import { measurePythonTool } from '../../tools/python/python-bench';
 import { jsonOption, UsageError, type Command } from '../command';
 
 /** Times the same model in PyTorch when Python with torch is present (bench/torch_ref.py); null otherwise. */
@@ -27,7 +28,7 @@ function torchTrainStepMs(benchDir: string): number | null {
 
 export const bench: Command = {
   path: ['bench'],
-  summary: 'time the policy model here: train step and KV-cache sampling',
+  summary: 'time the policy model here (train step, KV-cache sampling) and the python tool',
   options: {
     ...jsonOption,
     preset: {
@@ -36,6 +37,11 @@ export const bench: Command = {
       description: `model size: ${Object.keys(MODEL_PRESETS).join(', ')} (default small)`,
     },
     steps: { type: 'string', label: '--steps N', description: 'timed train steps, at least 5 (default 5)' },
+    'no-tools': {
+      type: 'boolean',
+      label: '--no-tools',
+      description: 'skip timing the python tool (reported as null)',
+    },
     'no-reference': {
       type: 'boolean',
       label: '--no-reference',
@@ -58,7 +64,12 @@ export const bench: Command = {
     });
     const reference = !context.options['no-reference'];
     if (reference) context.io.err('PyTorch reference: bench/torch_ref.py (null without python3 and torch)');
-    const output = { ...result, torch_train_step_ms: reference ? torchTrainStepMs(context.benchDir) : null };
+    const tools = context.options['no-tools']
+      ? null
+      : await measurePythonTool(join(context.workerDir, 'python-sandbox.js'), {
+          progress: (line) => context.io.err(line),
+        });
+    const output = { ...result, torch_train_step_ms: reference ? torchTrainStepMs(context.benchDir) : null, tools };
     if (context.options.json) {
       context.io.out(JSON.stringify(output));
     } else {
@@ -77,6 +88,7 @@ export const bench: Command = {
           `matMul peak          ${output.peak_gflops_estimate} GFLOP/s (tfjs 512² fast path); ${output.machine_peak_gflops} GFLOP/s the best engine`,
           `cpu                  ${output.cpu.model}, ${output.cpu.cores} cores`,
           `PyTorch train step   ${output.torch_train_step_ms === null ? 'n/a' : `${output.torch_train_step_ms} ms`}`,
+          `python call          ${tools ? `${tools.python_call_ms} ms wall, ${tools.python_call_cpu_ms ?? 'n/a'} ms sandbox CPU (reset ${tools.python_reset_ms} ms); pool of ${tools.processes} started in ${tools.python_pool_start_ms} ms` : 'n/a'}`,
         ].join('\n'),
       );
     }
