@@ -9,6 +9,7 @@ import { readLedger, type Migration } from '../store/migrations';
 import { createSecretsFile, type SecretCipher } from '../store/secrets-file';
 import { ExperimentRunner, type RunnerWorkers } from '../experiments/experiment-runner';
 import { ClusterWatcher } from '../experiments/remote/cluster-watch';
+import { PythonTool } from '../tools/python/python-tool';
 import { DATABASE_FILE } from './paths';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -20,6 +21,11 @@ export interface Lab {
   services: Services;
   /** Runs experiments and runs in worker threads, under the scheduler. */
   runner: ExperimentRunner;
+  /**
+   * The lab's one python sandbox pool (started at its first call, sized by the pythonProcesses setting, else one
+   * process a core), shared by every run and evaluation; absent without worker threads.
+   */
+  python: PythonTool | undefined;
   /** Mirrors the runs sent to Ray clusters (status, log, metrics). */
   clusterWatcher: ClusterWatcher;
   /** Validates and runs one channel call; the same entry for IPC, HTTP and the CLI. */
@@ -63,7 +69,13 @@ export function openLab(options: OpenLabOptions): Lab {
     nodeVersion: process.versions.node,
     dataDir,
   });
-  const runner = new ExperimentRunner({ dataDir, services, bus }, options.workers);
+  const python =
+    options.workers &&
+    new PythonTool({
+      hostScript: options.workers.pythonSandbox,
+      processes: services.settings.get().pythonProcesses ?? undefined,
+    });
+  const runner = new ExperimentRunner({ dataDir, services, bus, python }, options.workers);
   if (options.markInterrupted) runner.markInterrupted();
   const clusterWatcher = new ClusterWatcher(services, bus);
   if (options.watchClusters && services.clusters.jobs.jobs().length > 0) clusterWatcher.start();
@@ -78,11 +90,13 @@ export function openLab(options: OpenLabOptions): Lab {
     bus,
     services,
     runner,
+    python,
     clusterWatcher,
     dispatch,
     close: () => {
       clusterWatcher.dispose(); // its log streams close; a reply still in flight is dropped
       void runner.close(); // workers stop; the closed scheduler writes nothing more
+      void python?.stop();
       db.close();
     },
   };

@@ -10,13 +10,18 @@ import { fetchPage } from '../tools/browse/web-fetch';
 import { PythonTool } from '../tools/python/python-tool';
 import { LocalIndex, SearchTool, type SearchDocument } from '../tools/search/search-tool';
 import { webSearchProvider } from '../tools/search/web-providers';
-import type { ToolName, ToolResult, ToolSet } from '../tools/types';
+import type { PythonCalls, ToolName, ToolResult, ToolSet } from '../tools/types';
 
 export interface AppToolsOptions {
   /** The python sandbox's entry: the built out/main/python-sandbox.js (tests: its TypeScript source). */
   pythonSandbox: string;
   /** Sandbox processes for python; default: the `pythonProcesses` setting, else one per core. */
   pythonProcesses?: number;
+  /**
+   * The lab's shared sandbox pool (or a worker thread's line to it): used instead of starting a pool of this tool
+   * set's own, and left running by stop().
+   */
+  python?: PythonCalls;
   /** A local search corpus (a mini suite's encyclopedia: see readCorpus); its results are cached apart. */
   corpus?: { id: string; documents: SearchDocument[] };
   timeoutMs?: number;
@@ -44,7 +49,9 @@ export interface ToolHost {
 
 export class AppTools implements ToolSet {
   readonly search: SearchTool;
-  readonly python: PythonTool;
+  readonly python: PythonCalls;
+  /** The pool this tool set started itself (none when it uses a shared one). */
+  private readonly ownPython: PythonTool | undefined;
   readonly browse: BrowseTool;
 
   constructor(lab: ToolHost, options: AppToolsOptions) {
@@ -62,11 +69,14 @@ export class AppTools implements ToolSet {
       ...(web ? [webSearchProvider({ ...web, apiKey: lab.services.settings.secret('webSearchApiKey') })] : []),
     ];
     this.search = new SearchTool(providers, cache);
-    this.python = new PythonTool({
-      hostScript: options.pythonSandbox,
-      processes: options.pythonProcesses ?? lab.services.settings.get().pythonProcesses ?? undefined,
-      timeoutMs: options.timeoutMs,
-    });
+    this.ownPython = options.python
+      ? undefined
+      : new PythonTool({
+          hostScript: options.pythonSandbox,
+          processes: options.pythonProcesses ?? lab.services.settings.get().pythonProcesses ?? undefined,
+          timeoutMs: options.timeoutMs,
+        });
+    this.python = options.python ?? this.ownPython!;
     // Site bundles live under <data dir>/sites/<host>/<path>.html; nothing outside that folder can be read.
     const sites = join(lab.dataDir, 'sites');
     const fetchWebPage = options.fetchPage ?? fetchPage;
@@ -81,6 +91,6 @@ export class AppTools implements ToolSet {
   }
 
   async stop(): Promise<void> {
-    await this.python.stop();
+    await this.ownPython?.stop();
   }
 }

@@ -12,6 +12,7 @@ import { generateMiniSuite } from '../benchmarks/mini/suites';
 import type { Services } from '../services';
 import type { Run } from '../store/records';
 import type { AlgorithmId } from '../rl/types';
+import type { PythonCalls } from '../tools/types';
 import { baseCheckpointKey } from './cold-start';
 import { storedPlan, type ExperimentPlan } from './plan';
 import { runConfigSchema } from './run-config';
@@ -24,6 +25,8 @@ export interface RunnerHost {
   dataDir: string;
   services: Services;
   bus: EventBus;
+  /** The lab's one python sandbox pool, shared by every run and evaluation. */
+  python?: PythonCalls;
 }
 
 export interface JobResult {
@@ -53,7 +56,12 @@ export class ExperimentRunner {
     const { services } = host;
     this.scheduler =
       workers &&
-      new Scheduler(services, workers.launch, () => services.settings.get().concurrentRuns ?? availableParallelism());
+      new Scheduler(
+        services,
+        workers.launch,
+        () => services.settings.get().concurrentRuns ?? availableParallelism(),
+        host.python,
+      );
   }
 
   private get running(): Scheduler {
@@ -241,9 +249,7 @@ export class ExperimentRunner {
       settings: {
         webSearch: settings.webSearch,
         webBrowsing: settings.webBrowsing,
-        // Unset: one sandbox process per core for each run. Runs side by side oversubscribe the cores a little, but a
-        // run's tool calls come in bursts between its sampling, and one process per run made python calls queue
-        // (measured on mini-gsm8k: 4.3 s of a 4.8 s step waiting for python).
+        // Python runs in the lab's one pool (open-lab.ts), sized by this setting; the runs' threads start none.
         pythonProcesses: settings.pythonProcesses,
       },
       webSearchApiKey: services.settings.secret('webSearchApiKey'),

@@ -75,7 +75,8 @@ export async function evaluateOutsideModel(
   const items = goldItems(lab, info, request.split).slice(0, request.limit);
   // A mini suite's questions are answered from its own encyclopedia.
   const corpus = info.id.startsWith('mini-') ? { id: info.id, documents: readCorpus(lab, info.id) } : undefined;
-  const tools = new AppTools(lab, { pythonSandbox: request.pythonSandbox, corpus });
+  // The lab's one python pool (the app, serve and a CLI job all open a lab with worker threads).
+  const tools = new AppTools(lab, { pythonSandbox: request.pythonSandbox, corpus, python: lab.python });
   try {
     const result = await evaluateEndpoint(endpoint, info, items, tools, request.options);
     const runId = recordOutsideResult(lab.services, {

@@ -8,6 +8,7 @@ import type { MiniSuite } from '../benchmarks/mini/suites';
 import { Rng } from '../model/rng';
 import type { RolloutQuestion } from '../rl/rollout/types';
 import type { AlgorithmId } from '../rl/types';
+import type { ToolResult } from '../tools/types';
 import type { StepRollout, WrittenCheckpoint } from './rl-producer';
 import type { EvaluationResult } from './evaluation';
 import type { RunConfig } from './run-config';
@@ -65,6 +66,16 @@ export const PAUSE_REQUESTED = 1;
 /** The message that asks a run's worker to end itself now (it does so between two ONNX Runtime calls). */
 export const STOP_WORKER = 'stop';
 
+/** Main process → worker: the answer to one of its python calls. */
+export interface PythonAnswer {
+  type: 'python-answer';
+  id: number;
+  result: ToolResult;
+}
+
+export const isPythonAnswer = (message: unknown): message is PythonAnswer =>
+  typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'python-answer';
+
 /** Worker → main process, in the order they happen. */
 export type TaskReport =
   | { type: 'progress'; line: string }
@@ -85,6 +96,8 @@ export type TaskReport =
       items: EvaluationResult['items'];
     }
   | { type: 'cache'; namespace: string; query: string; result: string }
+  /** A python call for the lab's sandbox pool, answered with a PythonAnswer. */
+  | { type: 'python'; id: number; code: string }
   | { type: 'done'; outcome: 'finished' | 'paused'; seconds: number }
   | { type: 'failed'; message: string }
   | ({ type: 'backend' } & BackendReport);

@@ -8,7 +8,15 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Services } from '../services';
 import type { RunWriter } from './run-writer';
-import { PAUSE_REQUESTED, STOP_WORKER, type RunTask, type RunWorkerData, type TaskReport } from './run-task';
+import type { PythonCalls, ToolResult } from '../tools/types';
+import {
+  PAUSE_REQUESTED,
+  STOP_WORKER,
+  type PythonAnswer,
+  type RunTask,
+  type RunWorkerData,
+  type TaskReport,
+} from './run-task';
 
 /**
  * Starts the worker thread of a task (the app: out/main/run-worker.js; tests: the TypeScript entry), handing it the
@@ -58,6 +66,8 @@ export class Scheduler {
     private readonly launch: WorkerLauncher,
     /** Tasks at a time; read each time one could start, so a changed setting applies at once. */
     private readonly concurrency = () => availableParallelism(),
+    /** The lab's one python sandbox pool: every run's calls go to it (none: a worker's calls fail). */
+    private readonly python?: PythonCalls,
   ) {
     this.poll = setInterval(() => this.carryOutRequests(), CONTROL_POLL_MS);
     this.poll.unref();
@@ -196,6 +206,21 @@ export class Scheduler {
     });
   }
 
+  /**
+   * Runs a worker's python call in the lab's pool and sends the answer back. A worker that ended meanwhile (paused,
+   * cancelled) just misses its answer: the pool and the calls of other runs go on.
+   */
+  private async answerPython(worker: Worker, id: number, code: string): Promise<void> {
+    const result: ToolResult = this.python
+      ? await this.python.run(code)
+      : { ok: false, output: 'Error: this front end has no python sandbox', error: 'unavailable', ms: 0 };
+    try {
+      worker.postMessage({ type: 'python-answer', id, result } satisfies PythonAnswer);
+    } catch {
+      // the worker has ended
+    }
+  }
+
   private route(active: Active, report: TaskReport, end: (outcome: TaskOutcome) => void): void {
     const { writer, scheduled } = active;
     switch (report.type) {
@@ -216,6 +241,9 @@ export class Scheduler {
         break;
       case 'cache':
         this.services.toolCache.set(report.namespace, report.query, report.result);
+        break;
+      case 'python':
+        void this.answerPython(active.worker, report.id, report.code);
         break;
       case 'done':
         if (report.outcome === 'paused') writer?.paused();

@@ -15,6 +15,7 @@ import { Rng } from '../model/rng';
 import { ALGORITHMS } from '../rl/algorithms/registry';
 import { resolveSettings } from '../rl/variants';
 import { toolCacheKey } from '../store/tool-cache-repo';
+import type { PythonCalls } from '../tools/types';
 import { join } from 'node:path';
 import { baseCheckpoint, loadBase } from './cold-start';
 import { evaluatePolicy } from './evaluation';
@@ -24,7 +25,7 @@ import { asQuestions, shuffled, type RunTask, type TaskContext, type TaskReport 
 type Report = (report: TaskReport) => void;
 
 /** Tools over the task's snapshot of settings and search cache; new cache entries go back to the main process. */
-function toolsFor(task: TaskContext, suite: MiniSuite, report: Report): AppTools {
+function toolsFor(task: TaskContext, suite: MiniSuite, report: Report, python?: PythonCalls): AppTools {
   const caches = new Map<string, Map<string, string>>();
   const cache = (namespace: string) => {
     if (!caches.has(namespace))
@@ -47,10 +48,17 @@ function toolsFor(task: TaskContext, suite: MiniSuite, report: Report): AppTools
   return new AppTools(host, {
     pythonSandbox: task.pythonSandbox,
     corpus: { id: suite.id, documents: suite.documents },
+    python,
   });
 }
 
-export async function executeTask(task: RunTask, report: Report, pauseRequested: () => boolean): Promise<void> {
+/** `python`: the lab's sandbox pool, reached from this thread; without it (tests) each tool set starts its own. */
+export async function executeTask(
+  task: RunTask,
+  report: Report,
+  pauseRequested: () => boolean,
+  python?: PythonCalls,
+): Promise<void> {
   if (task.kind === 'probe') {
     const { name, engine, skipped } = await selectBackend();
     // The engine runs train with, on a small model: its device, and the providers skipped before it.
@@ -100,7 +108,7 @@ export async function executeTask(task: RunTask, report: Report, pauseRequested:
   // One tool set (and python sandbox pool) per suite for the whole task: training and evaluation share it.
   const tools = new Map<string, AppTools>();
   const suiteTools = (suite: MiniSuite) => {
-    if (!tools.has(suite.id)) tools.set(suite.id, toolsFor(task, suite, report));
+    if (!tools.has(suite.id)) tools.set(suite.id, toolsFor(task, suite, report, python));
     return tools.get(suite.id)!;
   };
   const evaluate = async (suite: MiniSuite, step: number, seed: number) => {

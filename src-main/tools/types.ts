@@ -11,6 +11,11 @@ export interface ToolResult {
   ms: number;
 }
 
+/** What runs Python for a tool set: the lab's one sandbox pool (python-tool.ts), or a thread's line to it. */
+export interface PythonCalls {
+  run(code: string): Promise<ToolResult>;
+}
+
 export interface ToolSet {
   call(tool: ToolName, input: string): Promise<ToolResult>;
 }

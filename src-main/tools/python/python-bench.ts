@@ -54,7 +54,8 @@ export async function measurePythonTool(
     const cpuBefore = pids.map(cpuSeconds);
     for (let i = 0; i < calls; i++) {
       const { result, cost } = await pool.runMeasured('1 + 1');
-      if (result.output !== '2') throw new Error(`python bench: a trivial call answered ${JSON.stringify(result.output)}`);
+      if (result.output !== '2')
+        throw new Error(`python bench: a trivial call answered ${JSON.stringify(result.output)}`);
       wall.push(result.ms);
       if (cost && !cost.replaced) resets.push(cost.resetMs);
     }
