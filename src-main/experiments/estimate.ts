@@ -21,14 +21,17 @@ export interface Estimate {
   detectable: DetectableDifference;
 }
 
-/** Seconds per RL step and per evaluated sample, by family (quick preset, 2-core laptop, wasm). */
+/**
+ * Seconds per RL step and per evaluated sample, by family: the quick preset on a 2-core laptop with ONNX Runtime and
+ * the in-place python sandbox (docs/python-sandbox.md), two runs at a time.
+ */
 const TYPICAL = {
-  math: { step: 5.6, sample: 0.127 },
-  knowledge: { step: 0.9, sample: 0.004 },
-  deep_search: { step: 1.25, sample: 0.007 },
+  math: { step: 0.57, sample: 0.015 },
+  knowledge: { step: 0.46, sample: 0.005 },
+  deep_search: { step: 0.67, sample: 0.005 },
 } as const;
-/** Seconds per cold-start step of the `tiny` model (3,000 steps took 209 s). */
-const COLD_START_STEP = 0.07;
+/** Seconds per cold-start step of the `tiny` model (3,000 steps took 70 to 98 s). */
+const COLD_START_STEP = 0.03;
 
 export function estimateExperiment(services: Services, input: z.output<typeof experimentPlanInput>): Estimate {
   const plan = resolvePlan(input);

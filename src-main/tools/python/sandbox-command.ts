@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, parse } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SandboxConfig } from './sandbox-protocol';
 
@@ -139,5 +139,6 @@ export function sandboxCommand(options: SandboxCommandOptions): SandboxCommand {
     hostScript,
     JSON.stringify(config),
   ];
-  return { binary: denoBinary(), args, env: sandboxEnvironment(pyodide), cwd: pyodide };
+  // The file system's root as the working folder: no host path to read back from Deno.cwd() (read is denied there).
+  return { binary: denoBinary(), args, env: sandboxEnvironment(pyodide), cwd: parse(pyodide).root };
 }

@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, parse } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallOutcome } from '../../../src-main/tools/python/sandbox-process';
 import { PythonTool } from '../../../src-main/tools/python/python-tool';
@@ -126,8 +126,10 @@ describe('python sandbox: JavaScript inside it cannot reach the host', () => {
         `return Deno.env.get('AEPO_SANDBOX_TEST_SECRET')`,
         `return JSON.stringify(Deno.env.toObject())`,
         `return (await import('node:process')).env.AEPO_SANDBOX_TEST_SECRET`,
+        `return Deno.cwd()`,
       ]),
     );
+    expect(results[3]).toBe(`GOT: ${parse(pyodideDir()).root}`); // the working folder names no host path
     for (const result of results) expect(result).not.toContain(SECRET);
     expect(results.slice(0, 2).every((result) => /^DENIED: .*Requires env access/.test(result))).toBe(true);
     const pid = tool.pids()[0]!;
