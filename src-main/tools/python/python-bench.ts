@@ -59,9 +59,12 @@ export async function measurePythonTool(
       wall.push(result.ms);
       if (cost && !cost.replaced) resets.push(cost.resetMs);
     }
-    const cpuAfter = pids.map(cpuSeconds);
-    const cpuMs = cpuAfter.every((value, i) => value !== undefined && cpuBefore[i] !== undefined)
-      ? (cpuAfter.reduce((sum, value, i) => sum + value! - cpuBefore[i]!, 0) * 1000) / calls
+    const cpuUsed = pids.map((pid, i) => {
+      const [before, after] = [cpuBefore[i], cpuSeconds(pid)];
+      return before === undefined || after === undefined ? undefined : after - before;
+    });
+    const cpuMs = cpuUsed.every((seconds) => seconds !== undefined)
+      ? (cpuUsed.reduce<number>((sum, seconds) => sum + seconds!, 0) * 1000) / calls
       : null;
     const afterReplacement: number[] = [];
     for (let i = 0; i < 5; i++) {
