@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { storeMiniSuite } from '../app/mini-suites';
+import { rememberGpuAdapter } from '../model/onnx/gpu-adapter';
 import { LabError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import { generateMiniSuite } from '../benchmarks/mini/suites';
@@ -237,6 +238,8 @@ export class ExperimentRunner {
     const { services, dataDir } = this.host;
     if (runs.length === 0) return []; // nothing left to do: no cold start either
     const { config } = plan;
+    // Asked once here, so the runs' threads inherit the answer (docs/engine.md: which device trains).
+    await rememberGpuAdapter();
     const suites = plan.benchmarks.map((id) =>
       generateMiniSuite(id, { train: config.training.trainItems, test: config.evaluation.items }),
     );

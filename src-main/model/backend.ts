@@ -69,14 +69,17 @@ export function selectBackend(
 function envChoice(): BackendName[] | undefined {
   const value = process.env.AEPO_LAB_BACKEND;
   if (!value) return undefined;
-  // `onnx` names the training engine (model/engine.ts); the tfjs backends listed with it still sample.
+  // `onnx` and `webgpu` name the training engine and its device (model/engine.ts); the tfjs backends listed with
+  // them hold the weights and run the optimiser.
   const names = value
     .split(',')
     .map((s) => s.trim())
-    .filter((s) => s !== 'onnx') as BackendName[];
+    .filter((s) => s !== 'onnx' && s !== 'webgpu') as BackendName[];
   const unknown = names.find((n) => !BACKEND_ORDER.includes(n));
   if (unknown)
-    throw new Error(`AEPO_LAB_BACKEND names an unknown backend "${unknown}"; use onnx, ${BACKEND_ORDER.join(', ')}`);
+    throw new Error(
+      `AEPO_LAB_BACKEND names an unknown backend "${unknown}"; use onnx, webgpu, ${BACKEND_ORDER.join(', ')}`,
+    );
   return names.length > 0 ? names : undefined;
 }
 

@@ -10,6 +10,7 @@ import type { BackendChoice } from './backend';
 import { parameterCount, presetConfig, type ModelConfig, type ModelPreset } from './config';
 import { onnxEngine, tfjsEngine, type EngineName, type TrainingEngine } from './engine';
 import { Decoder } from './decoder';
+import { gpuAdapter } from './onnx/gpu-adapter';
 import { OnnxDecoder } from './onnx/onnx-decoder';
 import { AdamW } from './optimizer';
 import { steadyRlStepMs } from './rl-step-rate';
@@ -49,8 +50,12 @@ export interface ModelBenchmarkResult {
   /** The best 512² matMul rate here, either engine: what `train_share_of_peak` divides by. */
   machine_peak_gflops: number;
   cpu: { model: string; cores: number };
-  /** Both engines timed in the same run, so their ratio survives a noisy machine; null: not measured (yet). */
-  engines: Record<EngineName, EngineFigures>;
+  /**
+   * Both engines timed in the same run, so their ratio survives a noisy machine; null: not measured (yet). `onnx` is
+   * ONNX Runtime's CPU provider; `webgpu` its WebGPU provider, where a real GPU adapter exists or
+   * AEPO_LAB_BACKEND=webgpu forces it (its `device` names the adapter).
+   */
+  engines: Record<EngineName, EngineFigures> & { webgpu?: EngineFigures };
 }
 
 export interface EngineFigures {
@@ -141,18 +146,24 @@ export async function runModelBenchmark(
   const trainMs = median(times);
   const tfjsRlMs = await steadyRlStepMs(tfjsEngine, model, optimizer);
   log(`tfjs RL step: ${tfjsRlMs.toFixed(0)} ms`);
-  let onnxMs: number | null = null;
-  let onnxRlMs: number | null = null;
-  let onnxDevice: string | null = null;
-  try {
-    const onnx = await onnxEngine(config, options.threads ?? cpus().length);
-    onnxDevice = onnx.device;
-    onnxMs = median(await timeTrainSteps(onnx));
-    onnxRlMs = await steadyRlStepMs(onnx, model, optimizer);
-    log(`onnx RL step: ${onnxRlMs.toFixed(0)} ms`);
-  } catch (error) {
-    log(`onnx engine unavailable: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const threads = options.threads ?? cpus().length;
+  /** One ONNX Runtime provider's train step and RL step (null where it can't start). */
+  const onnxTraining = async (provider: string) => {
+    try {
+      const onnx = await onnxEngine(config, threads, provider);
+      const ms = median(await timeTrainSteps(onnx));
+      const rlMs = await steadyRlStepMs(onnx, model, optimizer);
+      log(`onnx ${provider} RL step: ${rlMs.toFixed(0)} ms`);
+      return { device: onnx.device, ms, rlMs };
+    } catch (error) {
+      log(`onnx ${provider} unavailable: ${(error as Error).message.split('\n')[0]}`);
+      return { device: null, ms: null, rlMs: null };
+    }
+  };
+  const cpuTraining = await onnxTraining('cpu');
+  const adapter = gpuAdapter();
+  const forced = process.env.AEPO_LAB_BACKEND?.split(',').some((name) => name.trim() === 'webgpu') ?? false;
+  const gpuTraining = adapter && (forced || !adapter.software) ? await onnxTraining('webgpu') : null;
 
   // Both decoders in the same loop: batch 16 (8-token prompts, 120 new) and batch 128 (40 + 150, an RL step's shape).
   // (Shortened to fit a small context: the `tiny` preset holds 64 tokens.)
@@ -184,18 +195,21 @@ export async function runModelBenchmark(
   const tfjsDecoder = async (batch: number) => new Decoder(model, batch);
   const tfjsSampling = [await rate(tfjsDecoder, b16), await rate(tfjsDecoder, b128)];
   // One decode graph for every round, as a run shares its engine's.
-  const decodeGraph = onnxMs === null ? null : await OnnxDecoder.graph(config, options.threads ?? cpus().length);
-  const onnxDecoder = async (batch: number) => OnnxDecoder.on(decodeGraph!, model, batch);
-  const onnxSampling =
-    decodeGraph === null ? [null, null] : [await rate(onnxDecoder, b16), await rate(onnxDecoder, b128)];
-  await decodeGraph?.session.release();
+  const onnxSampling = async (provider: string, started: boolean) => {
+    if (!started) return [null, null];
+    const graph = await OnnxDecoder.graph(config, threads, provider);
+    const decoder = async (batch: number) => OnnxDecoder.on(graph, model, batch);
+    const rates = [await rate(decoder, b16), await rate(decoder, b128)];
+    await graph.session.release();
+    return rates;
+  };
+  const cpuSampling = await onnxSampling('cpu', cpuTraining.ms !== null);
+  const gpuSampling = gpuTraining ? await onnxSampling('webgpu', gpuTraining.ms !== null) : null;
 
   // The machine's peak: the faster of tfjs's matMul fast path and ONNX Runtime's, with the threads a run gets.
   const tfjsPeak = fastPathGflops();
   const onnxPeak =
-    onnxMs === null
-      ? 0
-      : await import('./onnx/onnx-trainer').then((m) => m.onnxMatMulGflops(options.threads ?? cpus().length));
+    cpuTraining.ms === null ? 0 : await import('./onnx/onnx-trainer').then((m) => m.onnxMatMulGflops(threads));
   const peak = Math.max(tfjsPeak, onnxPeak);
   const trainFlops = 3 * forwardFlops(config, batch, length);
   const figures = (
@@ -240,7 +254,10 @@ export async function runModelBenchmark(
     cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },
     engines: {
       tfjs: figures(`tfjs ${backend.engine}`, trainMs, tfjsSampling, tfjsRlMs),
-      onnx: figures(onnxDevice, onnxMs, onnxSampling, onnxRlMs),
+      onnx: figures(cpuTraining.device, cpuTraining.ms, cpuSampling, cpuTraining.rlMs),
+      ...(gpuTraining && gpuSampling
+        ? { webgpu: figures(gpuTraining.device, gpuTraining.ms, gpuSampling, gpuTraining.rlMs) }
+        : {}),
     },
   };
 }

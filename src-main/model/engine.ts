@@ -53,15 +53,20 @@ export const tfjsEngine: TrainingEngine = {
     policyStep(model, optimizer, sequences, loss, options),
 };
 
-/** The ONNX engine for one model shape; its sessions are built once (`threads` intra-op threads each). */
-export async function onnxEngine(config: ModelConfig, threads: number): Promise<TrainingEngine> {
+/**
+ * The ONNX engine for one model shape; its sessions are built once (`threads` intra-op threads each). `provider`
+ * forces one execution provider (`webgpu`); unset, the trainer picks (onnx-trainer.ts).
+ */
+export async function onnxEngine(config: ModelConfig, threads: number, provider?: string): Promise<TrainingEngine> {
   const { OnnxTrainer } = await import('./onnx/onnx-trainer');
-  const trainer: OnnxTrainer = await OnnxTrainer.create(config, threads);
+  const trainer: OnnxTrainer = await OnnxTrainer.create(config, threads, { provider });
   const { OnnxDecoder } = await import('./onnx/onnx-decoder');
-  const decodeGraph = await OnnxDecoder.graph(config, threads);
+  const decodeGraph = await OnnxDecoder.graph(config, threads, trainer.provider);
+  const { gpuAdapter, adapterLabel } = await import('./onnx/gpu-adapter');
+  const adapter = trainer.provider === 'webgpu' ? gpuAdapter() : null;
   return {
     name: 'onnx',
-    device: `onnxruntime ${trainer.provider}`,
+    device: `onnxruntime ${trainer.provider}${adapter ? ` (${adapterLabel(adapter)})` : ''}`,
     skipped: trainer.skipped,
     openSession: (model, sequences) =>
       new SamplingSession(model, sequences, OnnxDecoder.on(decodeGraph, model, sequences)),
@@ -93,7 +98,9 @@ export async function onnxEngine(config: ModelConfig, threads: number): Promise<
 
 /**
  * The engine a run trains with: ONNX Runtime where it loads, else the tfjs reference. `AEPO_LAB_BACKEND` decides
- * when set: a list naming `onnx` requires it (an error says why it can't start), one without it means tfjs.
+ * when set: a list naming `webgpu` requires ONNX Runtime on its WebGPU provider (any adapter, a software one too: how
+ * tests and CI run that path), one naming `onnx` requires ONNX Runtime (an error says why it can't start), one
+ * naming neither means tfjs.
  */
 export async function selectTrainingEngine(
   config: ModelConfig,
@@ -101,12 +108,14 @@ export async function selectTrainingEngine(
   log: (line: string) => void = () => {},
 ): Promise<TrainingEngine> {
   const named = process.env.AEPO_LAB_BACKEND?.split(',').map((s) => s.trim());
-  if (named && !named.includes('onnx')) return tfjsEngine;
+  const webgpu = named?.includes('webgpu');
+  if (named && !named.includes('onnx') && !webgpu) return tfjsEngine;
   try {
-    return await onnxEngine(config, threads);
+    return await onnxEngine(config, threads, webgpu ? 'webgpu' : undefined);
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    if (named) throw new Error(`AEPO_LAB_BACKEND asks for onnx, which can't start here: ${reason}`);
+    if (named)
+      throw new Error(`AEPO_LAB_BACKEND asks for ${webgpu ? 'webgpu' : 'onnx'}, which can't start here: ${reason}`);
     log(`engine onnx unavailable (${reason}); training on tfjs`);
     return tfjsEngine;
   }

@@ -78,13 +78,23 @@ export const bench: Command = {
           `backend              ${output.backend}`,
           `model                ${output.model.preset}, ${output.model.parameters.toLocaleString('en')} parameters`,
           `train step           ${output.train_step_ms} ms (tfjs, median of ${output.train_step_ms_all.length}; batch 16 × 128 tokens)`,
-          `train step, onnx     ${output.engines.onnx.train_step_ms === null ? 'n/a' : `${output.engines.onnx.train_step_ms} ms on ${output.engines.onnx.device} (${output.engines.onnx.train_gflops} GFLOP/s, ${Math.round((output.engines.onnx.train_share_of_peak ?? 0) * 100)} % of the matMul peak)`}`,
+          ...(['onnx', 'webgpu'] as const).flatMap((name) => {
+            const engine = output.engines[name];
+            if (!engine) return [];
+            const share = Math.round((engine.train_share_of_peak ?? 0) * 100);
+            return [
+              `train step, ${name.padEnd(8)} ${engine.train_step_ms === null ? 'n/a' : `${engine.train_step_ms} ms on ${engine.device} (${engine.train_gflops} GFLOP/s, ${share} % of the CPU's matMul peak)`}`,
+            ];
+          }),
           `train throughput     ${output.train_gflops} GFLOP/s (matMuls)`,
-          ...(['tfjs', 'onnx'] as const).map(
-            (name) =>
-              `sampling, ${name.padEnd(10)} ${output.engines[name].sample_tokens_per_s_b16?.toLocaleString('en') ?? 'n/a'} tokens/s at batch 16, ${output.engines[name].sample_tokens_per_s_b128?.toLocaleString('en') ?? 'n/a'} at batch 128`,
-          ),
-          `RL step              ${output.engines.tfjs.rl_step_ms} ms tfjs, ${output.engines.onnx.rl_step_ms ?? 'n/a'} ms onnx (128 trajectories × up to 190 tokens, 4 updates of 32)`,
+          ...(['tfjs', 'onnx', 'webgpu'] as const).flatMap((name) => {
+            const engine = output.engines[name];
+            if (!engine) return [];
+            return [
+              `sampling, ${name.padEnd(10)} ${engine.sample_tokens_per_s_b16?.toLocaleString('en') ?? 'n/a'} tokens/s at batch 16, ${engine.sample_tokens_per_s_b128?.toLocaleString('en') ?? 'n/a'} at batch 128`,
+            ];
+          }),
+          `RL step              ${output.engines.tfjs.rl_step_ms} ms tfjs, ${output.engines.onnx.rl_step_ms ?? 'n/a'} ms onnx${output.engines.webgpu ? `, ${output.engines.webgpu.rl_step_ms ?? 'n/a'} ms webgpu` : ''} (128 trajectories × up to 190 tokens, 4 updates of 32)`,
           `matMul peak          ${output.peak_gflops_estimate} GFLOP/s (tfjs 512² fast path); ${output.machine_peak_gflops} GFLOP/s the best engine`,
           `cpu                  ${output.cpu.model}, ${output.cpu.cores} cores`,
           `PyTorch train step   ${output.torch_train_step_ms === null ? 'n/a' : `${output.torch_train_step_ms} ms`}`,

@@ -98,17 +98,18 @@ export class OnnxDecoder {
   }
 
   /** The decode graph's session for one model shape, to share between decoders (building one takes 50–130 ms). */
-  static async graph(config: ModelConfig, threads: number): Promise<DecodeGraph> {
+  /** The decoder's session on `provider` (the trainer's: the CPU, CUDA, WebGPU, ...). */
+  static async graph(config: ModelConfig, threads: number, provider = 'cpu'): Promise<DecodeGraph> {
     const ort = (await import('onnxruntime-node')) as typeof Ort;
     const session = await ort.InferenceSession.create(
       decodeModelBytes(config),
-      sessionOptions(threads, { spin: true }),
+      sessionOptions(threads, { spin: true, provider }),
     );
     return { ort, session, config };
   }
 
-  static async create(model: Transformer, batch: number, threads: number): Promise<OnnxDecoder> {
-    const graph = await OnnxDecoder.graph(model.config, threads);
+  static async create(model: Transformer, batch: number, threads: number, provider = 'cpu'): Promise<OnnxDecoder> {
+    const graph = await OnnxDecoder.graph(model.config, threads, provider);
     return OnnxDecoder.on(graph, model, batch, true);
   }
 

@@ -10,6 +10,7 @@ import type * as Ort from 'onnxruntime-node';
 import type { ModelConfig } from '../config';
 import type { Transformer } from '../transformer';
 import { weightInputs } from './forward-graph';
+import { gpuAdapter, type GpuAdapter } from './gpu-adapter';
 import { runSession } from './runs-in-flight';
 import { sessionOptions } from './session-options';
 import { encodeModel, ONNX_FLOAT } from './onnx-proto';
@@ -56,6 +57,8 @@ const CACHE_BUDGET_BYTES = 256 * 2 ** 20;
 export interface TrainerOptions {
   /** Tests: a smaller budget, to take the recomputing path on a small batch. */
   cacheBudgetBytes?: number;
+  /** Only this execution provider (`AEPO_LAB_BACKEND=webgpu`, tests): an error if it can't start. */
+  provider?: string;
 }
 
 export class OnnxTrainer {
@@ -75,14 +78,16 @@ export class OnnxTrainer {
 
   /**
    * Builds the graphs for this model shape on the first execution provider that starts here: a GPU one where its
-   * libraries are installed (CUDA; DirectML on Windows, CoreML on macOS), else the CPU with `threads` intra-op threads.
+   * libraries are installed (CUDA; DirectML on Windows, CoreML on macOS), then WebGPU where a real GPU adapter exists
+   * (gpu-adapter.ts), else the CPU with `threads` intra-op threads.
    */
   static async create(config: ModelConfig, threads: number, options: TrainerOptions = {}): Promise<OnnxTrainer> {
     const ort = (await import('onnxruntime-node')) as OrtModule;
     const available = new Set(ort.listSupportedBackends().map((backend) => backend.name));
     const skipped: { name: string; reason: string }[] = [];
     const budget = options.cacheBudgetBytes ?? CACHE_BUDGET_BYTES;
-    for (const provider of providerOrder().filter((name) => name === 'cpu' || available.has(name))) {
+    const order = options.provider ? [options.provider] : providerOrder(process.platform, gpuAdapter());
+    for (const provider of order.filter((name) => name === 'cpu' || available.has(name))) {
       // Trying a provider whose libraries are absent makes the runtime print errors of its own: look first.
       const missing = missingLibrary(provider);
       if (missing) {
@@ -93,7 +98,7 @@ export class OnnxTrainer {
       try {
         const [scoring, forward, backward, gradients] = await Promise.all(
           [scoringModelBytes, trainingForwardModelBytes, backwardModelBytes, gradientModelBytes].map((bytes) =>
-            ort.InferenceSession.create(bytes(config), settings),
+            ort.InferenceSession.create(bytes(config, { logSoftmaxByParts: provider === 'webgpu' }), settings),
           ),
         );
         return new OnnxTrainer(ort, config, scoring!, forward!, backward!, gradients!, provider, skipped, budget);
@@ -104,10 +109,14 @@ export class OnnxTrainer {
             .split('\n')[0]!
             .slice(0, 300),
         });
-        if (provider === 'cpu') throw error;
+        if (provider === 'cpu' || options.provider) throw error;
       }
     }
-    throw new Error('no ONNX Runtime execution provider started');
+    throw new Error(
+      options.provider
+        ? `ONNX Runtime's ${options.provider} execution provider is not in this build of onnxruntime-node`
+        : 'no ONNX Runtime execution provider started',
+    );
   }
 
   async score(model: Transformer, sequences: number[][], temperature: number): Promise<TokenStats> {
@@ -269,11 +278,15 @@ function missingLibrary(provider: string): string | null {
     : `not installed (${file} comes from onnxruntime-node's install script, which needs nuget.org: ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js)`;
 }
 
-/** GPU providers first where the platform has them (WebGPU is left out: it is not a compute path for training). */
-function providerOrder(platform: NodeJS.Platform = process.platform): string[] {
-  if (platform === 'win32') return ['cuda', 'dml', 'cpu'];
-  if (platform === 'darwin') return ['coreml', 'cpu'];
-  return ['cuda', 'cpu'];
+/**
+ * GPU providers first where the platform has them, then WebGPU on a real GPU adapter (Dawn: Vulkan, Direct3D 12 or
+ * Metal; never on a software one, which is slower than the CPU provider), then the CPU.
+ */
+export function providerOrder(platform: NodeJS.Platform, adapter: GpuAdapter | null): string[] {
+  const webgpu = adapter && !adapter.software ? ['webgpu'] : [];
+  if (platform === 'win32') return ['cuda', 'dml', ...webgpu, 'cpu'];
+  if (platform === 'darwin') return ['coreml', ...webgpu, 'cpu'];
+  return ['cuda', ...webgpu, 'cpu'];
 }
 
 /** [B·W] → [B][W − 1]: the columns that predict a next token. */

@@ -22,10 +22,19 @@ const TRAIN_INPUTS: OnnxValue[] = [
 ];
 const PER_TOKEN = (name: string): OnnxValue => ({ name, type: ONNX_FLOAT, shape: ['B', 'L'] });
 
+/** How a graph is built for the device it runs on. */
+export interface GraphOptions {
+  /**
+   * ONNX Runtime's WebGPU provider has no LogSoftmax kernel, so that node (over every logit: B × L × V) ran on the
+   * CPU with copies both ways; written out as z − max − log Σ exp(z − max), every node of it runs on the GPU.
+   */
+  logSoftmaxByParts?: boolean;
+}
+
 /** Log-softmax of the tempered logits, the chosen tokens' log-probs and each distribution's entropy. */
-function headStats(g: GraphBuilder, logits: string) {
+function headStats(g: GraphBuilder, logits: string, options: GraphOptions) {
   const z = g.mul(logits, 'inv_temperature');
-  const logpAll = g.op('LogSoftmax', [z], { axis: -1 });
+  const logpAll = options.logSoftmaxByParts ? logSoftmaxByParts(g, z) : g.op('LogSoftmax', [z], { axis: -1 });
   const probs = g.op('Exp', [logpAll]);
   const entropy = g.op('Neg', [g.op('ReduceSum', [g.mul(probs, logpAll), g.ints([-1])], { keepdims: 0 })]);
   const last = g.ints([-1]);
@@ -33,9 +42,16 @@ function headStats(g: GraphBuilder, logits: string) {
   return { logpAll, probs, entropy, logp: g.op('Squeeze', [chosen, last]) };
 }
 
-export function scoringGraph(config: ModelConfig): OnnxGraph {
+/** log softmax over the last axis, from nodes every provider has. */
+function logSoftmaxByParts(g: GraphBuilder, z: string): string {
+  // (Opset 13: ReduceMax takes its axes as an attribute, ReduceSum as an input.)
+  const shifted = g.sub(z, g.op('ReduceMax', [z], { axes: [-1], keepdims: 1 }));
+  return g.sub(shifted, g.op('Log', [g.op('ReduceSum', [g.op('Exp', [shifted]), g.ints([-1])], { keepdims: 1 })]));
+}
+
+export function scoringGraph(config: ModelConfig, options: GraphOptions = {}): OnnxGraph {
   const g = new GraphBuilder();
-  const { logp, entropy } = headStats(g, forwardPass(g, config).logits);
+  const { logp, entropy } = headStats(g, forwardPass(g, config).logits, options);
   g.name(logp, 'logp');
   g.name(entropy, 'entropy');
   return {
@@ -51,10 +67,10 @@ export function scoringGraph(config: ModelConfig): OnnxGraph {
 export const gradName = (weight: string) => `grad/${weight}`;
 
 /** The forward pass for a train step: log-probs, entropies and the cache the backward pass reads. */
-export function trainingForwardGraph(config: ModelConfig): OnnxGraph {
+export function trainingForwardGraph(config: ModelConfig, options: GraphOptions = {}): OnnxGraph {
   const g = new GraphBuilder();
   const { logits, ...pass } = forwardPass(g, config);
-  const head = headStats(g, logits);
+  const head = headStats(g, logits, options);
   const cache = cacheOutputs(config, { pass, head });
   for (const [slot, value] of cache) g.name(value, slot);
   g.name(head.logp, 'logp');
@@ -168,10 +184,10 @@ export function backwardGraph(config: ModelConfig): OnnxGraph {
  * The forward and backward passes in one graph, for batches whose cached activations would be too large to hand
  * back and forth (the forward is computed twice then: once to score, once here).
  */
-export function gradientGraph(config: ModelConfig): OnnxGraph {
+export function gradientGraph(config: ModelConfig, options: GraphOptions = {}): OnnxGraph {
   const g = new GraphBuilder();
   const { logits, ...pass } = forwardPass(g, config);
-  backwardPass(g, config, { pass, head: headStats(g, logits) });
+  backwardPass(g, config, { pass, head: headStats(g, logits, options) });
   return {
     name: 'aepo_lab_gradients',
     nodes: g.nodes,
@@ -181,7 +197,10 @@ export function gradientGraph(config: ModelConfig): OnnxGraph {
   };
 }
 
-export const scoringModelBytes = (config: ModelConfig) => encodeModel(scoringGraph(config));
-export const trainingForwardModelBytes = (config: ModelConfig) => encodeModel(trainingForwardGraph(config));
+export const scoringModelBytes = (config: ModelConfig, options?: GraphOptions) =>
+  encodeModel(scoringGraph(config, options));
+export const trainingForwardModelBytes = (config: ModelConfig, options?: GraphOptions) =>
+  encodeModel(trainingForwardGraph(config, options));
 export const backwardModelBytes = (config: ModelConfig) => encodeModel(backwardGraph(config));
-export const gradientModelBytes = (config: ModelConfig) => encodeModel(gradientGraph(config));
+export const gradientModelBytes = (config: ModelConfig, options?: GraphOptions) =>
+  encodeModel(gradientGraph(config, options));

@@ -5,6 +5,7 @@ import { selectBackend } from '../../../src-main/model/backend';
 import { MODEL_PRESETS, presetConfig, type ModelPreset } from '../../../src-main/model/config';
 import { onnxEngine, tfjsEngine } from '../../../src-main/model/engine';
 import { Decoder, type DecodeRow } from '../../../src-main/model/decoder';
+import { gpuAdapter } from '../../../src-main/model/onnx/gpu-adapter';
 import { OnnxDecoder } from '../../../src-main/model/onnx/onnx-decoder';
 import { Transformer } from '../../../src-main/model/transformer';
 
@@ -36,39 +37,45 @@ function worstGap(a: Float32Array[], b: Float32Array[]): number {
   return worst / largest;
 }
 
+/** The CPU provider everywhere; WebGPU where an adapter exists (CI: lavapipe, correctness only). */
+const PROVIDERS = ['cpu', ...(gpuAdapter() ? ['webgpu'] : [])];
+
 describe('the ONNX decoder', () => {
-  it('gives the tfjs decoder’s logits through prompts, steps, a tool result and a fork', async () => {
-    const model = Transformer.create(presetConfig('small', 300), 5);
-    const reference = new Decoder(model, 3);
-    const onnx = await OnnxDecoder.create(model, 3, 2);
-    const [refLengths, onnxLengths] = [
-      [0, 0, 0],
-      [0, 0, 0],
-    ];
-    const both = async (chunks: (number[] | null)[]) => {
-      const a = rowsOf(chunks, refLengths);
-      const b = rowsOf(chunks, onnxLengths);
-      return { ref: reference.step(a.rows, a.last), onnx: await onnx.step(b.rows, b.last) };
-    };
-    const checks = [
-      await both([[1, 20, 30, 4, 5], [7, 8], null]), // ragged prompts, one sequence idle
-      await both([[11], [12], null]), // one token each
-      await both([[13], [40, 41, 42, 43, 44, 45, 46], null]), // a tool result on one, a token on the other
-    ];
-    // A branch: sequence 2 takes sequence 1's cache, then both go on with different tokens.
-    reference.copyCache(1, 2, refLengths[1]!);
-    onnx.copyCache(1, 2, onnxLengths[1]!);
-    refLengths[2] = refLengths[1]!;
-    onnxLengths[2] = onnxLengths[1]!;
-    checks.push(await both([null, [50], [60]]));
-    for (const { ref, onnx: got } of checks) {
-      expect(got).toHaveLength(ref.length);
-      expect(worstGap(got, ref)).toBeLessThan(1e-4);
-    }
-    reference.dispose();
-    await onnx.dispose();
-    model.dispose();
-  });
+  it.each(PROVIDERS)(
+    'on %s: gives the tfjs decoder’s logits through prompts, steps, a tool result and a fork',
+    async (provider) => {
+      const model = Transformer.create(presetConfig('small', 300), 5);
+      const reference = new Decoder(model, 3);
+      const onnx = await OnnxDecoder.create(model, 3, 2, provider);
+      const [refLengths, onnxLengths] = [
+        [0, 0, 0],
+        [0, 0, 0],
+      ];
+      const both = async (chunks: (number[] | null)[]) => {
+        const a = rowsOf(chunks, refLengths);
+        const b = rowsOf(chunks, onnxLengths);
+        return { ref: reference.step(a.rows, a.last), onnx: await onnx.step(b.rows, b.last) };
+      };
+      const checks = [
+        await both([[1, 20, 30, 4, 5], [7, 8], null]), // ragged prompts, one sequence idle
+        await both([[11], [12], null]), // one token each
+        await both([[13], [40, 41, 42, 43, 44, 45, 46], null]), // a tool result on one, a token on the other
+      ];
+      // A branch: sequence 2 takes sequence 1's cache, then both go on with different tokens.
+      reference.copyCache(1, 2, refLengths[1]!);
+      onnx.copyCache(1, 2, onnxLengths[1]!);
+      refLengths[2] = refLengths[1]!;
+      onnxLengths[2] = onnxLengths[1]!;
+      checks.push(await both([null, [50], [60]]));
+      for (const { ref, onnx: got } of checks) {
+        expect(got).toHaveLength(ref.length);
+        expect(worstGap(got, ref)).toBeLessThan(1e-4);
+      }
+      reference.dispose();
+      await onnx.dispose();
+      model.dispose();
+    },
+  );
 
   // Every model preset runs on the engine: the decoder's logits and a scoring pass equal tfjs's.
   it.each(Object.keys(MODEL_PRESETS) as ModelPreset[])('runs the %s preset as tfjs does', async (preset) => {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
 import { presetConfig } from '../../../src-main/model/config';
 import { weightInputs } from '../../../src-main/model/onnx/forward-graph';
+import { gpuAdapter } from '../../../src-main/model/onnx/gpu-adapter';
 import { OnnxTrainer } from '../../../src-main/model/onnx/onnx-trainer';
 import { cacheValues } from '../../../src-main/model/onnx/train-cache';
 import { backwardGraph, trainingForwardGraph } from '../../../src-main/model/onnx/train-graph';
@@ -32,18 +33,31 @@ function relativeError(a: Float32Array, b: Float32Array): number {
   return largest === 0 ? worst : worst / largest;
 }
 
+/**
+ * The CPU provider everywhere; WebGPU where an adapter exists (CI installs Mesa's software Vulkan driver, lavapipe,
+ * so the GPU path is held to tfjs there too: correctness only).
+ */
+const PROVIDERS = ['cpu', ...(gpuAdapter() ? ['webgpu'] : [])];
+
 describe('the ONNX training graphs', () => {
   // Both ways to the gradients: the cached activations (what a laptop's batches take), and, past the cache budget,
   // the forward recomputed in micro-batches (a budget of 1 byte: one row a pass, the gradients summed over rows).
-  it.each([
-    ['handing back the cached activations', undefined, 'cached'],
-    ['recomputing the forward one row at a time', 1, 'recompute'],
-  ] as const)(
-    'score tokens and give every weight the gradient tfjs gives, on the small preset, %s',
-    async (_, budget, kind) => {
+  it.each(
+    PROVIDERS.flatMap((provider) =>
+      (
+        [
+          ['handing back the cached activations', undefined, 'cached'],
+          ['recomputing the forward one row at a time', 1, 'recompute'],
+        ] as const
+      ).map(([how, budget, kind]) => [provider, how, budget, kind] as const),
+    ),
+  )(
+    'on %s: score tokens and give every weight the gradient tfjs gives, on the small preset, %s',
+    async (provider, _, budget, kind) => {
       const config = presetConfig('small', 300);
       const model = Transformer.create(config, 3);
-      const trainer = await OnnxTrainer.create(config, 1, { cacheBudgetBytes: budget });
+      const trainer = await OnnxTrainer.create(config, 1, { cacheBudgetBytes: budget, provider });
+      expect(trainer.provider).toBe(provider);
       // A loss that reaches both outputs, with weights that differ by token: Σ wL·log p + wH·H over real columns.
       const weightsOf = (b: number, t: number): [number, number] => [
         Math.sin(1 + b * 7 + t),
