@@ -101,10 +101,7 @@ export class OnnxDecoder {
   /** The decoder's session on `provider` (the trainer's: the CPU, CUDA, WebGPU, ...). */
   static async graph(config: ModelConfig, threads: number, provider = 'cpu'): Promise<DecodeGraph> {
     const ort = (await import('onnxruntime-node')) as typeof Ort;
-    const session = await ort.InferenceSession.create(
-      decodeModelBytes(config),
-      sessionOptions(threads, { spin: true, provider }),
-    );
+    const session = await ort.InferenceSession.create(decodeModelBytes(config), sessionOptions(threads, { provider }));
     return { ort, session, config };
   }
 

@@ -1,17 +1,19 @@
 /**
- * The options every ONNX Runtime session here is built with. An intra-op pool whose call ended keeps its threads
- * busy-waiting for a while ("spinning"). The decoder wants that: its calls are a fraction of a millisecond apart
- * and waking sleeping threads costs more than its small kernels (sampling at batch 16: 30k tokens/s spinning, 23k
- * not). Training does not: its two sessions take turns, and the idle one's spinning took the cores from the
- * working one (a train step 91 ms spinning, 55 ms not, on 2 cores; docs/engine.md).
+ * The options every ONNX Runtime session here is built with. No session spins: an intra-op pool whose call ended
+ * keeps its threads busy-waiting for a while by default, and on a machine where anything else runs (a laptop always
+ * has something) those threads take the cores from it and from the work itself. Training's two sessions take turns,
+ * and the idle one's spinning took the cores from the working one (a train step 91 ms spinning, 55 ms not, on 2
+ * cores). The decoder, whose calls come a fraction of a millisecond apart, gained about 10 % at batch 128 from
+ * spinning on a quiet machine, but with two busy processes beside it its batch-16 sampling fell below tfjs's (7.0k
+ * against 7.6k tokens/s), where without spinning it stays above (9.7k) (docs/engine.md, "On a busy machine").
  */
 import type * as Ort from 'onnxruntime-node';
 
 export function sessionOptions(
   threads: number,
-  { provider = 'cpu', spin = false }: { provider?: string; spin?: boolean } = {},
+  { provider = 'cpu' }: { provider?: string } = {},
 ): Ort.InferenceSession.SessionOptions {
-  const allow_spinning = spin ? '1' : '0';
+  const allow_spinning = '0';
   return {
     executionProviders: [provider],
     intraOpNumThreads: threads,
