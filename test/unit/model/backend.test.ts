@@ -23,7 +23,7 @@ describe('backend selection', () => {
     resetBackendChoice();
     process.env.AEPO_LAB_BACKEND = 'cuda';
     await expect(selectBackend()).rejects.toThrow(
-      /unknown backend "cuda"; use onnx, tensorflow-gpu, tensorflow, wasm, cpu/,
+      /unknown backend "cuda"; use onnx, webgpu, tensorflow-gpu, tensorflow, wasm, cpu/,
     );
     delete process.env.AEPO_LAB_BACKEND;
     resetBackendChoice();
