@@ -97,8 +97,10 @@ export class OnnxDecoder {
     return made;
   }
 
-  /** The decode graph's session for one model shape, to share between decoders (building one takes 50–130 ms). */
-  /** The decoder's session on `provider` (the trainer's: the CPU, CUDA, WebGPU, ...). */
+  /**
+   * The decode graph's session for one model shape on `provider` (the trainer's: the CPU, CUDA, WebGPU, ...), to share
+   * between decoders (building one takes 50–130 ms).
+   */
   static async graph(config: ModelConfig, threads: number, provider = 'cpu'): Promise<DecodeGraph> {
     const ort = (await import('onnxruntime-node')) as typeof Ort;
     const session = await ort.InferenceSession.create(decodeModelBytes(config), sessionOptions(threads, { provider }));

@@ -19,6 +19,9 @@ export function sessionOptions(
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    // Errors only: on WebGPU the runtime warns at every session that it keeps integer shape ops on the CPU, on purpose
+    // (docs/engine.md, "What runs where").
+    logSeverityLevel: 3,
     extra: { session: { intra_op: { allow_spinning }, inter_op: { allow_spinning } } },
   };
 }
