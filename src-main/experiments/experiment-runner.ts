@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { storeMiniSuite } from '../app/mini-suites';
+import { trainsOnWebGpu } from '../model/engine';
 import { rememberGpuAdapter } from '../model/onnx/gpu-adapter';
 import { LabError } from '../core/errors';
 import type { EventBus } from '../core/events';
@@ -49,6 +50,11 @@ export class ExperimentRunner {
   private backendReport: Promise<BackendReport> | undefined;
   /** One cold start per base checkpoint at a time: a second job waits for the first's. */
   private readonly coldStarts = new Map<string, Promise<TaskOutcome>>();
+  /**
+   * Runs train on WebGPU here: one task at a time, since ONNX Runtime's WebGPU provider shares one device context per
+   * process and two threads using it at once crash the process (docs/engine.md).
+   */
+  private oneTaskAtATime = false;
 
   constructor(
     private readonly host: RunnerHost,
@@ -60,7 +66,7 @@ export class ExperimentRunner {
       new Scheduler(
         services,
         workers.launch,
-        () => services.settings.get().concurrentRuns ?? availableParallelism(),
+        () => (this.oneTaskAtATime ? 1 : (services.settings.get().concurrentRuns ?? availableParallelism())),
         host.python,
       );
   }
@@ -239,7 +245,7 @@ export class ExperimentRunner {
     if (runs.length === 0) return []; // nothing left to do: no cold start either
     const { config } = plan;
     // Asked once here, so the runs' threads inherit the answer (docs/engine.md: which device trains).
-    await rememberGpuAdapter();
+    this.oneTaskAtATime = trainsOnWebGpu(await rememberGpuAdapter());
     const suites = plan.benchmarks.map((id) =>
       generateMiniSuite(id, { train: config.training.trainItems, test: config.evaluation.items }),
     );

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config';
+import type { GpuAdapter } from './onnx/gpu-adapter';
 import { type OnnxTrainer } from './onnx/onnx-trainer';
 import { policyStep, type AdamW, type StepResult } from './optimizer';
 import { scoreTokens, type ScoredTokens, type ScoreOptions } from './scoring';
@@ -94,6 +95,17 @@ export async function onnxEngine(config: ModelConfig, threads: number, provider?
       return { loss: value, gradNorm: optimizer.apply(gradients) };
     },
   };
+}
+
+/**
+ * Whether runs here will train on WebGPU (selectTrainingEngine's choice, without starting anything): forced by
+ * AEPO_LAB_BACKEND, or a real GPU adapter where ONNX Runtime is not ruled out.
+ */
+export function trainsOnWebGpu(adapter: GpuAdapter | null, backend = process.env.AEPO_LAB_BACKEND): boolean {
+  const named = backend?.split(',').map((s) => s.trim());
+  if (named?.includes('webgpu')) return true;
+  if (named && !named.includes('onnx')) return false;
+  return adapter !== null && !adapter.software;
 }
 
 /**

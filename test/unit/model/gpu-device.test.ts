@@ -2,7 +2,7 @@
 // provider is faster), and AEPO_LAB_BACKEND=webgpu forces WebGPU on whatever adapter exists.
 import { afterEach, describe, expect, it } from 'vitest';
 import { presetConfig } from '../../../src-main/model/config';
-import { selectTrainingEngine } from '../../../src-main/model/engine';
+import { selectTrainingEngine, trainsOnWebGpu } from '../../../src-main/model/engine';
 import { adapterLabel, describeAdapter, gpuAdapter } from '../../../src-main/model/onnx/gpu-adapter';
 import { providerOrder } from '../../../src-main/model/onnx/onnx-trainer';
 
@@ -35,6 +35,17 @@ describe('the GPU adapter and the provider order', () => {
     expect(providerOrder('linux', real)).toEqual(['cuda', 'webgpu', 'cpu']);
     expect(providerOrder('win32', real)).toEqual(['cuda', 'dml', 'webgpu', 'cpu']);
     expect(providerOrder('darwin', describeAdapter(0x106b, 'Apple M3'))).toEqual(['coreml', 'webgpu', 'cpu']);
+  });
+
+  it('runs train on WebGPU (one at a time) when forced, or on a real adapter unless ONNX Runtime is ruled out', () => {
+    const real = describeAdapter(0x10de, 'NVIDIA GeForce RTX 4070');
+    const software = describeAdapter(0x10005, 'llvmpipe');
+    expect(trainsOnWebGpu(real, undefined)).toBe(true);
+    expect(trainsOnWebGpu(software, undefined)).toBe(false);
+    expect(trainsOnWebGpu(null, undefined)).toBe(false);
+    expect(trainsOnWebGpu(software, 'webgpu')).toBe(true);
+    expect(trainsOnWebGpu(real, 'wasm')).toBe(false);
+    expect(trainsOnWebGpu(real, 'onnx,wasm')).toBe(true);
   });
 
   it.runIf(gpuAdapter() !== null)(
