@@ -9,7 +9,8 @@ import { benchmarkInfo } from '../benchmarks/mini/catalogue';
 import { generateMiniSuite, type MiniSuite } from '../benchmarks/mini/suites';
 import { selectBackend } from '../model/backend';
 import { presetConfig } from '../model/config';
-import { selectTrainingEngine, tfjsEngine } from '../model/engine';
+import { selectTrainingEngine, tfjsEngine, trainsOnWebGpu } from '../model/engine';
+import { adapterLabel, gpuAdapter } from '../model/onnx/gpu-adapter';
 import { AdamW } from '../model/optimizer';
 import { Rng } from '../model/rng';
 import { ALGORITHMS } from '../rl/algorithms/registry';
@@ -61,8 +62,13 @@ export async function executeTask(
 ): Promise<void> {
   if (task.kind === 'probe') {
     const { name, engine, skipped } = await selectBackend();
-    // The engine runs train with, on a small model: its device, and the providers skipped before it.
-    const training = await selectTrainingEngine(presetConfig('tiny', 300), 1).catch(() => tfjsEngine);
+    // The engine runs train with, on a small model: its device, and the providers skipped before it. Where runs
+    // train on WebGPU it is named without starting a session: a second thread on ONNX Runtime's WebGPU device while
+    // a run uses it would crash the process (docs/engine.md).
+    const adapter = gpuAdapter();
+    const training = trainsOnWebGpu(adapter)
+      ? { device: `onnxruntime webgpu (${adapter ? adapterLabel(adapter) : 'no adapter found'})`, skipped: [] }
+      : await selectTrainingEngine(presetConfig('tiny', 300), 1).catch(() => tfjsEngine);
     return report({
       type: 'backend',
       name,
