@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from './backend';
 import { parameterCount, presetConfig, type ModelConfig, type ModelPreset } from './config';
-import { onnxEngine, tfjsEngine, type EngineName, type TrainingEngine } from './engine';
+import { onnxEngine, requestedEngine, tfjsEngine, type EngineName, type TrainingEngine } from './engine';
 import { Decoder } from './decoder';
 import { gpuAdapter } from './onnx/gpu-adapter';
 import { OnnxDecoder } from './onnx/onnx-decoder';
@@ -162,7 +162,7 @@ export async function runModelBenchmark(
   };
   const cpuTraining = await onnxTraining('cpu');
   const adapter = gpuAdapter();
-  const forced = process.env.AEPO_LAB_BACKEND?.split(',').some((name) => name.trim() === 'webgpu') ?? false;
+  const forced = requestedEngine() === 'webgpu';
   const gpuTraining = adapter && (forced || !adapter.software) ? await onnxTraining('webgpu') : null;
 
   // Both decoders in the same loop: batch 16 (8-token prompts, 120 new) and batch 128 (40 + 150, an RL step's shape).

@@ -98,14 +98,23 @@ export async function onnxEngine(config: ModelConfig, threads: number, provider?
 }
 
 /**
+ * What AEPO_LAB_BACKEND asks of the training engine: `webgpu` (ONNX Runtime on its WebGPU provider, whatever the
+ * adapter), `onnx` (ONNX Runtime, its provider chosen), `tfjs` (a list naming neither), or nothing (unset).
+ */
+export function requestedEngine(backend = process.env.AEPO_LAB_BACKEND): 'webgpu' | 'onnx' | 'tfjs' | undefined {
+  const named = backend?.split(',').map((s) => s.trim());
+  if (!named) return undefined;
+  return named.includes('webgpu') ? 'webgpu' : named.includes('onnx') ? 'onnx' : 'tfjs';
+}
+
+/**
  * Whether runs here will train on WebGPU (selectTrainingEngine's choice, without starting anything): forced by
  * AEPO_LAB_BACKEND, or a real GPU adapter where ONNX Runtime is not ruled out.
  */
 export function trainsOnWebGpu(adapter: GpuAdapter | null, backend = process.env.AEPO_LAB_BACKEND): boolean {
-  const named = backend?.split(',').map((s) => s.trim());
-  if (named?.includes('webgpu')) return true;
-  if (named && !named.includes('onnx')) return false;
-  return adapter !== null && !adapter.software;
+  const requested = requestedEngine(backend);
+  if (requested === 'webgpu') return true;
+  return requested !== 'tfjs' && adapter !== null && !adapter.software;
 }
 
 /**
@@ -119,15 +128,13 @@ export async function selectTrainingEngine(
   threads: number,
   log: (line: string) => void = () => {},
 ): Promise<TrainingEngine> {
-  const named = process.env.AEPO_LAB_BACKEND?.split(',').map((s) => s.trim());
-  const webgpu = named?.includes('webgpu');
-  if (named && !named.includes('onnx') && !webgpu) return tfjsEngine;
+  const requested = requestedEngine();
+  if (requested === 'tfjs') return tfjsEngine;
   try {
-    return await onnxEngine(config, threads, webgpu ? 'webgpu' : undefined);
+    return await onnxEngine(config, threads, requested === 'webgpu' ? 'webgpu' : undefined);
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    if (named)
-      throw new Error(`AEPO_LAB_BACKEND asks for ${webgpu ? 'webgpu' : 'onnx'}, which can't start here: ${reason}`);
+    if (requested) throw new Error(`AEPO_LAB_BACKEND asks for ${requested}, which can't start here: ${reason}`);
     log(`engine onnx unavailable (${reason}); training on tfjs`);
     return tfjsEngine;
   }

@@ -1,8 +1,10 @@
 /**
  * Resident memory of another process, read from outside it (the process itself can't be trusted to report it).
  * Linux: /proc/PID/statm; macOS: `ps`. Elsewhere undefined: there the sandbox relies on its own heap ceilings.
+ * Also the CPU time a process has used (Linux), for the python tool's bench and tests.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
@@ -32,4 +34,15 @@ export async function processRssBytes(
     // the process is gone
   }
   return undefined;
+}
+
+/** CPU seconds a process has used, user and system (Linux: /proc/PID/stat); undefined elsewhere or once it is gone. */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // The fields after the command name (which may hold spaces, so split after its closing parenthesis).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@
  * trivial call's wall time as the app sees it, the sandbox's CPU per call (Linux), and the in-place reset that
  * isolates one call from the next (docs/python-sandbox.md).
  */
-import { readFileSync } from 'node:fs';
+import { processCpuSeconds as cpuSeconds } from './process-memory';
 import { PythonTool } from './python-tool';
 
 export interface PythonToolCosts {
@@ -24,16 +24,6 @@ export interface PythonToolCosts {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const round = (value: number) => Math.round(value * 100) / 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** CPU seconds of a process (user + system), or undefined where /proc is not there. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function measurePythonTool(
   hostScript: string,

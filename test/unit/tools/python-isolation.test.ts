@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { processCpuSeconds } from '../../../src-main/tools/python/process-memory';
 import { PythonTool } from '../../../src-main/tools/python/python-tool';
 import { pyodideDir, sandboxCommand, sandboxEnvironment } from '../../../src-main/tools/python/sandbox-command';
 import { SANDBOX_HOST } from '../../support/python-sandbox';
@@ -18,10 +19,7 @@ const reachJavaScript = (javascript: string) =>
   ['import sys', 'del sys.modules["js"]', 'import js', `print(js.eval(${JSON.stringify(javascript)}))`].join('\n');
 
 /** CPU seconds a process has used (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+const cpuSeconds = (pid: number): number => processCpuSeconds(pid) ?? NaN;
 
 describe('python calls are isolated from each other at every level', () => {
   it('a call that patches JavaScript through the recovered bridge changes nothing the next call returns', async () => {
