@@ -12,6 +12,7 @@ import { onnxEngine, requestedEngine, tfjsEngine, type EngineName, type Training
 import { Decoder } from './decoder';
 import { gpuAdapter } from './onnx/gpu-adapter';
 import { OnnxDecoder } from './onnx/onnx-decoder';
+import { DecodeSessions } from './onnx/decode-sessions';
 import { AdamW } from './optimizer';
 import { steadyRlStepMs } from './rl-step-rate';
 import { samplingRate, type StepDecoder } from './sampling-rate';
@@ -194,13 +195,13 @@ export async function runModelBenchmark(
   };
   const tfjsDecoder = async (batch: number) => new Decoder(model, batch);
   const tfjsSampling = [await rate(tfjsDecoder, b16), await rate(tfjsDecoder, b128)];
-  // One decode graph for every round, as a run shares its engine's.
+  // One set of decode sessions for every round, as a run shares its engine's.
   const onnxSampling = async (provider: string, started: boolean) => {
     if (!started) return [null, null];
-    const graph = await OnnxDecoder.graph(config, threads, provider);
-    const decoder = async (batch: number) => OnnxDecoder.on(graph, model, batch);
+    const sessions = await DecodeSessions.open(config, threads, provider);
+    const decoder = async (batch: number) => OnnxDecoder.on(sessions, model, batch);
     const rates = [await rate(decoder, b16), await rate(decoder, b128)];
-    await graph.session.release();
+    await sessions.release();
     return rates;
   };
   const cpuSampling = await onnxSampling('cpu', cpuTraining.ms !== null);

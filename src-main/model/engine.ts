@@ -62,7 +62,8 @@ export async function onnxEngine(config: ModelConfig, threads: number, provider?
   const { OnnxTrainer } = await import('./onnx/onnx-trainer');
   const trainer: OnnxTrainer = await OnnxTrainer.create(config, threads, { provider });
   const { OnnxDecoder } = await import('./onnx/onnx-decoder');
-  const decodeGraph = await OnnxDecoder.graph(config, threads, trainer.provider);
+  const { DecodeSessions } = await import('./onnx/decode-sessions');
+  const decodeSessions = await DecodeSessions.open(config, threads, trainer.provider);
   const { gpuAdapter, adapterLabel } = await import('./onnx/gpu-adapter');
   const adapter = trainer.provider === 'webgpu' ? gpuAdapter() : null;
   return {
@@ -70,7 +71,7 @@ export async function onnxEngine(config: ModelConfig, threads: number, provider?
     device: `onnxruntime ${trainer.provider}${adapter ? ` (${adapterLabel(adapter)})` : ''}`,
     skipped: trainer.skipped,
     openSession: (model, sequences) =>
-      new SamplingSession(model, sequences, OnnxDecoder.on(decodeGraph, model, sequences)),
+      new SamplingSession(model, sequences, OnnxDecoder.on(decodeSessions, model, sequences)),
     score: (model, sequences, options) => trainer.score(model, sequences, options?.temperature ?? 1),
     async policyStep(model, optimizer, sequences, loss, options) {
       const temperature = options?.temperature ?? 1;

@@ -7,18 +7,11 @@ import type * as Ort from 'onnxruntime-node';
 import { headDim, type ModelConfig } from '../config';
 import type { DecodeRow } from '../decoder';
 import type { Transformer } from '../transformer';
-import { decodeModelBytes } from './decode-graph';
+import { DecodeSessions } from './decode-sessions';
 import { weightInputs } from './forward-graph';
 import { runSession } from './runs-in-flight';
-import { sessionOptions } from './session-options';
 
 const MASKED = -1e9;
-
-export interface DecodeGraph {
-  ort: typeof Ort;
-  session: Ort.InferenceSession;
-  config: ModelConfig;
-}
 
 interface StepBuffers {
   ids: BigInt64Array;
@@ -38,12 +31,13 @@ export class OnnxDecoder {
 
   private constructor(
     private readonly ort: typeof Ort,
-    private readonly session: Ort.InferenceSession,
+    /** Made by the first step that needs it (decode-sessions.ts). */
+    private readonly session: Promise<Ort.InferenceSession>,
     private readonly config: ModelConfig,
     private readonly batch: number,
-    private readonly weights: Record<string, Ort.Tensor>,
-    /** Whether dispose() releases the session (false when sessions of one model shape share it). */
-    private readonly ownsSession: boolean,
+    weights: Record<string, Ort.Tensor>,
+    /** Sessions only this decoder uses, released with it (none when decoders of one model shape share them). */
+    private readonly owned: DecodeSessions | null,
   ) {
     const dh = headDim(config);
     const size = batch * config.heads * config.contextLength * dh;
@@ -97,31 +91,23 @@ export class OnnxDecoder {
     return made;
   }
 
-  /**
-   * The decode graph's session for one model shape on `provider` (the trainer's: the CPU, CUDA, WebGPU, ...), to share
-   * between decoders (building one takes 50–130 ms).
-   */
-  static async graph(config: ModelConfig, threads: number, provider = 'cpu'): Promise<DecodeGraph> {
-    const ort = (await import('onnxruntime-node')) as typeof Ort;
-    const session = await ort.InferenceSession.create(decodeModelBytes(config), sessionOptions(threads, { provider }));
-    return { ort, session, config };
-  }
-
+  /** A decoder on sessions of its own, released with it; `threads` is the most it uses. */
   static async create(model: Transformer, batch: number, threads: number, provider = 'cpu'): Promise<OnnxDecoder> {
-    const graph = await OnnxDecoder.graph(model.config, threads, provider);
-    return OnnxDecoder.on(graph, model, batch, true);
+    const sessions = await DecodeSessions.open(model.config, threads, provider);
+    return OnnxDecoder.on(sessions, model, batch, true);
   }
 
-  /** A decoder on a shared graph, with a copy of the model's current weights. */
-  static on(graph: DecodeGraph, model: Transformer, batch: number, ownsSession = false): OnnxDecoder {
+  /** A decoder on shared sessions, with a copy of the model's current weights. */
+  static on(sessions: DecodeSessions, model: Transformer, batch: number, ownsSessions = false): OnnxDecoder {
     const variables = model.variables();
     const weights = Object.fromEntries(
       weightInputs(model.config).map((input, i) => [
         input.name,
-        new graph.ort.Tensor('float32', Float32Array.from(variables[i]!.dataSync() as Float32Array), input.shape),
+        new sessions.ort.Tensor('float32', Float32Array.from(variables[i]!.dataSync() as Float32Array), input.shape),
       ]),
     );
-    return new OnnxDecoder(graph.ort, graph.session, model.config, batch, weights, ownsSession);
+    const session = sessions.forBatch(batch);
+    return new OnnxDecoder(sessions.ort, session, model.config, batch, weights, ownsSessions ? sessions : null);
   }
 
   /**
@@ -157,7 +143,7 @@ export class OnnxDecoder {
       chosen[s] = BigInt(s * T + bySequence[s]!.indexOf(r));
     }
     const feeds = { ...this.fixedFeeds, ...inputs };
-    const out = await runSession(this.session, feeds, outputs);
+    const out = await runSession(await this.session, feeds, outputs);
     // The new rows' keys and values into their sequences' caches, at their positions.
     for (let l = 0; l < this.config.layers; l++)
       for (const [kind, cache] of [
@@ -194,6 +180,6 @@ export class OnnxDecoder {
   }
 
   async dispose(): Promise<void> {
-    if (this.ownsSession) await this.session.release();
+    await this.owned?.release();
   }
 }

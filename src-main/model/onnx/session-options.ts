@@ -5,7 +5,8 @@
  * and the idle one's spinning took the cores from the working one (a train step 91 ms spinning, 55 ms not, on 2
  * cores). The decoder, whose calls come a fraction of a millisecond apart, gained about 10 % at batch 128 from
  * spinning on a quiet machine, but with two busy processes beside it its batch-16 sampling fell below tfjs's (7.0k
- * against 7.6k tokens/s), where without spinning it stays above (9.7k) (docs/engine.md, "On a busy machine").
+ * against 7.6k tokens/s), where without spinning it stays above (9.7k) (docs/engine.md, "On a busy machine"). How
+ * many threads a decoder gets is decode-sessions.ts's choice.
  */
 import type * as Ort from 'onnxruntime-node';
 

@@ -5,6 +5,7 @@ import { selectBackend } from '../../../src-main/model/backend';
 import { MODEL_PRESETS, presetConfig, type ModelPreset } from '../../../src-main/model/config';
 import { onnxEngine, tfjsEngine } from '../../../src-main/model/engine';
 import { Decoder, type DecodeRow } from '../../../src-main/model/decoder';
+import { decoderThreads, DecodeSessions } from '../../../src-main/model/onnx/decode-sessions';
 import { gpuAdapter } from '../../../src-main/model/onnx/gpu-adapter';
 import { OnnxDecoder } from '../../../src-main/model/onnx/onnx-decoder';
 import { Transformer } from '../../../src-main/model/transformer';
@@ -97,6 +98,31 @@ describe('the ONNX decoder', () => {
         if (t + 1 < prompts[i]!.length) expect(Math.abs(x - expected.logp[i]![t]!)).toBeLessThan(1e-4);
       }),
     );
+    reference.dispose();
+    await onnx.dispose();
+    model.dispose();
+  });
+
+  // Small batches decode on fewer threads (decode-sessions.ts): one per 16 sequences, up to the run's.
+  it('gives a small batch one thread and shares a session between batches of one thread count', async () => {
+    expect([1, 16, 31, 32, 64, 128].map((batch) => decoderThreads(batch, 2))).toEqual([1, 1, 1, 2, 2, 2]);
+    expect([16, 48, 128, 512].map((batch) => decoderThreads(batch, 16))).toEqual([1, 3, 8, 16]);
+    const sessions = await DecodeSessions.open(presetConfig('tiny', 300), 2);
+    expect(sessions.forBatch(16)).toBe(sessions.forBatch(20));
+    expect(sessions.forBatch(32)).not.toBe(sessions.forBatch(16));
+    expect(sessions.forBatch(128)).toBe(sessions.forBatch(32));
+    await sessions.release();
+  });
+
+  // A batch of 32 runs on the two-thread session: its logits are tfjs's too.
+  it('decodes a batch of 32 on two threads as tfjs does', async () => {
+    const model = Transformer.create(presetConfig('tiny', 300), 3);
+    const reference = new Decoder(model, 32);
+    const onnx = await OnnxDecoder.create(model, 32, 2);
+    const prompts = Array.from({ length: 32 }, (_, s) => [1 + s, 2 + ((s * 7) % 50), 3 + ((s * 13) % 90)]);
+    const a = rowsOf(prompts, Array(32).fill(0));
+    const b = rowsOf(prompts, Array(32).fill(0));
+    expect(worstGap(await onnx.step(b.rows, b.last), reference.step(a.rows, a.last))).toBeLessThan(1e-4);
     reference.dispose();
     await onnx.dispose();
     model.dispose();
