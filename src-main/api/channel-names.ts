@@ -53,7 +53,7 @@ export const CHANNEL_NAMES = [
   'clusters.check',
   'clusters.recipes',
   'experiments.submit',
-  'runs.remote',
+  'runs.execution',
   'settings.get',
   'settings.update',
   'settings.setSecret',

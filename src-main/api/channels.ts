@@ -11,7 +11,8 @@ import type { Estimate } from '../experiments/estimate';
 import type { ImportResult } from '../experiments/imports/verl-import';
 import type { TrackioImportResult } from '../experiments/imports/trackio-import';
 import type { BackendReport } from '../experiments/run-task';
-import type { ClusterCheck, LaunchRow, RemoteRunView } from '../experiments/remote/remote-runs';
+import type { ClusterCheck, LaunchRow } from '../experiments/remote/remote-runs';
+import type { RunExecution } from '../experiments/execution/run-executor';
 import type { SubmitResult } from '../experiments/remote/submit';
 import type { ClusterInfo } from '../services/clusters';
 import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan';
@@ -343,8 +344,8 @@ export const channels = {
       })
       .strict(),
   ),
-  /** The Ray job behind a run sent to a cluster (null for a local run). */
-  'runs.remote': channel<RemoteRunView | null>()(z.object({ id }).strict()),
+  /** What executes the run: this machine (here or another lab process) or a Ray cluster, with its job's status. */
+  'runs.execution': channel<RunExecution>()(z.object({ id }).strict()),
 
   'settings.get': channel<Settings>()(none),
   'settings.update': channel<Settings>()(settingsPatchSchema),

@@ -7,16 +7,9 @@ import { importVerlRun } from '../experiments/imports/verl-import';
 import { createPlannedExperiment, experimentOptions } from '../experiments/plan';
 import { resultRows } from '../experiments/result-rows';
 import type { ClusterWatcher } from '../experiments/remote/cluster-watch';
-import {
-  checkCluster,
-  deleteRemoteRun,
-  launchTable,
-  refuseWhileOnCluster,
-  remoteRun,
-  stopRemoteRun,
-} from '../experiments/remote/remote-runs';
+import type { RunControl } from '../experiments/execution/run-executor';
+import { checkCluster, launchTable } from '../experiments/remote/remote-runs';
 import { submitExperiment } from '../experiments/remote/submit';
-import { LabError } from '../core/errors';
 import type { Services } from '../services';
 import type { StoredTree } from '../store/records';
 import type { AppInfo } from './channels';
@@ -26,6 +19,8 @@ import type { Handlers } from './dispatch';
 export function createHandlers(
   services: Services,
   runner: ExperimentRunner,
+  /** Every run's pause, resume, cancel and delete, through the executor its row names. */
+  control: RunControl,
   appInfo: () => AppInfo,
   logError: (error: unknown) => void,
   /** Where generated suites write their corpus and sites; the watcher of runs on clusters. */
@@ -37,7 +32,6 @@ export function createHandlers(
     finished.catch(logError);
     return { experimentId: id, runs };
   };
-  const isRemote = (id: number) => services.clusters.jobs.job(id) !== undefined;
   return {
     'app.info': () => appInfo(),
     'app.backend': () => runner.backend(),
@@ -45,11 +39,7 @@ export function createHandlers(
     'experiments.list': () => services.experiments.list(),
     'experiments.get': ({ id }) => services.experiments.get(id),
     'experiments.create': (input) => createPlannedExperiment(services, input),
-    'experiments.delete': ({ id }) => {
-      refuseWhileOnCluster(services, services.experiments.get(id).id);
-      runner.cancel(id); // its workers stop before its rows go
-      return services.experiments.delete(id);
-    },
+    'experiments.delete': ({ id }) => control.deleteExperiment(id),
     'experiments.export': (request) => exportExperiment(services, request, appInfo().version),
     'experiments.results': ({ id }) => resultRows(services, services.experiments.get(id).id),
     'experiments.table': ({ id, ...request }) => experimentTable(services, id, request),
@@ -57,18 +47,14 @@ export function createHandlers(
     'experiments.options': () => experimentOptions(),
     'experiments.estimate': (input) => estimateExperiment(services, { name: 'estimate', ...input }),
     'experiments.start': ({ id }) => start(id),
-    'experiments.pause': ({ id }) => runner.pause(id),
+    'experiments.pause': ({ id }) => control.pauseExperiment(id),
     'experiments.resume': ({ id }) => start(id),
-    'experiments.cancel': ({ id }) => runner.cancel(id),
+    'experiments.cancel': ({ id }) => control.cancelExperiment(id),
 
     'runs.list': (filter) => services.runs.list(filter),
     'runs.get': ({ id }) => services.runs.get(id),
     'runs.create': (input) => services.runs.create(input),
-    'runs.delete': async ({ id }) => {
-      if (isRemote(id)) await deleteRemoteRun(services, id);
-      else runner.cancelRun(id);
-      return services.runs.delete(id);
-    },
+    'runs.delete': ({ id }) => control.delete(id),
     'runs.annotate': ({ id, tags, notes }) => services.runs.annotate(id, { tags, notes }),
     'runs.summaries': () => services.runs.summaries(),
     'runs.resumes': ({ id }) => services.runs.resumes(id),
@@ -81,17 +67,13 @@ export function createHandlers(
     'views.list': ({ page }) => services.views.list(page),
     'views.save': ({ page, name, state }) => services.views.save(page, name, state),
     'views.delete': ({ id }) => ({ deleted: services.views.delete(id) }),
-    'runs.pause': ({ id }) => {
-      // Ray jobs can be stopped, not paused: verl resumes from its own checkpoints only when started again.
-      if (isRemote(id)) throw new LabError('conflict', `run ${id} runs on a cluster; stop it there instead of pausing`);
-      return runner.pauseRun(id);
-    },
+    'runs.pause': ({ id }) => control.pause(id),
     'runs.resume': ({ id }) => {
-      runner.startRun(id).finished.catch(logError);
+      control.start(id).finished.catch(logError);
       return { started: true as const };
     },
-    'runs.cancel': ({ id }) => (isRemote(id) ? stopRemoteRun(services, id) : runner.cancelRun(id)),
-    'runs.remote': ({ id }) => remoteRun(services, id),
+    'runs.cancel': ({ id }) => control.cancel(id),
+    'runs.execution': ({ id }) => control.status(id),
 
     'evaluations.items': ({ runId, benchmark, limit }) =>
       services.evaluations.items(services.runs.get(runId).id, benchmark ?? null, limit),

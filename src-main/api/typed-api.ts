@@ -48,5 +48,6 @@ export type { Estimate } from '../experiments/estimate';
 export type { BackendReport } from '../experiments/run-task';
 export type { Cell, Comparison, ResultsTable, TableRow } from '../experiments/results-table';
 export type { ClusterInfo } from '../services/clusters';
-export type { ClusterCheck, LaunchRow, RemoteRunView } from '../experiments/remote/remote-runs';
+export type { ClusterCheck, LaunchRow } from '../experiments/remote/remote-runs';
+export type { RunExecution } from '../experiments/execution/run-executor';
 export type { SubmitResult, SubmittedJob } from '../experiments/remote/submit';

@@ -9,6 +9,9 @@ import { readLedger, type Migration } from '../store/migrations';
 import { createSecretsFile, type SecretCipher } from '../store/secrets-file';
 import { ExperimentRunner, type RunnerWorkers } from '../experiments/experiment-runner';
 import { ClusterWatcher } from '../experiments/remote/cluster-watch';
+import { RunControl } from '../experiments/execution/run-executor';
+import { localExecutor } from '../experiments/execution/local-executor';
+import { rayExecutor } from '../experiments/remote/ray-executor';
 import { PythonTool } from '../tools/python/python-tool';
 import { DATABASE_FILE } from './paths';
 import { APP_NAME, APP_VERSION } from './version';
@@ -77,10 +80,11 @@ export function openLab(options: OpenLabOptions): Lab {
     });
   const runner = new ExperimentRunner({ dataDir, services, bus, python }, options.workers);
   if (options.markInterrupted) runner.markInterrupted();
+  const control = new RunControl(services, { local: localExecutor(services, runner), ray: rayExecutor(services) });
   const clusterWatcher = new ClusterWatcher(services, bus);
   if (options.watchClusters && services.clusters.jobs.jobs().length > 0) clusterWatcher.start();
   const dispatch = createDispatch(
-    createHandlers(services, runner, appInfo, logError ?? console.error, { dataDir, clusterWatcher }),
+    createHandlers(services, runner, control, appInfo, logError ?? console.error, { dataDir, clusterWatcher }),
     logError,
   );
   return {

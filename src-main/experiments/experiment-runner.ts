@@ -1,7 +1,8 @@
 /**
  * Runs experiments through the scheduler: the cold start (cached base checkpoint), then every run of the experiment
  * that still has work, each in its own worker thread, from its last checkpoint where it has one. Pause, resume and
- * cancel for a run or a whole experiment; runs another process owns are asked through their row instead.
+ * cancel of one local run (the local executor's, execution/local-executor.ts); runs another process owns are asked
+ * through their row instead.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -97,10 +98,8 @@ export class ExperimentRunner {
         'conflict',
         `experiment ${experimentId} has runs running in another process (run ${elsewhere.map((r) => r.id).join(', ')}); pause them there first`,
       );
-    // Runs sent to a Ray cluster are the cluster's: their status follows their job (experiments/remote).
-    const todo = runs.filter(
-      (r) => r.status !== 'cancelled' && !this.evaluated(r) && !services.clusters.jobs.job(r.id),
-    );
+    // Only runs this machine executes (run-executor.ts); those sent to a cluster follow their job there.
+    const todo = runs.filter((r) => r.executor === 'local' && r.status !== 'cancelled' && !this.evaluated(r));
     // Paused runs are queued again (a run paused while it waits in the queue is skipped when its turn comes).
     for (const run of todo) if (run.status === 'paused') services.runs.setStatus(run.id, { status: 'queued' });
     this.jobs.add(experimentId);
@@ -117,11 +116,9 @@ export class ExperimentRunner {
     return { runs: todo.length, finished };
   }
 
-  /** Starts or continues one run (queued, paused, failed, cancelled or interrupted) on its own. */
+  /** Starts or continues one local run (queued, paused, failed, cancelled or interrupted) on its own. */
   startRun(runId: number): { finished: Promise<TaskOutcome> } {
     const { services, bus } = this.host;
-    if (services.clusters.jobs.job(runId))
-      throw new LabError('conflict', `run ${runId} was sent to a cluster; its status follows the job there`);
     const scheduler = this.running;
     this.markInterrupted();
     const run = services.runs.get(runId);
@@ -145,24 +142,19 @@ export class ExperimentRunner {
     return { finished: this.runAll(plan, [run], say).then((outcomes) => outcomes[0]!) };
   }
 
-  /** Pauses an experiment's runs: queued ones at once, running ones after their current step. */
-  pause(experimentId: number): { runs: number } {
-    this.host.services.experiments.get(experimentId); // not found: an error naming it
-    return { runs: this.host.services.runs.list({ experimentId }).filter((r) => this.control(r, 'pause')).length };
-  }
-
-  /** Cancels an experiment's runs that have not ended. */
-  cancel(experimentId: number): { runs: number } {
-    this.host.services.experiments.get(experimentId);
-    return { runs: this.host.services.runs.list({ experimentId }).filter((r) => this.control(r, 'cancel')).length };
-  }
-
+  /** Pauses a local run: a queued one at once, a running one after its current step. */
   pauseRun(runId: number): { changed: boolean } {
     return { changed: this.control(this.host.services.runs.get(runId), 'pause') };
   }
 
+  /** Cancels a local run that has not ended. */
   cancelRun(runId: number): { changed: boolean } {
     return { changed: this.control(this.host.services.runs.get(runId), 'cancel') };
+  }
+
+  /** Whether this process's scheduler holds the run (queued or training here). */
+  runsHere(runId: number): boolean {
+    return this.scheduler?.has(runId) ?? false;
   }
 
   /** Marks runs a stopped process left "running" as failed (interrupted); they resume from their last checkpoint. */
@@ -207,10 +199,9 @@ export class ExperimentRunner {
     await this.scheduler?.close();
   }
 
-  /** Pause or cancel: here through the scheduler, in another live process through the run's row. */
+  /** Pause or cancel a local run: here through the scheduler, in another live process through the run's row. */
   private control(run: Run, action: 'pause' | 'cancel'): boolean {
     const { services } = this.host;
-    if (services.clusters.jobs.job(run.id)) return false; // a cluster's run: stopped there (experiments/remote)
     if (this.scheduler?.has(run.id))
       return action === 'pause' ? this.scheduler.pause(run.id) : this.scheduler.cancel(run.id);
     if (run.status === 'running') {
@@ -227,7 +218,6 @@ export class ExperimentRunner {
       return true;
     }
     if (action === 'cancel' && (current === 'queued' || current === 'paused' || current === 'failed')) {
-      if (current === 'failed') services.runs.setStatus(run.id, { status: 'queued' });
       services.runs.setStatus(run.id, { status: 'cancelled' });
       return true;
     }

@@ -12,7 +12,8 @@ const NEXT_STATUS: Record<RunStatus, readonly RunStatus[]> = {
   // A paused run is queued again to resume; a queued run is paused when its experiment is.
   paused: ['queued', 'running', 'cancelled'],
   completed: [],
-  failed: ['queued'],
+  // A failed run is queued again to resume from its checkpoint, or cancelled to give it up.
+  failed: ['queued', 'cancelled'],
   cancelled: ['queued'],
 };
 

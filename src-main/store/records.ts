@@ -43,7 +43,12 @@ export interface Run {
   tags: string[];
   /** The user's note on the run. */
   notes: string;
+  /** Where it executes (migrations/009_run_executor.sql): set once, when it is sent to a cluster. */
+  executor: RunExecutorKind;
 }
+
+/** 'local': this machine's scheduler and worker threads; 'ray': a verl job on a Ray cluster. */
+export type RunExecutorKind = 'local' | 'ray';
 
 /** A run's key numbers for the runs table. */
 export interface RunSummary {

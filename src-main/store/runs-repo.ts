@@ -1,7 +1,7 @@
 import type { Db } from './database';
 import type { RunSummary } from './records';
 import { parseJsonObject } from './json-columns';
-import type { JsonObject, Run, RunStatus } from './records';
+import type { JsonObject, Run, RunExecutorKind, RunStatus } from './records';
 
 interface RunRow {
   id: number;
@@ -21,6 +21,7 @@ interface RunRow {
   updated_at: number;
   tags: string;
   notes: string;
+  executor: RunExecutorKind;
 }
 
 const toRun = (row: RunRow): Run => ({
@@ -41,6 +42,7 @@ const toRun = (row: RunRow): Run => ({
   updatedAt: row.updated_at,
   tags: parseTags(row.tags),
   notes: row.notes,
+  executor: row.executor,
 });
 
 function parseTags(text: string): string[] {
@@ -121,7 +123,7 @@ export function createRunsRepo(db: Db) {
   const ownership = db.prepare('SELECT owner_pid AS ownerPid, control FROM runs WHERE id = ?');
   // Runs on a Ray cluster have no owner process here: their status follows the job's (cluster_jobs).
   const owned = db.prepare(`SELECT id, owner_pid AS ownerPid, control FROM runs
-    WHERE status = 'running' AND NOT EXISTS (SELECT 1 FROM cluster_jobs c WHERE c.run_id = runs.id)`);
+    WHERE status = 'running' AND executor = 'local'`);
 
   return {
     insert(input: NewRun, now = Date.now()): Run {

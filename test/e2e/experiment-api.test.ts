@@ -121,7 +121,7 @@ describe('experiment channels through serve mode', () => {
       // Paused from another lab on the same data folder, as `aepo-lab experiment pause` in another process does: it
       // writes the request into the run's row, and the owner carries it out after the current step.
       const other = openLab({ dataDir: lab.dataDir, mode: 'cli', logError: () => {} });
-      expect(other.runner.pause(experimentId)).toEqual({ runs: 1 });
+      expect(await other.dispatch('experiments.pause', { id: experimentId })).toMatchObject({ data: { runs: 1 } });
       other.close();
       const paused = await waitFor((e) => e.name === 'experiment.finished');
       expect(paused.data).toMatchObject({ failures: [], paused: 1 });

@@ -3,6 +3,7 @@ import { LabError } from '../../core/errors';
 import { rayJobsClient, TERMINAL_RAY_STATUSES } from '../../clusters/ray-jobs-client';
 import type { Services } from '../../services';
 import type { ClusterJobStatus } from '../../store/clusters-repo';
+import type { Run } from '../../store/records';
 import { ALGORITHM_IDS } from '../../rl/types';
 import { LAUNCH_TABLE } from './verl-launch';
 
@@ -111,12 +112,12 @@ export async function deleteRemoteRun(services: Services, runId: number): Promis
 }
 
 /** An experiment goes only once none of its runs is still going on a cluster (its jobs would run on, unwatched). */
-export function refuseWhileOnCluster(services: Services, experimentId: number): void {
-  const runIds = new Set(services.runs.list({ experimentId }).map((run) => run.id));
+export function refuseWhileOnCluster(services: Services, runs: Run[]): void {
+  const runIds = new Set(runs.map((run) => run.id));
   const going = services.clusters.jobs.jobs().filter((job) => runIds.has(job.runId) && !ended(job.rayStatus));
   if (going.length > 0)
     throw new LabError(
       'conflict',
-      `experiment ${experimentId} has ${going.length} run(s) still going on ${[...new Set(going.map((j) => j.cluster))].join(', ')}; stop them first`,
+      `experiment ${runs[0]!.experimentId} has ${going.length} run(s) still going on ${[...new Set(going.map((j) => j.cluster))].join(', ')}; stop them first`,
     );
 }

@@ -4,6 +4,9 @@ import { CHANNEL_NAMES } from '../../../src-main/api/channels';
 import { createHandlers } from '../../../src-main/api/handlers';
 import { registerIpcHandlers } from '../../../src-main/api/ipc';
 import { tempLab } from '../../support/temp';
+import { RunControl } from '../../../src-main/experiments/execution/run-executor';
+import { localExecutor } from '../../../src-main/experiments/execution/local-executor';
+import { rayExecutor } from '../../../src-main/experiments/remote/ray-executor';
 
 describe('dispatch', () => {
   it('has a handler for exactly the channels of the map', () => {
@@ -11,6 +14,10 @@ describe('dispatch', () => {
     const handlers = createHandlers(
       lab.services,
       lab.runner,
+      new RunControl(lab.services, {
+        local: localExecutor(lab.services, lab.runner),
+        ray: rayExecutor(lab.services),
+      }),
       () => ({
         name: 'x',
         version: '0',
@@ -33,7 +40,7 @@ describe('dispatch', () => {
     expect(await lab.dispatch('runs.list', undefined)).toMatchObject({ ok: true, data: [{ benchmark: 'bamboogle' }] });
     expect(await lab.dispatch('app.info', {})).toMatchObject({
       ok: true,
-      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 8 },
+      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 9 },
     });
   });
 

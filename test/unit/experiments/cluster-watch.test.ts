@@ -154,18 +154,28 @@ describe('watching runs on a cluster', () => {
         error: { message: expect.stringMatching(/is PENDING on ray1; stop it/) },
       });
       expect(lab.services.runs.get(second!.runId).id).toBe(second!.runId);
+      expect(await lab.dispatch('runs.execution', { id: second!.runId })).toMatchObject({
+        ok: true,
+        data: { executor: 'ray', cluster: 'ray1', rayStatus: 'PENDING', submissionId: second!.submissionId },
+      });
       const experimentId = lab.services.runs.get(second!.runId).experimentId!;
-      // The experiment's own pause and cancel leave its cluster runs alone (they are stopped on the cluster).
-      expect(await lab.dispatch('experiments.cancel', { id: experimentId })).toMatchObject({ ok: true });
-      expect(lab.services.runs.get(second!.runId).status).toBe('queued');
       expect(await lab.dispatch('experiments.delete', { id: experimentId })).toMatchObject({
         ok: false,
         error: { message: `experiment ${experimentId} has 7 run(s) still going on ray1; stop them first` },
       });
-      expect(await lab.dispatch('runs.remote', { id: second!.runId })).toMatchObject({
-        ok: true,
-        data: { cluster: 'ray1', rayStatus: 'PENDING', submissionId: second!.submissionId },
-      });
+      // The experiment's pause pauses its local runs (the base row) and leaves its cluster runs going (a Ray job can
+      // only be stopped); its cancel stops them on the cluster, as a run's own cancel does, and cancels the rest.
+      const local = lab.services.runs.list({ experimentId }).filter((run) => run.executor === 'local');
+      expect(local.map((run) => run.algorithm)).toEqual(['base']);
+      expect(await lab.dispatch('experiments.pause', { id: experimentId })).toMatchObject({ data: { runs: 1 } });
+      expect(lab.services.runs.get(second!.runId).status).toBe('queued');
+      expect(await lab.dispatch('experiments.cancel', { id: experimentId })).toMatchObject({ data: { runs: 8 } });
+      expect(lab.services.runs.get(local[0]!.id).status).toBe('cancelled');
+      for (const job of lab.services.clusters.jobs.jobs().filter((j) => j.runId !== first!.runId))
+        expect(ray.jobs.get(job.submissionId)?.status ?? 'STOPPED').toBe('STOPPED');
+      await watcher.tick();
+      expect(lab.services.runs.get(second!.runId)).toMatchObject({ status: 'cancelled', executor: 'ray' });
+      expect(await lab.dispatch('experiments.delete', { id: experimentId })).toMatchObject({ ok: true });
     } finally {
       await watcher.stop();
       lab.close();

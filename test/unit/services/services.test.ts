@@ -45,6 +45,11 @@ describe('runs service', () => {
     expect(done.startedAt).toBe(running.startedAt);
     expect(() => services.runs.setStatus(run.id, { status: 'running' })).toThrow(/completed and cannot become running/);
     expect(services.runs.list({ status: 'completed' })).toHaveLength(1);
+    // A failed run is given up directly (no detour through queued), or queued again to resume.
+    const failed = services.runs.create({ algorithm: 'aepo', benchmark: 'gsm8k', seed: 1 });
+    services.runs.setStatus(failed.id, { status: 'failed', error: 'x' });
+    expect(services.runs.setStatus(failed.id, { status: 'cancelled' }).status).toBe('cancelled');
+    expect(services.runs.get(failed.id).executor).toBe('local');
   });
 
   it('reports each write as a store.changed event', () => {

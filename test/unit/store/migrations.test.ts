@@ -186,3 +186,35 @@ describe('migration 002: rollout positions', () => {
     db.close();
   });
 });
+
+describe('migration 009: run executor', () => {
+  it('marks the runs an existing database sent to clusters as ray, the others local, and binds new jobs', () => {
+    const file = join(tempDir(), 'lab.sqlite');
+    const all = bundledMigrations();
+    const old = openDatabase(file, { appVersion: '0.1.0', migrations: all.slice(0, 8) });
+    const addRun = old.prepare(
+      "INSERT INTO runs (algorithm, benchmark, seed, app_version, created_at, updated_at) VALUES ('grpo', 'mini-gsm8k', ?, '0.1.0', 0, 0)",
+    );
+    for (const seed of [1, 2, 3]) addRun.run(seed);
+    old.prepare("INSERT INTO clusters (name, address, created_at) VALUES ('ray1', 'http://x', 0)").run();
+    const addJob = old.prepare(
+      "INSERT INTO cluster_jobs (run_id, cluster, submission_id, request, submitted_at, updated_at) VALUES (?, 'ray1', ?, '{}', 0, 0)",
+    );
+    addJob.run(2, 'job-2');
+    old.close();
+    const db = openDatabase(file, { appVersion: '0.1.0', migrations: all });
+    const executors = () => db.prepare('SELECT id, executor FROM runs ORDER BY id').all();
+    expect(executors()).toEqual([
+      { id: 1, executor: 'local' },
+      { id: 2, executor: 'ray' },
+      { id: 3, executor: 'local' },
+    ]);
+    // A job recorded later makes its run remote in the same write; nothing else may be stored there.
+    db.prepare(
+      "INSERT INTO cluster_jobs (run_id, cluster, submission_id, request, submitted_at, updated_at) VALUES (3, 'ray1', 'job-3', '{}', 0, 0)",
+    ).run();
+    expect(executors()).toContainEqual({ id: 3, executor: 'ray' });
+    expect(() => db.prepare("UPDATE runs SET executor = 'slurm' WHERE id = 1").run()).toThrow(/CHECK/);
+    db.close();
+  });
+});
