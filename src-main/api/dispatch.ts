@@ -52,7 +52,11 @@ export function createDispatch(handlers: Handlers, logError: (error: unknown) =>
       const handler = handlers[channel] as (request: unknown) => unknown;
       return { ok: true, data: await handler(parsed.data) };
     } catch (error) {
-      if (error instanceof LabError) return { ok: false, error: { code: error.code, message: error.message } };
+      if (error instanceof LabError)
+        return {
+          ok: false,
+          error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+        };
       if (!(error instanceof DatabaseStateError)) logError(error);
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, error: { code: 'internal', message: `${channel} failed: ${message}` } };

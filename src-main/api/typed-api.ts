@@ -44,6 +44,7 @@ export type { Settings } from '../core/settings-schema';
 export type * from '../store/records';
 export type { ConfigField } from '../experiments/config-fields';
 export type { ExperimentOptions } from '../experiments/plan';
+export type { RunConfigDiff } from '../experiments/config-diff';
 export type { Estimate } from '../experiments/estimate';
 export type { BackendReport } from '../experiments/run-task';
 export type { Cell, Comparison, ResultsTable, TableRow } from '../experiments/results-table';

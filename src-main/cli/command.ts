@@ -11,6 +11,8 @@ export class UsageError extends Error {
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
+  /** May be given more than once (its value is then the list, in order). */
+  multiple?: boolean;
   short?: string;
   /** Shown in --help, e.g. `--port N`. */
   label: string;
@@ -27,7 +29,7 @@ export interface CliIo {
 
 export interface CommandContext {
   args: string[];
-  options: Record<string, string | boolean | undefined>;
+  options: Record<string, string | boolean | string[] | undefined>;
   dataDir: string;
   /** Opens the database lazily, so `--help` never touches it. */
   lab(): Lab;

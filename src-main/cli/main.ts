@@ -14,6 +14,7 @@ import { experimentSubmit, experimentWatch } from './commands/experiment-cluster
 import {
   experimentCancel,
   experimentCreate,
+  experimentFields,
   experimentPause,
   experimentResume,
   experimentStart,
@@ -39,6 +40,7 @@ export const COMMANDS: Command[] = [
   conformance,
   experimentStart,
   experimentCreate,
+  experimentFields,
   experimentResume,
   experimentPause,
   experimentCancel,
@@ -121,7 +123,7 @@ export async function runCli(argv: string[], environment: CliEnvironment): Promi
     const parseOptions = Object.fromEntries(
       Object.entries(allOptions).map(([key, o]) => [
         key,
-        o.short ? { type: o.type, short: o.short } : { type: o.type },
+        { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
       ]),
     );
     let parsed;
@@ -150,7 +152,7 @@ export async function runCli(argv: string[], environment: CliEnvironment): Promi
     const dataDir = resolveDataDir(values['data-dir'] as string | undefined, environment.env);
     return await command.run({
       args,
-      options: values as Record<string, string | boolean | undefined>,
+      options: values as Record<string, string | boolean | string[] | undefined>,
       dataDir,
       lab: () =>
         (lab ??= openLab({

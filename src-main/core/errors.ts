@@ -4,10 +4,18 @@
  */
 export type LabErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'unknown_channel' | 'internal';
 
+/** One problem with a request, at the dotted path of its field (`config.training.steps`). */
+export interface LabIssue {
+  path: string;
+  message: string;
+}
+
 export class LabError extends Error {
   constructor(
     readonly code: LabErrorCode,
     message: string,
+    /** Per-field problems, where the error is about fields of the request. */
+    readonly issues?: LabIssue[],
   ) {
     super(message);
     this.name = 'LabError';

@@ -11,14 +11,14 @@ import { trainsOnWebGpu } from '../model/engine';
 import { rememberGpuAdapter } from '../model/onnx/gpu-adapter';
 import { LabError } from '../core/errors';
 import type { EventBus } from '../core/events';
-import { generateMiniSuite } from '../benchmarks/mini/suites';
+import { generateMiniSuite, type MiniSuite } from '../benchmarks/mini/suites';
 import type { Services } from '../services';
 import type { Run } from '../store/records';
 import type { AlgorithmId } from '../rl/types';
 import type { PythonCalls } from '../tools/types';
 import { baseCheckpointKey } from './cold-start';
-import { storedPlan, type ExperimentPlan } from './plan';
-import { runConfigSchema } from './run-config';
+import { storedPlan } from './plan';
+import { requireRunConfig, type RunConfig } from './run-config';
 import { createRunWriter } from './run-writer';
 import { corpusCacheNamespace, type BackendReport, type TaskContext, type TaskReport } from './run-task';
 import { Scheduler, type ScheduledTask, type TaskOutcome, type WorkerLauncher } from './scheduler';
@@ -104,7 +104,8 @@ export class ExperimentRunner {
     for (const run of todo) if (run.status === 'paused') services.runs.setStatus(run.id, { status: 'queued' });
     this.jobs.add(experimentId);
     const finished = (async () => {
-      const outcomes = await this.runAll(plan, todo, (line) => bus.emit('experiment.log', { experimentId, line }));
+      const say = (line: string) => bus.emit('experiment.log', { experimentId, line });
+      const outcomes = await this.runAll(plan.benchmarks, todo, say);
       const result: JobResult = {
         failures: outcomes.flatMap((o, i) => (o.outcome === 'failed' ? [`${runLabel(todo[i]!)}: ${o.message}`] : [])),
         paused: outcomes.filter((o) => o.outcome === 'paused').length,
@@ -127,19 +128,14 @@ export class ExperimentRunner {
     if (this.evaluated(run)) throw new LabError('conflict', `run ${runId} is completed`);
     if (run.status === 'cancelled' || run.status === 'paused') services.runs.setStatus(runId, { status: 'queued' });
     const experiment = run.experimentId === null ? null : services.experiments.get(run.experimentId);
-    // A run of its own trains on its benchmark with its own config.
-    const plan = (experiment && storedPlan(experiment)) ?? {
-      preset: 'quick',
-      algorithms: [run.algorithm as AlgorithmId],
-      benchmarks: [run.benchmark],
-      seeds: [run.seed],
-      config: runConfigSchema.parse(run.config),
-    };
-    const untrainable = plan.benchmarks.find((id) => !id.startsWith('mini-'));
+    // A run of an experiment trains on the experiment's suites (its cold start covers them all); a run of its own on
+    // its benchmark. Either way with its own config.
+    const benchmarks = (experiment && storedPlan(experiment)?.benchmarks) ?? [run.benchmark];
+    const untrainable = benchmarks.find((id) => !id.startsWith('mini-'));
     if (untrainable)
       throw new LabError('invalid_input', `run ${runId} can't train on "${untrainable}": training needs a mini suite`);
     const say = (line: string) => bus.emit('run.log', { runId, experimentId: run.experimentId, line });
-    return { finished: this.runAll(plan, [run], say).then((outcomes) => outcomes[0]!) };
+    return { finished: this.runAll(benchmarks, [run], say).then((outcomes) => outcomes[0]!) };
   }
 
   /** Pauses a local run: a queued one at once, a running one after its current step. */
@@ -229,22 +225,22 @@ export class ExperimentRunner {
     return run.status === 'completed' && this.host.services.evaluations.ofRun(run.id).length > 0;
   }
 
-  /** The cold start, then the runs, all through the scheduler; resolves with each run's outcome, in order. */
-  private async runAll(plan: ExperimentPlan, runs: Run[], say: (line: string) => void): Promise<TaskOutcome[]> {
+  /**
+   * The cold starts, then the runs, all through the scheduler; resolves with each run's outcome, in order. Each run
+   * trains with its own config (its row's, run-config.ts `runConfigOf`); runs whose configs share a base checkpoint
+   * share its cold start.
+   */
+  private async runAll(benchmarks: string[], runs: Run[], say: (line: string) => void): Promise<TaskOutcome[]> {
     const { services, dataDir } = this.host;
     if (runs.length === 0) return []; // nothing left to do: no cold start either
-    const { config } = plan;
+    const configs = runs.map(requireRunConfig); // an unusable config is refused before anything starts
     // Asked once here, so the runs' threads inherit the answer (docs/engine.md: which device trains).
     this.oneTaskAtATime = trainsOnWebGpu(await rememberGpuAdapter());
-    const suites = plan.benchmarks.map((id) =>
-      generateMiniSuite(id, { train: config.training.trainItems, test: config.evaluation.items }),
-    );
-    for (const suite of suites) storeMiniSuite(this.host, suite);
+    const suitesOf = this.suitesFor(benchmarks);
     const settings = services.settings.get();
-    const context: TaskContext = {
+    const shared: Omit<TaskContext, 'config'> = {
       dataDir,
       pythonSandbox: this.workers!.pythonSandbox,
-      config,
       settings: {
         webSearch: settings.webSearch,
         webBrowsing: settings.webBrowsing,
@@ -258,25 +254,30 @@ export class ExperimentRunner {
         Math.floor(availableParallelism() / (settings.concurrentRuns ?? availableParallelism())),
       ),
       searchCache: Object.fromEntries(
-        plan.benchmarks.map((id) => [corpusCacheNamespace(id), services.toolCache.entries(corpusCacheNamespace(id))]),
+        benchmarks.map((id) => [corpusCacheNamespace(id), services.toolCache.entries(corpusCacheNamespace(id))]),
       ),
     };
     // One shared base checkpoint, or one per seed (coldStart.perSeed): each made once, however many jobs wait for it.
-    const seedOf = (seed: number) => (config.coldStart.perSeed ? seed : null);
-    const baseFileOf = (seed: number | null) =>
-      join(dataDir, 'checkpoints', `base-${baseCheckpointKey(suites, config, seed)}.ckpt`);
-    const coldStart = (seed: number | null) => {
-      const baseFile = baseFileOf(seed);
+    const baseFileOf = (config: RunConfig, seed: number) => {
+      const own = config.coldStart.perSeed ? seed : null;
+      return {
+        seed: own,
+        file: join(dataDir, 'checkpoints', `base-${baseCheckpointKey(suitesOf(config), config, own)}.ckpt`),
+      };
+    };
+    const coldStart = (config: RunConfig, runSeed: number) => {
+      const { seed, file: baseFile } = baseFileOf(config, runSeed);
       let cold = this.coldStarts.get(baseFile);
       if (!cold) {
         cold = this.running.submit({
           // The cold start comes before every run: it has the machine to itself.
           prepare: () => ({
             task: {
-              ...context,
+              ...shared,
+              config,
               computeThreads: availableParallelism(),
               kind: 'cold-start',
-              benchmarks: plan.benchmarks,
+              benchmarks,
               baseFile,
               seed,
             },
@@ -288,22 +289,47 @@ export class ExperimentRunner {
       }
       return cold;
     };
-    const seeds = [...new Set(runs.map((run) => seedOf(run.seed)))];
-    const bases = await Promise.all(seeds.map(coldStart));
+    const bases = await Promise.all(runs.map((run, i) => coldStart(configs[i]!, run.seed)));
     const failed = bases.find((base) => base.outcome !== 'finished');
     if (failed) {
       const message = `the cold start failed: ${failed.outcome === 'failed' ? failed.message : failed.outcome}`;
       return runs.map(() => ({ outcome: 'failed', message }));
     }
     return Promise.all(
-      runs.map((run) => this.running.submit(this.taskFor(run, plan, context, baseFileOf(seedOf(run.seed))))),
+      runs.map((run, i) => {
+        const config = configs[i]!;
+        const context: TaskContext = { ...shared, config };
+        return this.running.submit(this.taskFor(run, config, benchmarks, context, baseFileOf(config, run.seed).file));
+      }),
     );
   }
 
-  private taskFor(run: Run, plan: ExperimentPlan, context: TaskContext, baseFile: string): ScheduledTask {
+  /** The mini suites a config generates (its train and test sizes), each stored once per size. */
+  private suitesFor(benchmarks: string[]): (config: RunConfig) => MiniSuite[] {
+    const made = new Map<string, MiniSuite[]>();
+    return (config) => {
+      const sizes = { train: config.training.trainItems, test: config.evaluation.items };
+      const key = `${sizes.train}/${sizes.test}`;
+      let suites = made.get(key);
+      if (!suites) {
+        suites = benchmarks.map((id) => generateMiniSuite(id, sizes));
+        for (const suite of suites) storeMiniSuite(this.host, suite);
+        made.set(key, suites);
+      }
+      return suites;
+    };
+  }
+
+  private taskFor(
+    run: Run,
+    config: RunConfig,
+    benchmarks: string[],
+    context: TaskContext,
+    baseFile: string,
+  ): ScheduledTask {
     const { services, bus } = this.host;
     const label = runLabel(run);
-    const steps = run.algorithm === 'base' ? 0 : plan.config.training.steps;
+    const steps = run.algorithm === 'base' ? 0 : config.training.steps;
     return {
       runId: run.id,
       prepare: () => {
@@ -320,7 +346,7 @@ export class ExperimentRunner {
               kind: 'evaluate-base',
               runId: run.id,
               seed: run.seed,
-              benchmarks: plan.benchmarks,
+              benchmarks,
               baseFile,
             },
           };

@@ -1,6 +1,7 @@
 /** Exporting an experiment's results table: what the `experiments.export` channel and `aepo-lab export` return. */
 import { LabError } from '../core/errors';
-import { settingsNote, type SettingOverrides } from '../rl/variants';
+import { settingsNote } from '../rl/variants';
+import { runConfigOf } from './run-config';
 import type { Services } from '../services';
 import type { EvaluationRow } from '../store/evaluations-repo';
 import { exportTable, type ExportFormat } from './export-formats';
@@ -40,8 +41,8 @@ function tableOptions(request: TableRequest): TableOptions {
 function seedsNote(services: Services, runIds: number[]): string[] {
   const perSeed = new Set(
     runIds.flatMap((id) => {
-      const coldStart = (services.runs.get(id).config as { coldStart?: { perSeed?: boolean } }).coldStart;
-      return coldStart ? [coldStart.perSeed === true] : []; // outside models and imports have no cold start
+      const config = runConfigOf(services.runs.get(id));
+      return config ? [config.coldStart.perSeed] : []; // outside models and imports have no cold start
     }),
   );
   if (perSeed.size === 0) return [];
@@ -128,8 +129,7 @@ function settingsFootnotes(
     const texts = new Set(
       runIds.flatMap((id) => {
         const run = services.runs.get(id);
-        const overrides = (run.config as { algorithm?: SettingOverrides }).algorithm ?? {};
-        return settingsNote(run.algorithm, overrides) ?? [];
+        return settingsNote(run.algorithm, runConfigOf(run)?.algorithm) ?? [];
       }),
     );
     return texts.size === 0 ? [] : [`${label}: ${[...texts].join('; ')}`];

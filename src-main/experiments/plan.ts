@@ -11,8 +11,10 @@ import type { Services } from '../services';
 import type { Experiment, JsonObject, Run } from '../store/records';
 import type { AlgorithmId } from '../rl/types';
 import { LabError } from '../core/errors';
+import { layered, runConfigDiffSchema, type RunConfigDiff } from './config-diff';
 import {
   algorithmId,
+  configIssues,
   describeConfigError,
   EXPERIMENT_PRESETS,
   runConfigSchema,
@@ -53,51 +55,63 @@ export const experimentPlanInput = z
       .min(1)
       .max(32)
       .optional(),
-    /** Changes to the preset's run config (any field of RunConfig; the rest stays the preset's). */
-    config: z.record(z.string(), z.json()).optional(),
+    /** Changes to the preset's run config (any field of RunConfig, at any depth; the rest stays the preset's). */
+    config: runConfigDiffSchema.optional(),
   })
   .strict();
 
 export type ExperimentPlanInput = z.input<typeof experimentPlanInput>;
 
+/**
+ * What an experiment stores: its preset, what it compares and the user's diff over the preset. The resolved config
+ * lives on each run's row (run-config.ts, `runConfigOf`), never here.
+ */
 export interface ExperimentPlan {
   preset: ExperimentPresetId;
   algorithms: AlgorithmId[];
   benchmarks: string[];
   seeds: number[];
+  /** The user's changes to the preset's run config. */
+  diff: RunConfigDiff;
+}
+
+/** A plan with the run config its runs get: the defaults, the preset's diff, then the user's. */
+export interface ResolvedPlan extends ExperimentPlan {
   config: RunConfig;
 }
 
-type Diff = { [key: string]: unknown };
-const isObject = (value: unknown): value is Diff =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** `over` laid on `base`, object by object; any other value of `over` replaces the base's. */
-function layered(base: Diff, over: Diff): Diff {
-  const out: Diff = { ...base };
-  for (const [key, value] of Object.entries(over))
-    out[key] = isObject(value) && isObject(base[key]) ? layered(base[key], value) : value;
-  return out;
+/**
+ * A preset's run config under the user's diff: the one place the defaults, the preset's diff and the user's are
+ * merged. An invalid config throws an error that names each bad field.
+ */
+export function resolveConfig(preset: ExperimentPresetId, diff: RunConfigDiff = {}): RunConfig {
+  const parsed = runConfigSchema.safeParse(layered(EXPERIMENT_PRESETS[preset].config as RunConfigInput, diff));
+  if (!parsed.success)
+    throw new LabError(
+      'invalid_input',
+      `invalid config: ${describeConfigError(parsed.error)}`,
+      configIssues(parsed.error),
+    );
+  return parsed.data;
 }
 
-/** The plan with every default filled in; an invalid config throws an error that names each bad field. */
-export function resolvePlan(input: z.output<typeof experimentPlanInput>): ExperimentPlan {
+/** The plan with the run config its runs get. */
+export function resolvePlan(input: z.output<typeof experimentPlanInput>): ResolvedPlan {
   const preset = EXPERIMENT_PRESETS[input.preset];
-  const parsed = runConfigSchema.safeParse(layered(preset.config as Diff, input.config ?? {}) as RunConfigInput);
-  if (!parsed.success) throw new LabError('invalid_input', `invalid config: ${describeConfigError(parsed.error)}`);
-  const config = parsed.data;
+  const diff = input.config ?? {};
   return {
     preset: input.preset,
     algorithms: [...new Set(input.algorithms ?? preset.algorithms)],
     benchmarks: [...new Set(input.benchmarks ?? preset.benchmarks)],
     seeds: [...new Set(input.seeds ?? preset.seeds)],
-    config,
+    diff,
+    config: resolveConfig(input.preset, diff),
   };
 }
 
-/** The plan stored in an experiment's config; null for an experiment made another way (an import, `evaluate`). */
+/** The plan stored in an experiment; null for an experiment made another way (an import, `evaluate`). */
 export function storedPlan(experiment: Experiment): ExperimentPlan | null {
-  const stored = experiment.config as Partial<Record<keyof ExperimentPlan | 'run', unknown>>;
+  const stored = experiment.config as Partial<Record<keyof ExperimentPlan, unknown>>;
   if (!Array.isArray(stored.algorithms) || !Array.isArray(stored.benchmarks) || !Array.isArray(stored.seeds))
     return null;
   return {
@@ -105,7 +119,7 @@ export function storedPlan(experiment: Experiment): ExperimentPlan | null {
     algorithms: stored.algorithms as AlgorithmId[],
     benchmarks: stored.benchmarks as string[],
     seeds: stored.seeds as number[],
-    config: runConfigSchema.parse(stored.run ?? {}),
+    diff: runConfigDiffSchema.safeParse(stored.diff).data ?? {},
   };
 }
 
@@ -114,13 +128,13 @@ export interface ExperimentOptions {
   presets: {
     id: ExperimentPresetId;
     summary: string;
-    algorithms: string[];
+    algorithms: AlgorithmId[];
     benchmarks: string[];
     seeds: number[];
     /** The preset's run config with every default filled in. */
     config: JsonObject;
   }[];
-  algorithms: string[];
+  algorithms: AlgorithmId[];
   benchmarks: { id: string; name: string; family: string }[];
   fields: ConfigField[];
 }
@@ -135,7 +149,7 @@ export function experimentOptions(): ExperimentOptions {
         algorithms: [...preset.algorithms],
         benchmarks: [...preset.benchmarks],
         seeds: [...preset.seeds],
-        config: runConfigSchema.parse(preset.config) as unknown as JsonObject,
+        config: resolveConfig(id) as unknown as JsonObject,
       };
     }),
     algorithms: [...ALGORITHM_IDS],
@@ -159,8 +173,8 @@ export function createPlannedExperiment(
         algorithms: plan.algorithms,
         benchmarks: plan.benchmarks,
         seeds: plan.seeds,
-        run: plan.config as unknown as JsonObject,
-      },
+        diff: plan.diff,
+      } satisfies ExperimentPlan,
     });
     const config = plan.config as unknown as JsonObject;
     const runs = [

@@ -4,9 +4,11 @@
  * always on record. Presets (`smoke`, `quick`, `paper`) are diffs over the defaults.
  */
 import { z } from 'zod';
+import { LabError, type LabIssue } from '../core/errors';
+import type { Run } from '../store/records';
 import { MINI_SUITES } from '../benchmarks/mini/catalogue';
 import { BENCHMARKS } from '../benchmarks/registry';
-import { SEGMENT_ENTROPY_FORMS } from '../rl/branching';
+import { algorithmSettingsSchema } from '../rl/settings-schema';
 import { ALGORITHM_IDS, SETTING_VARIANTS } from '../rl/types';
 
 /** Every benchmark id a run may name: the registry's and the generated mini suites'. */
@@ -20,11 +22,10 @@ export const benchmarkId = z.string().refine((id) => BENCHMARK_IDS.includes(id),
 });
 
 const positiveInt = z.number().int().positive();
-const probability = z.number().min(0).max(1);
 
 /**
- * Overrides of the algorithm preset's settings (rl/defaults.ts and the algorithm's file); unset: the preset's. The
- * variant picks a named bundle first (rl/variants.ts).
+ * Overrides of the algorithm preset's settings (rl/settings-schema.ts declares them; defaults in rl/defaults.ts and
+ * the algorithm's file); unset: the preset's. The variant picks a named bundle first (rl/variants.ts).
  */
 const algorithmSettings = z
   .object({
@@ -33,55 +34,9 @@ const algorithmSettings = z
       .describe(
         "Setting bundle: 'paper' (the method as published) or 'released' (the authors' training scripts: AEPO without pre-monitoring or the entropy-aware advantage).",
       ),
-    clipLow: z.number().min(0).max(1).describe('Lower clip range ε_low of the importance ratio.'),
-    clipHigh: z.number().min(0).describe("Upper clip range ε_high (DAPO's clip-higher raises it)."),
-    dualClipC: z.number().gt(1).nullable().describe('Dual-clip bound c for negative advantages; null: off.'),
-    lossAgg: z
-      .enum(['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum'])
-      .describe('How token losses are averaged into the batch loss.'),
-    klCoef: z.number().min(0).describe('Weight of the KL penalty against the starting policy (0: none).'),
-    klInReward: z.boolean().describe('Put the KL penalty into the reward instead of the loss.'),
-    groupSize: z
-      .number()
-      .int()
-      .min(2)
-      .max(64)
-      .describe('Trajectories per question (the group advantages are computed over).'),
-    globalSamples: z
-      .number()
-      .int()
-      .min(1)
-      .max(64)
-      .describe('Tree-search algorithms: trajectories sampled from the root before branching (m).'),
-    dynamicRollouts: z
-      .boolean()
-      .describe('AEPO: split the budget between global samples and branches by pre-monitored entropy.'),
-    premonitorBeta: z.number().describe('AEPO: how strongly the pre-monitored entropy gap moves the budget (β).'),
-    beamSize: z.number().int().min(2).max(8).describe('Branches forked at one tool call.'),
-    branch: z
-      .object({ tau: z.number(), gamma: z.number(), penalty: z.number().min(0) })
-      .strict()
-      .describe('Branch probability: threshold τ, entropy weight γ and the penalty for consecutive branching.'),
-    segmentEntropy: z.enum(SEGMENT_ENTROPY_FORMS).describe("How a segment's entropy is measured (docs/algorithms.md)."),
-    entropyAdvCoef: z.number().describe('AEPO: weight of the entropy-aware advantage term.'),
-    stepAdvWeight: z.number().describe('GiGPO: weight of the step-level advantage.'),
-    stepDiscount: probability.describe("GiGPO: discount of later steps' returns."),
-    dynamicSampling: z
-      .boolean()
-      .describe('DAPO: drop groups whose answers are all right or all wrong and refill the batch.'),
-    maxGenerationBatches: z
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .describe('DAPO: most rollout batches drawn to refill one step.'),
-    overlongShaping: z
-      .object({ bufferFraction: probability, penalty: z.number().min(0) })
-      .strict()
-      .nullable()
-      .describe('DAPO: penalty for responses near the length limit (buffer share of the limit, penalty); null: off.'),
-    updatesPerBatch: z.number().int().min(1).max(64).describe('Optimiser updates per rollout batch (mini-batches).'),
-    ppoEpochs: z.number().int().min(1).max(16).describe('Passes over the rollout batch.'),
+    ...algorithmSettingsSchema.shape,
+    // Overridden parameter by parameter: `--set algorithm.branch.gamma=0.5` keeps the algorithm's τ and penalty.
+    branch: algorithmSettingsSchema.shape.branch.partial().describe(algorithmSettingsSchema.shape.branch.description!),
   })
   .partial()
   .strict();
@@ -266,4 +221,36 @@ export type ExperimentPresetId = keyof typeof EXPERIMENT_PRESETS;
 /** A config in words a person reads: "training.steps: must be a positive whole number", one issue a line. */
 export function describeConfigError(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`).join('; ');
+}
+
+/** The same issues for the API, each at its path in a request (`config.training.steps`). */
+export function configIssues(error: z.ZodError): LabIssue[] {
+  return error.issues.map((issue) => ({
+    path: ['config', ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+/**
+ * A run's resolved config: the one way a stored run config is read. The lab stores a run's config with every default
+ * filled in (runs.config, the only copy); null for a row whose config is not one: an import, an outside model.
+ */
+export function runConfigOf(run: Pick<Run, 'config'>): RunConfig | null {
+  const parsed = resolvedConfig(run.config);
+  return parsed?.success ? parsed.data : null;
+}
+
+/** The same, for a run that must have one (to train it, to send it to a cluster): otherwise an error saying why. */
+export function requireRunConfig(run: Pick<Run, 'id' | 'config'>): RunConfig {
+  const parsed = resolvedConfig(run.config);
+  if (!parsed) throw new LabError('invalid_input', `run ${run.id} has no run config: it was imported or evaluated`);
+  if (!parsed.success)
+    throw new LabError('invalid_input', `run ${run.id}'s config is invalid: ${describeConfigError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Parses a stored config that has every group of a run config; undefined for anything else. */
+function resolvedConfig(stored: Run['config']) {
+  const complete = Object.keys(runConfigSchema.shape).every((group) => group in stored);
+  return complete ? runConfigSchema.safeParse(stored) : undefined;
 }

@@ -4,21 +4,12 @@
  * turns rewards (and, for some, entropies or trajectory structure) into per-token advantages.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { SegmentEntropyForm } from './branching';
+import type { z } from 'zod';
+import type { algorithmSettingsSchema } from './settings-schema';
 
-export type LossAggregation = 'token-mean' | 'seq-mean-token-mean' | 'seq-mean-token-sum';
-
-export interface LossConfig {
-  /** ε_l: the ratio's lower clip bound is 1 − clipLow. */
-  clipLow: number;
-  /** ε_h: the upper clip bound is 1 + clipHigh. */
-  clipHigh: number;
-  /** Dual-clip constant c for negative advantages (PPO dual-clip); null turns it off. */
-  dualClipC: number | null;
-  lossAgg: LossAggregation;
-  /** Coefficient of the k3 KL penalty against the reference policy; 0 turns it off. */
-  klCoef: number;
-}
+/** The loss's settings (rl/settings-schema.ts declares them with their doc lines). */
+export type LossConfig = Pick<AlgorithmSettings, 'clipLow' | 'clipHigh' | 'dualClipC' | 'lossAgg' | 'klCoef'>;
+export type LossAggregation = AlgorithmSettings['lossAgg'];
 
 /** One micro-batch: B sequences of T tokens, right-padded. Everything but `logp` is a constant. */
 export interface LossBatch {
@@ -101,47 +92,10 @@ export type AlgorithmId = (typeof ALGORITHM_IDS)[number];
 export const SETTING_VARIANTS = ['paper', 'released'] as const;
 export type SettingVariant = (typeof SETTING_VARIANTS)[number];
 
+/** Every knob an algorithm preset sets, declared once with its doc line in rl/settings-schema.ts. */
+export type AlgorithmSettings = z.output<typeof algorithmSettingsSchema>;
 /** DAPO's overlong reward shaping: a linear penalty over the last part of the rollout's response budget. */
-export interface OverlongShaping {
-  /** The share of the response budget (at its end) over which the penalty grows (DAPO: 4,096 of 20,480 = 0.2). */
-  bufferFraction: number;
-  /** Penalty at maxLength (DAPO: 1). */
-  penalty: number;
-}
-
-/** Every knob an algorithm preset sets; a run's config overrides any of them. */
-export interface AlgorithmSettings extends LossConfig {
-  /** k: trajectories per question. */
-  groupSize: number;
-  /** m: samples started from the root when pre-monitoring is off (or for ARPO). */
-  globalSamples: number;
-  /** AEPO's entropy pre-monitoring; off means m = globalSamples. */
-  dynamicRollouts: boolean;
-  /** β of the pre-monitoring sigmoid. */
-  premonitorBeta: number;
-  /** Paths a fork splits into (Z = beamSize − 1 new ones). */
-  beamSize: number;
-  branch: { tau: number; gamma: number; penalty: number };
-  /** How a segment's entropy Ĥ (behind ΔH and pre-monitoring) is measured; see rl/branching.ts. */
-  segmentEntropy: SegmentEntropyForm;
-  /** AEPO's a in Ã = Â·(1 + a·z(h)); 0 turns the entropy-aware advantage off (the released runs' behaviour). */
-  entropyAdvCoef: number;
-  /** GiGPO's ω. */
-  stepAdvWeight: number;
-  /** GiGPO's γ: a step's return is γ^(steps left)·R. */
-  stepDiscount: number;
-  /** REINFORCE++: the KL penalty goes into the token rewards instead of the loss. */
-  klInReward: boolean;
-  /** DAPO: drop groups whose accuracy is the same for all their trajectories, and refill with fresh questions. */
-  dynamicSampling: boolean;
-  /** DAPO's max_num_gen_batches: rollout rounds a step may make to fill its batch (the first included). */
-  maxGenerationBatches: number;
-  overlongShaping: OverlongShaping | null;
-  /** Mini-batches per pass over the rollout batch (verl's train_batch_size / ppo_mini_batch_size). */
-  updatesPerBatch: number;
-  /** Passes over the rollout batch (verl's ppo_epochs). With one update in all, the ratio stays 1 and no clip acts. */
-  ppoEpochs: number;
-}
+export type OverlongShaping = NonNullable<AlgorithmSettings['overlongShaping']>;
 
 export interface Citation {
   title: string;

@@ -18,13 +18,23 @@ const VARIANT_SETTINGS: Record<SettingVariant, Partial<Record<AlgorithmId, Parti
   },
 };
 
-/** A run config's `algorithm` group: a variant and any settings over it. */
-export type SettingOverrides = Partial<AlgorithmSettings> & { variant?: SettingVariant };
+/**
+ * A run config's `algorithm` group: a variant and any settings over it. The branch probability's parameters are
+ * overridden one by one (`algorithm.branch.gamma` alone), every other setting whole.
+ */
+export type SettingOverrides = Partial<Omit<AlgorithmSettings, 'branch'>> & {
+  branch?: Partial<AlgorithmSettings['branch']>;
+  variant?: SettingVariant;
+};
 
-/** The settings a run trains with: the preset's paper defaults, then its variant's bundle, then its own overrides. */
+/**
+ * The settings a run trains with: the preset's paper defaults, then its variant's bundle, then its own overrides. The
+ * one place an algorithm's defaults and a run's overrides are merged, for local runs and cluster jobs alike.
+ */
 export function resolveSettings(algorithm: AlgorithmId, overrides: SettingOverrides = {}): AlgorithmSettings {
-  const { variant = 'paper', ...own } = overrides;
-  return { ...ALGORITHMS[algorithm].defaults, ...VARIANT_SETTINGS[variant][algorithm], ...own };
+  const { variant = 'paper', branch, ...own } = overrides;
+  const base = { ...ALGORITHMS[algorithm].defaults, ...VARIANT_SETTINGS[variant][algorithm] };
+  return { ...base, ...own, branch: { ...base.branch, ...branch } };
 }
 
 const shown = (value: unknown) => (typeof value === 'object' ? JSON.stringify(value) : String(value));

@@ -5,6 +5,7 @@ import { openLab, type Lab } from '../../src-main/app/open-lab';
 import { startServer, type RunningServer } from '../../src-main/serve/server';
 import { sourceWorkers } from '../support/run-workers';
 import { tempDir } from '../support/temp';
+import type { ApiErrorBody } from '../../src-main/api/result';
 
 type Event = { name: string; data: Record<string, unknown> };
 
@@ -64,7 +65,7 @@ async function serveLab() {
       headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return (await response.json()) as { ok: boolean; data?: never; error?: { message: string } };
+    return (await response.json()) as { ok: boolean; data?: never; error?: ApiErrorBody };
   };
   return { lab, events, waitFor, call };
 }
@@ -85,7 +86,7 @@ describe('experiment channels through serve mode', () => {
     const benchmark = await call('experiments.create', { name: 'x', benchmarks: ['gsm8k'] });
     expect(benchmark.error?.message).toMatch(/"gsm8k" can't be trained on; the mini suites can: mini-/);
     const config = await call('experiments.create', { name: 'x', config: { training: { steps: -1 } } });
-    expect(config.error?.message).toMatch(/invalid config: training\.steps: /);
+    expect(config.error?.issues).toEqual([{ path: 'config.training.steps', message: expect.any(String) }]);
   });
 
   it(

@@ -1,6 +1,7 @@
 import { EXPERIMENT_PRESETS } from '../../experiments/run-config';
 import type { Estimate } from '../../experiments/estimate';
 import { callChannel, jsonOption, UsageError, type Command, type CommandContext } from '../command';
+import { configDiffFromOptions, configOptions } from '../config-options';
 import { followExperiment } from '../experiment-progress';
 
 /** `a, b,c` → ['a', 'b', 'c']; undefined when the option was not given. */
@@ -39,6 +40,7 @@ const planOptions: Command['options'] = {
     description: "setting bundle: the papers' methods (default) or the authors' released scripts",
   },
   name: { type: 'string', label: '--name N', description: 'the experiment name' },
+  ...configOptions,
 };
 
 /** Creates the experiment the options describe, through the same channel as the app; answers its id and runs. */
@@ -51,7 +53,13 @@ async function createExperiment(context: CommandContext): Promise<{ id: number; 
     throw new UsageError(`--seeds takes whole numbers, not "${String(context.options.seeds)}"`);
   const algorithms = list(context.options.algos);
   const benchmarks = list(context.options.benches);
+  const { fields } = await callChannel(context, 'experiments.options', {});
   const variant = context.options.variant;
+  const assignments = [
+    ...(typeof variant === 'string' ? [`algorithm.variant=${variant}`] : []),
+    ...((context.options.set as string[] | undefined) ?? []),
+  ];
+  const config = configDiffFromOptions(fields, context.options.config as string | undefined, assignments);
   const plan = {
     name:
       context.options.name ??
@@ -60,14 +68,18 @@ async function createExperiment(context: CommandContext): Promise<{ id: number; 
     algorithms,
     benchmarks,
     seeds,
-    ...(variant === undefined ? {} : { config: { algorithm: { variant } } }),
+    ...(config === undefined ? {} : { config }),
   };
   const created = await context.lab().dispatch('experiments.create', plan);
-  // A wrong id or value on the command line is a usage error (exit 2), in words.
-  if (!created.ok) throw new UsageError(created.error.message.replace(/^invalid input for experiments\.create: /, ''));
+  // A wrong id or value on the command line is a usage error (exit 2), each field's problem at its path.
+  if (!created.ok)
+    throw new UsageError(
+      created.error.issues?.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') ??
+        created.error.message,
+    );
   const id = (created.data as { id: number }).id;
   // Time and power, as the New Experiment form states them.
-  const estimate = await callChannel(context, 'experiments.estimate', plan as never);
+  const estimate = await callChannel(context, 'experiments.estimate', plan);
   return { id, runs: (await callChannel(context, 'runs.list', { experimentId: id })).length, estimate };
 }
 
@@ -138,3 +150,26 @@ export const experimentCancel = controlCommand(
   "stop an experiment's runs now; what they recorded stays",
   'cancelled',
 );
+
+/** `experiment fields`: every run config field `--set` and the form take, with its type, default and doc line. */
+export const experimentFields: Command = {
+  path: ['experiment', 'fields'],
+  summary: 'list the run config fields that --set and --config take (path, type, default, what it does)',
+  options: jsonOption,
+  async run(context) {
+    const { fields } = await callChannel(context, 'experiments.options', {});
+    if (context.options.json) context.io.out(JSON.stringify(fields));
+    else
+      for (const field of fields) {
+        const range = [field.minimum, field.maximum].some((b) => b !== undefined)
+          ? ` [${field.minimum ?? ''}, ${field.maximum ?? ''}]`
+          : '';
+        const type = field.choices ? field.choices.join('|') : `${field.type}${range}`;
+        const fallback = field.default === null ? "the algorithm's" : JSON.stringify(field.default);
+        context.io.out(
+          `${field.path}  ${type}${field.nullable ? ' or null' : ''}  (default ${fallback})\n    ${field.doc}`,
+        );
+      }
+    return 0;
+  },
+};

@@ -17,7 +17,7 @@ import type { Services } from '../../services';
 import type { ClusterJob } from '../../store/clusters-repo';
 import type { RunStatus } from '../../store/records';
 import { parseVerlRecord } from '../imports/verl-import';
-import { runConfigSchema } from '../run-config';
+import { runConfigOf } from '../run-config';
 import { METRICS_MARKER } from './job-scripts';
 import { recordRemoteEvaluation } from './remote-results';
 import { failRefused, refusedByCluster, sendJob } from './submit';
@@ -193,7 +193,7 @@ export class ClusterWatcher {
     if (cut === 0) return;
     let metricsStep = job.metricsStep;
     const run = this.services.runs.get(runId);
-    const totalSteps = runConfigSchema.safeParse(run.config).data?.training.steps ?? 0;
+    const totalSteps = runConfigOf(run)?.training.steps ?? 0;
     for (const line of joined.slice(0, cut).split('\n')) {
       if (!line.startsWith(METRICS_MARKER)) {
         if (line.trim() !== '') this.say(runId, line.slice(0, 2000));

@@ -5,12 +5,12 @@
  * `val-core/<benchmark>/acc/mean@n` (mean accuracy over the samples: Pass@1) and `.../acc/best@k/mean` (Pass@k).
  */
 import type { Services } from '../../services';
-import { runConfigSchema } from '../run-config';
+import { requireRunConfig } from '../run-config';
 
 /** Records the run's evaluation; false when verl logged no validation accuracy (nothing is recorded then). */
 export function recordRemoteEvaluation(services: Services, runId: number): boolean {
   const run = services.runs.get(runId);
-  const config = runConfigSchema.parse(run.config);
+  const config = requireRunConfig(run);
   const { samples, k, items } = config.evaluation;
   const last = (name: string): { step: number; value: number } | undefined => {
     for (const section of ['val-core', 'val-aux']) {

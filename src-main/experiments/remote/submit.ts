@@ -17,7 +17,7 @@ import {
 import type { Services } from '../../services';
 import type { Run } from '../../store/records';
 import type { AlgorithmId } from '../../rl/types';
-import { runConfigSchema } from '../run-config';
+import { requireRunConfig } from '../run-config';
 import { runLabel } from '../run-ownership';
 import { jobPackage, type JobPackage } from './job-package';
 import { effectiveSettings, LAUNCH_TABLE, sharedOverrides, shellWord, type ClusterShape } from './verl-launch';
@@ -89,7 +89,7 @@ function plan(services: Services, request: SubmitRequest, shape: ClusterShape) {
       });
     else if (run.status !== 'queued') refuse(`it is ${run.status} here; only runs that have not started can be sent`);
     else {
-      const config = runConfigSchema.parse(run.config);
+      const config = requireRunConfig(run);
       const key = JSON.stringify([run.benchmark, config.training.trainItems, config.evaluation.items]);
       const pkg = packages.get(key) ?? jobPackage(run.benchmark, config);
       packages.set(key, pkg);

@@ -40,7 +40,7 @@ describe('dispatch', () => {
     expect(await lab.dispatch('runs.list', undefined)).toMatchObject({ ok: true, data: [{ benchmark: 'bamboogle' }] });
     expect(await lab.dispatch('app.info', {})).toMatchObject({
       ok: true,
-      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 9 },
+      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 10 },
     });
   });
 
@@ -73,8 +73,11 @@ describe('dispatch', () => {
     let shallow: unknown = 1;
     for (let i = 0; i < 10; i++) shallow = { a: [shallow] };
     const checked = await lab.dispatch('experiments.create', { name: 'x', config: shallow });
-    // Ten levels pass the depth check and meet the config's own schema, which names what is wrong.
-    expect(checked.ok || checked.error.message).toMatch(/^invalid config: \(config\): Unrecognized key/);
+    // Ten levels pass the depth check and meet the config diff's own schema, which names what is wrong, and where.
+    expect(checked).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', issues: [{ path: 'config', message: 'Unrecognized key: "a"' }] },
+    });
   });
 
   it('maps unknown channels, missing records and conflicts to codes', async () => {

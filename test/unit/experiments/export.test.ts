@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Lab } from '../../../src-main/app/open-lab';
 import type { EvaluationItemRow, JsonObject } from '../../../src-main/store/records';
 import { exportExperiment, runsTable } from '../../../src-main/experiments/export';
+import { resolveConfig } from '../../../src-main/experiments/plan';
 import { EXPORT_FORMATS } from '../../../src-main/experiments/export-formats';
 import { resultsTable } from '../../../src-main/experiments/results-table';
 import { startServer } from '../../../src-main/serve/server';
@@ -63,7 +64,10 @@ function goldenExperiment(lab: Lab): number {
         algorithm,
         benchmark: 'mini-gsm8k',
         seed: seed + 1,
-        config: configs[algorithm],
+        // Stored as the lab stores a run's config: resolved, every default filled in (outside models have none).
+        config: algorithm.startsWith('outside:')
+          ? undefined
+          : (resolveConfig('quick', configs[algorithm]) as unknown as JsonObject),
       });
       if (algorithm === 'grpo' || algorithm === 'aepo')
         // Two steps each: AEPO samples more per step (its pilots and branches) than GRPO.

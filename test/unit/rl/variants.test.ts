@@ -1,4 +1,5 @@
 // The released scripts' setting bundle: one algorithm id, its settings named, and the variant carried to the runs.
+import { runConfigOf } from '../../../src-main/experiments/run-config';
 import { describe, expect, it } from 'vitest';
 import { openLab } from '../../../src-main/app/open-lab';
 import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';
@@ -56,8 +57,11 @@ describe('setting variants', () => {
     expect(estimate.detectable.largest).toBeGreaterThan(3);
     const lab = openLab({ dataDir, mode: 'cli' });
     try {
-      const stored = lab.services.experiments.get(experiment).config as { run: { algorithm: { variant: string } } };
-      expect(stored.run.algorithm.variant).toBe('released');
+      // The experiment keeps it as its plan's diff; every run's own (the only resolved) config has it.
+      const stored = lab.services.experiments.get(experiment).config as { diff: { algorithm: { variant: string } } };
+      expect(stored.diff.algorithm.variant).toBe('released');
+      const runs = lab.services.runs.list({ experimentId: experiment });
+      expect(runs.map((run) => runConfigOf(run)?.algorithm.variant)).toEqual(runs.map(() => 'released'));
     } finally {
       lab.close();
     }

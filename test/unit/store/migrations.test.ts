@@ -218,3 +218,23 @@ describe('migration 009: run executor', () => {
     db.close();
   });
 });
+
+describe('migration 010: an experiment keeps only its plan', () => {
+  it("turns an older experiment's stored run config into its diff and leaves other experiments alone", () => {
+    const file = join(tempDir(), 'lab.sqlite');
+    const all = bundledMigrations();
+    const old = openDatabase(file, { appVersion: '0.1.0', migrations: all.slice(0, 9) });
+    const add = old.prepare("INSERT INTO experiments (name, description, config, created_at) VALUES ('e', '', ?, 0)");
+    const planned = { preset: 'smoke', algorithms: ['grpo'], benchmarks: ['mini-gsm8k'], seeds: [1] };
+    add.run(JSON.stringify({ ...planned, run: { training: { steps: 7 } } }));
+    add.run(JSON.stringify({ source: { trackio: 'x.db' } }));
+    old.close();
+    const db = openDatabase(file, { appVersion: '0.1.0', migrations: all });
+    const configs = db
+      .prepare('SELECT config FROM experiments ORDER BY id')
+      .all()
+      .map((row) => JSON.parse((row as { config: string }).config) as unknown);
+    expect(configs).toEqual([{ ...planned, diff: { training: { steps: 7 } } }, { source: { trackio: 'x.db' } }]);
+    db.close();
+  });
+});
