@@ -93,6 +93,28 @@ describe('every page against a real smoke experiment', () => {
     });
   }
 
+  // The form's text inputs and selects once ran past the right edge of their card in a 1280 × 800 window (a select
+  // sizes itself to its longest option); every control must stay inside its card, the advanced fields included.
+  it('new experiment: every control fits inside its card at every width the app supports', async () => {
+    await page.goto(`${served.origin}/#/experiments/new`);
+    await page.waitForSelector('[data-test="new-experiment-form"]');
+    await page.click('[data-test="advanced"] summary');
+    for (const width of [800, 1024, 1280, 1600, 1920]) {
+      await page.setViewportSize({ width, height: 800 });
+      const outside = await page.evaluate(() => {
+        const card = document.querySelector('[data-test="new-experiment-form"]')!.getBoundingClientRect();
+        return Array.from(document.querySelectorAll('[data-test="new-experiment-form"] :is(input, select, textarea)'))
+          .map((control) => ({ control, box: control.getBoundingClientRect() }))
+          .filter(({ box }) => box.width > 0 && (box.right > card.right + 0.5 || box.left < card.left - 0.5))
+          .map(
+            ({ control, box }) =>
+              `${control.outerHTML.slice(0, 60)} ${Math.round(box.left)}–${Math.round(box.right)} px, card ${Math.round(card.left)}–${Math.round(card.right)}`,
+          );
+      });
+      expect(outside, `at ${width} px`).toEqual([]);
+    }
+  });
+
   it('the AEPO run and its trees show what the paper measures', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${served.origin}/#/runs/${AEPO}`);
