@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { generateMiniSuite } from '../src-main/benchmarks/mini/suites';
 import { selectBackend } from '../src-main/model/backend';
-import { presetConfig } from '../src-main/model/config';
+import { modelConfig } from '../src-main/model/config';
 import { AdamW, policyStep } from '../src-main/model/optimizer';
 import { Rng } from '../src-main/model/rng';
 import { maskedMean } from '../src-main/model/scoring';
@@ -58,7 +58,7 @@ const tokenizer = Tokenizer.train(
   suite.train.map((item) => item.demonstration),
   600,
 );
-const model = Transformer.create({ ...presetConfig(PRESET, tokenizer.vocabSize), contextLength: 320 }, 1);
+const model = Transformer.create({ ...modelConfig(PRESET, tokenizer.vocabSize), contextLength: 320 }, 1);
 const sft = new AdamW(model.variables(), { learningRate: 3e-3, weightDecay: 0 });
 const demos = suite.train.map((item) => tokenizer.encode(item.demonstration).slice(0, 320));
 const sftRng = new Rng(3);
@@ -85,7 +85,7 @@ const start = weightSnapshot(model);
 const report: Record<string, Record<string, unknown>> = {};
 for (const id of ['grpo', 'arpo', 'aepo'] as const) {
   loadWeights(model, start);
-  const preset = ALGORITHMS[id];
+  const algorithm = ALGORITHMS[id];
   const optimizer = new AdamW(model.variables(), { learningRate: 1e-4 });
   const rng = new Rng(1);
   const sums: Record<string, number> = {};
@@ -98,10 +98,10 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
         optimizer,
         tokenizer,
         tools,
-        preset,
+        algorithm,
         rng,
         settings: {
-          ...preset.defaults,
+          ...algorithm.defaults,
           groupSize: K,
           globalSamples: K / 2,
           ...(SEGMENT_ENTROPY ? { segmentEntropy: SEGMENT_ENTROPY } : {}),
@@ -139,8 +139,8 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
 console.log(
   JSON.stringify({
     suite: SUITE,
-    preset: PRESET,
-    segmentEntropy: SEGMENT_ENTROPY ?? 'preset default',
+    algorithm: PRESET,
+    segmentEntropy: SEGMENT_ENTROPY ?? 'algorithm default',
     steps: STEPS,
     questions: QUESTIONS,
     k: K,

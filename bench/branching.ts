@@ -22,7 +22,7 @@ const start = weightSnapshot(agent.model);
 const report: Record<string, Record<string, number>> = {};
 for (const id of ['grpo', 'arpo', 'aepo'] as const) {
   loadWeights(agent.model, start);
-  const preset = ALGORITHMS[id];
+  const algorithm = ALGORITHMS[id];
   const optimizer = new AdamW(agent.model.variables(), { learningRate: 1e-3 });
   const rng = new Rng(1);
   const sums: Record<string, number> = {};
@@ -33,8 +33,8 @@ for (const id of ['grpo', 'arpo', 'aepo'] as const) {
         optimizer,
         tokenizer: agent.tokenizer,
         tools: toyTools(),
-        preset,
-        settings: { ...preset.defaults, groupSize: K, globalSamples: K / 2 },
+        algorithm,
+        settings: { ...algorithm.defaults, groupSize: K, globalSamples: K / 2 },
         rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 96, toolCallLimit: 4 },
         rng,
       },

@@ -18,7 +18,8 @@ export const configOptions: Record<string, OptionSpec> = {
     type: 'string',
     multiple: true,
     label: '--set path=value',
-    description: 'one run config field over the preset and --config, e.g. algorithm.branch.gamma=0.5 (repeatable)',
+    description:
+      'one run config field over the preset and --config, e.g. algorithmSettings.branch.gamma=0.5 (repeatable)',
   },
 };
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { MiniSuite } from '../benchmarks/mini/suites';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../model/checkpoint';
-import { presetConfig } from '../model/config';
+import { modelConfig } from '../model/config';
 import { tfjsEngine, type TrainingEngine } from '../model/engine';
 import { AdamW } from '../model/optimizer';
 import { Rng } from '../model/rng';
@@ -34,7 +34,10 @@ export function baseCheckpointKey(suites: MiniSuite[], config: RunConfig, seed: 
   const hash = createHash('sha256');
   // format 2: the loss covers model-written tokens only (format 1 also trained on the question and tool results).
   const { perSeed: _perSeed, ...coldStart } = config.coldStart;
-  hash.update(JSON.stringify({ model: config.model, coldStart, format: 2 }));
+  // The key's field names stay as they were when model.size was called model.preset, so checkpoints made then are
+  // still found.
+  const { size, ...model } = config.model;
+  hash.update(JSON.stringify({ model: { preset: size, ...model }, coldStart, format: 2 }));
   if (seed !== null) hash.update(JSON.stringify({ seed }));
   for (const suite of suites) hash.update(JSON.stringify([suite.id, suite.train.map((item) => item.demonstration)]));
   return hash.digest('hex').slice(0, 16);
@@ -93,9 +96,9 @@ export async function baseCheckpoint(
   }
   const demonstrations = suites.flatMap((suite) => suite.train.map((item) => item.demonstration));
   const tokenizer = Tokenizer.train(demonstrations, config.model.vocabSize);
-  const { preset, contextLength } = config.model;
+  const { size, contextLength } = config.model;
   // The shared base keeps the seeds it always had (weights 1, batches 3); a per-seed one derives both from its seed.
-  const model = Transformer.create({ ...presetConfig(preset, tokenizer.vocabSize), contextLength }, seed ?? 1);
+  const model = Transformer.create({ ...modelConfig(size, tokenizer.vocabSize), contextLength }, seed ?? 1);
   const optimizer = new AdamW(model.variables(), { learningRate: config.coldStart.learningRate, weightDecay: 0 });
   const encoded = demonstrations.map((text) => {
     const { tokens, learn } = demonstrationTokens(tokenizer, text);

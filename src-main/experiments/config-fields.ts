@@ -11,7 +11,7 @@ export interface ConfigField {
   path: string;
   type: 'integer' | 'number' | 'boolean' | 'choice' | 'json';
   doc: string;
-  /** The default; null where the algorithm's own preset decides (the `algorithm` group). */
+  /** The default; null where the algorithm's own defaults decide (the `algorithmSettings` group). */
   default: JsonValue;
   minimum?: number;
   maximum?: number;
@@ -60,7 +60,7 @@ function walk(path: string, schema: Schema, doc: string, inAlgorithm: boolean, o
   const single = options?.length === 1 ? { ...options[0], description } : schema;
   if (single.properties && !nullable) {
     for (const [key, child] of Object.entries(single.properties))
-      walk(path ? `${path}.${key}` : key, child, description, inAlgorithm || key === 'algorithm', out);
+      walk(path ? `${path}.${key}` : key, child, description, inAlgorithm || key === 'algorithmSettings', out);
     return;
   }
   out.push(leaf(path, single, description, null, nullable));

@@ -129,7 +129,7 @@ function settingsFootnotes(
     const texts = new Set(
       runIds.flatMap((id) => {
         const run = services.runs.get(id);
-        return settingsNote(run.algorithm, runConfigOf(run)?.algorithm) ?? [];
+        return settingsNote(run.algorithm, runConfigOf(run)?.algorithmSettings) ?? [];
       }),
     );
     return texts.size === 0 ? [] : [`${label}: ${[...texts].join('; ')}`];

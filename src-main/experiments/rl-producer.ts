@@ -16,7 +16,7 @@ import { frozenCopy, loadWeights, weightSnapshot } from '../model/weights';
 import type { RolloutOptions } from '../rl/rollout/engine';
 import type { RolloutQuestion, RolloutTree } from '../rl/rollout/types';
 import { rlStep, type RlStepContext } from '../rl/step';
-import type { AlgorithmPreset, AlgorithmSettings } from '../rl/types';
+import type { Algorithm, AlgorithmSettings } from '../rl/types';
 import type { JsonValue } from '../store/records';
 import type { ToolSet } from '../tools/types';
 
@@ -28,7 +28,7 @@ export interface RlProducerOptions {
   /** What scores and trains (model/engine.ts); default the tfjs reference. */
   engine?: TrainingEngine;
   tools: ToolSet;
-  preset: AlgorithmPreset;
+  algorithm: Algorithm;
   settings: AlgorithmSettings;
   rollout: RolloutOptions;
   seed: number;
@@ -119,7 +119,7 @@ export async function produceRl(
           optimizer: options.optimizer,
           tokenizer: options.tokenizer,
           tools: options.tools,
-          preset: options.preset,
+          algorithm: options.algorithm,
           settings: options.settings,
           rollout: options.rollout,
           rng,

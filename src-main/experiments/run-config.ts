@@ -27,7 +27,7 @@ const positiveInt = z.number().int().positive();
  * Overrides of the algorithm preset's settings (rl/settings-schema.ts declares them; defaults in rl/defaults.ts and
  * the algorithm's file); unset: the preset's. The variant picks a named bundle first (rl/variants.ts).
  */
-const algorithmSettings = z
+const algorithmSettingsOverrides = z
   .object({
     variant: z
       .enum(SETTING_VARIANTS)
@@ -35,7 +35,7 @@ const algorithmSettings = z
         "Setting bundle: 'paper' (the method as published) or 'released' (the authors' training scripts: AEPO without pre-monitoring or the entropy-aware advantage).",
       ),
     ...algorithmSettingsSchema.shape,
-    // Overridden parameter by parameter: `--set algorithm.branch.gamma=0.5` keeps the algorithm's τ and penalty.
+    // Overridden parameter by parameter: `--set algorithmSettings.branch.gamma=0.5` keeps the algorithm's τ and penalty.
     branch: algorithmSettingsSchema.shape.branch.partial().describe(algorithmSettingsSchema.shape.branch.description!),
   })
   .partial()
@@ -45,7 +45,7 @@ export const runConfigSchema = z
   .object({
     model: z
       .object({
-        preset: z
+        size: z
           .enum(['tiny', 'small', 'base'])
           .default('tiny')
           .describe('Size of the policy transformer (model/config.ts).'),
@@ -87,7 +87,7 @@ export const runConfigSchema = z
       .strict()
       .prefault({}),
     /** Overrides of the algorithm's defaults. */
-    algorithm: algorithmSettings.default({}),
+    algorithmSettings: algorithmSettingsOverrides.default({}),
     rollout: z
       .object({
         maxResponseTokens: positiveInt
@@ -187,7 +187,7 @@ export const EXPERIMENT_PRESETS = {
       rollout: { maxResponseTokens: 96, toolCallLimit: 2 },
       training: { steps: 2, questionsPerStep: 4, trainItems: 60 },
       evaluation: { items: 8, samples: 5 },
-      algorithm: { groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
+      algorithmSettings: { groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
       budgets: { checkpointEvery: 1 },
     },
   },
@@ -206,11 +206,11 @@ export const EXPERIMENT_PRESETS = {
     benchmarks: Object.keys(MINI_SUITES),
     seeds: [1, 2, 3],
     config: {
-      model: { preset: 'small' },
+      model: { size: 'small' },
       // Each seed its own cold start: seed-to-seed spread then includes the base policy's (docs/statistics.md).
       coldStart: { steps: 2000, perSeed: true },
       training: { steps: 80, questionsPerStep: 16 },
-      algorithm: { groupSize: 12, globalSamples: 6, updatesPerBatch: 8 },
+      algorithmSettings: { groupSize: 12, globalSamples: 6, updatesPerBatch: 8 },
       evaluation: { items: 100 },
     },
   },

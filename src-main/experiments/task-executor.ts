@@ -8,7 +8,7 @@ import { AppTools, type ToolHost } from '../app/tools';
 import { benchmarkInfo } from '../benchmarks/mini/catalogue';
 import { generateMiniSuite, type MiniSuite } from '../benchmarks/mini/suites';
 import { selectBackend } from '../model/backend';
-import { presetConfig } from '../model/config';
+import { modelConfig } from '../model/config';
 import { selectTrainingEngine, tfjsEngine, trainsOnWebGpu } from '../model/engine';
 import { adapterLabel, gpuAdapter } from '../model/onnx/gpu-adapter';
 import { AdamW } from '../model/optimizer';
@@ -68,7 +68,7 @@ export async function executeTask(
     const adapter = gpuAdapter();
     const training = trainsOnWebGpu(adapter)
       ? { device: `onnxruntime webgpu (${adapter ? adapterLabel(adapter) : 'no adapter found'})`, skipped: [] }
-      : await selectTrainingEngine(presetConfig('tiny', 300), 1).catch(() => tfjsEngine);
+      : await selectTrainingEngine(modelConfig('tiny', 300), 1).catch(() => tfjsEngine);
     return report({
       type: 'backend',
       name,
@@ -148,7 +148,7 @@ export async function executeTask(
     }
     const suite = suiteOf(task.benchmark);
     const trainingTools = suiteTools(suite);
-    const preset = ALGORITHMS[task.algorithm];
+    const algorithm = ALGORITHMS[task.algorithm];
     const optimizer = new AdamW(policy.model.variables(), config.optimizer);
     const order = shuffled(asQuestions(suite, 'train'), task.seed);
     const { questionsPerStep: perStep, steps } = config.training;
@@ -163,8 +163,8 @@ export async function executeTask(
           optimizer,
           engine,
           tools: trainingTools,
-          preset,
-          settings: resolveSettings(preset.id, config.algorithm),
+          algorithm,
+          settings: resolveSettings(algorithm.id, config.algorithmSettings),
           rollout: config.rollout,
           seed: task.seed,
           steps,

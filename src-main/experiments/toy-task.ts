@@ -4,7 +4,7 @@
  * contain real tool calls), arithmetic questions answered with the python tool, and the toy tool set.
  */
 import * as tf from '@tensorflow/tfjs';
-import { presetConfig } from '../model/config';
+import { modelConfig } from '../model/config';
 import { agentCorpus } from '../model/corpus';
 import { AdamW, policyStep } from '../model/optimizer';
 import { Rng } from '../model/rng';
@@ -22,7 +22,7 @@ export interface AgentFixture {
 export function coldStartToyAgent(steps = 250): AgentFixture {
   const corpus = [...agentCorpus(400, 11)];
   const tokenizer = Tokenizer.train(corpus, 400);
-  const model = Transformer.create({ ...presetConfig('tiny', tokenizer.vocabSize), contextLength: 160 }, 5);
+  const model = Transformer.create({ ...modelConfig('tiny', tokenizer.vocabSize), contextLength: 160 }, 5);
   const optimizer = new AdamW(model.variables(), { learningRate: 3e-3, weightDecay: 0 });
   const encoded = corpus.map((text) => tokenizer.encode(text).slice(0, 100));
   const rng = new Rng(2);

@@ -1,5 +1,5 @@
 /**
- * The policy's speed on this machine, both engines (tfjs, ONNX Runtime) in one run on the `small` preset: a PPO-style
+ * The policy's speed on this machine, both engines (tfjs, ONNX Runtime) in one run on the `small` model: a PPO-style
  * train step (batch 16 × 128 tokens), KV-cache sampling at batch 16 and 128, one RL step of the issue's workload,
  * and the matMul rate each reaches as a practical peak. Wall-clock medians after warm-up; FLOPs count matMuls only
  * (train = 3 × forward).
@@ -7,7 +7,7 @@
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from './backend';
-import { parameterCount, presetConfig, type ModelConfig, type ModelPreset } from './config';
+import { parameterCount, modelConfig, type ModelConfig, type ModelSize } from './config';
 import { onnxEngine, requestedEngine, tfjsEngine, type EngineName, type TrainingEngine } from './engine';
 import { Decoder } from './decoder';
 import { gpuAdapter } from './onnx/gpu-adapter';
@@ -21,7 +21,7 @@ import { maskedMean, scoreTokens, type ScoredTokens } from './scoring';
 import { Transformer } from './transformer';
 
 export interface ModelBenchmarkOptions {
-  preset?: ModelPreset;
+  size?: ModelSize;
   /** Timed train steps after four warm-up steps (at least 5 for the median the issue asks for). */
   trainSteps?: number;
   batch?: number;
@@ -33,7 +33,7 @@ export interface ModelBenchmarkOptions {
 export interface ModelBenchmarkResult {
   backend: string;
   model: {
-    preset: ModelPreset;
+    size: ModelSize;
     parameters: number;
     layers: number;
     d_model: number;
@@ -105,9 +105,9 @@ export async function runModelBenchmark(
   backend: BackendChoice,
   options: ModelBenchmarkOptions & { threads?: number } = {},
 ): Promise<ModelBenchmarkResult> {
-  const preset = options.preset ?? 'small';
+  const size = options.size ?? 'small';
   const batch = options.batch ?? 16;
-  const config = presetConfig(preset, options.vocabSize ?? 512);
+  const config = modelConfig(size, options.vocabSize ?? 512);
   const length = Math.min(options.sequenceLength ?? 128, config.contextLength);
   const log = options.progress ?? (() => {});
   const rng = new Rng(0);
@@ -167,7 +167,7 @@ export async function runModelBenchmark(
   const gpuTraining = adapter && (forced || !adapter.software) ? await onnxTraining('webgpu') : null;
 
   // Both decoders in the same loop: batch 16 (8-token prompts, 120 new) and batch 128 (40 + 150, an RL step's shape).
-  // (Shortened to fit a small context: the `tiny` preset holds 64 tokens.)
+  // (Shortened to fit a small context: the `tiny` model holds 64 tokens.)
   const shape = (batch: number, prompt: number, newTokens: number) => {
     const fitted = Math.min(prompt, Math.floor(config.contextLength / 4));
     return {
@@ -238,7 +238,7 @@ export async function runModelBenchmark(
   return {
     backend: backend.engine,
     model: {
-      preset,
+      size,
       parameters: parameterCount(config),
       layers: config.layers,
       d_model: config.dModel,

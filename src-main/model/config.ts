@@ -1,4 +1,4 @@
-/** Shape of the policy transformer. Every size a preset names is fixed here so checkpoints can record it. */
+/** Shape of the policy transformer. Every named size is fixed here so checkpoints can record it. */
 export interface ModelConfig {
   /** Tokenizer vocabulary size, special tokens included. */
   vocabSize: number;
@@ -14,7 +14,7 @@ export interface ModelConfig {
   layerNormEps: number;
 }
 
-export const MODEL_PRESETS = {
+export const MODEL_SIZES = {
   /** For tests: trains in seconds. */
   tiny: { layers: 1, dModel: 32, heads: 2, dMlp: 128, contextLength: 64 },
   /** The laptop default: ≈ the toolchain study's model A with a longer context. */
@@ -22,10 +22,11 @@ export const MODEL_PRESETS = {
   base: { layers: 4, dModel: 256, heads: 4, dMlp: 1024, contextLength: 512 },
 } as const satisfies Record<string, Omit<ModelConfig, 'vocabSize' | 'layerNormEps'>>;
 
-export type ModelPreset = keyof typeof MODEL_PRESETS;
+export type ModelSize = keyof typeof MODEL_SIZES;
 
-export function presetConfig(preset: ModelPreset, vocabSize: number): ModelConfig {
-  return { ...MODEL_PRESETS[preset], vocabSize, layerNormEps: 1e-5 };
+/** The model of a named size (a run config's `model.size`) for a tokenizer's vocabulary. */
+export function modelConfig(size: ModelSize, vocabSize: number): ModelConfig {
+  return { ...MODEL_SIZES[size], vocabSize, layerNormEps: 1e-5 };
 }
 
 export function headDim(config: ModelConfig): number {

@@ -84,7 +84,7 @@ export interface TokenEntropies {
   topEntropy?: number;
 }
 
-export function segmentEntropy(
+export function measureSegmentEntropy(
   tokens: readonly TokenEntropies[],
   vocabSize: number,
   firstTokens: number,

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { ADVANTAGE_ESTIMATORS, ALGORITHMS, POLICY_LOSSES } from './algorithms/registry';
 import { aepoBranchProbability, arpoBranchProbability, premonitorGlobalSamples } from './branching';
-import type { AlgorithmId, LossBatch, LossConfig } from './types';
+import type { AlgorithmId, LossBatch, LossSettings } from './types';
 
 const CONTRACT_ALGORITHMS = [
   'grpo',
@@ -93,20 +93,20 @@ function checkShapes(batch: z.infer<typeof lossCase>['batch']): void {
 
 function evaluateLoss(c: z.infer<typeof lossCase>) {
   checkShapes(c.batch);
-  const preset = ALGORITHMS[c.algorithm];
-  const config: LossConfig = {
+  const chosen = ALGORITHMS[c.algorithm];
+  const config: LossSettings = {
     clipLow: c.config.clip_low,
     clipHigh: c.config.clip_high,
     dualClipC: c.config.dual_clip_c ?? null,
     lossAgg: c.config.loss_agg,
     klCoef: c.config.kl_coef ?? 0,
   };
-  const advantages = ADVANTAGE_ESTIMATORS[preset.advantage](
+  const advantages = ADVANTAGE_ESTIMATORS[chosen.advantage](
     { rewards: c.batch.rewards, groups: c.batch.group, mask: c.batch.mask, entropy: c.batch.entropy },
     {
-      entropyAdvCoef: c.config.entropy_adv_coef ?? preset.defaults.entropyAdvCoef,
-      stepAdvWeight: preset.defaults.stepAdvWeight,
-      stepDiscount: preset.defaults.stepDiscount,
+      entropyAdvCoef: c.config.entropy_adv_coef ?? chosen.defaults.entropyAdvCoef,
+      stepAdvWeight: chosen.defaults.stepAdvWeight,
+      stepDiscount: chosen.defaults.stepDiscount,
       klInReward: false,
       klCoef: config.klCoef,
     },
@@ -119,7 +119,7 @@ function evaluateLoss(c: z.infer<typeof lossCase>) {
       mask: c.batch.mask,
       refLogp: c.batch.ref_logp,
     };
-    return POLICY_LOSSES[preset.loss](batch, config).loss;
+    return POLICY_LOSSES[chosen.loss](batch, config).loss;
   };
   return tf.tidy(() => {
     const logp = tf.tensor2d(c.batch.logp);

@@ -1,7 +1,7 @@
 import type { AlgorithmSettings } from './types';
 
 /**
- * The settings every preset starts from: the released code's GRPO-style values (symmetric clip 0.2, verl's dual-clip
+ * The settings every algorithm's defaults start from: the released code's GRPO-style values (symmetric clip 0.2, verl's dual-clip
  * c = 3, token-mean, no KL), scaled to a laptop (k = 8 trajectories per question, 4 from the root), and 4 updates per
  * rollout batch so that clipping can act at all (docs/algorithms.md). Each algorithm file lists only what it changes.
  */
@@ -32,7 +32,7 @@ export const BASE_SETTINGS: AlgorithmSettings = {
 /**
  * The DAPO recipe's settings (Yu et al. 2025; docs/algorithms.md, "DAPO"): clip-higher ε_h = 0.28, the recipe's dual
  * clip c = 10 (its clip_ratio_c), dynamic sampling and overlong shaping over the last fifth of the response budget.
- * DAPO's preset, and GPPO's, which Klear-Reasoner ran inside this recipe.
+ * DAPO's defaults, and GPPO's, which Klear-Reasoner ran inside this recipe.
  */
 export const DAPO_RECIPE_SETTINGS: AlgorithmSettings = {
   ...BASE_SETTINGS,

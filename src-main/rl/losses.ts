@@ -6,7 +6,7 @@
  * s = −Â for an unclipped token, s = 0 with c = −Â·clip(ρ) for a clipped one, s = −Â·b/sg(ρ) for a stop-gradient bound b.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LossAggregation, LossBatch, LossConfig, LossOutput } from './types';
+import type { LossAggregation, LossBatch, LossSettings, LossOutput } from './types';
 
 export interface TokenTerm {
   /** Multiplies ρ (carries the gradient). */
@@ -16,7 +16,7 @@ export interface TokenTerm {
   clipped: 'upper' | 'lower' | null;
 }
 
-/** Σ_t over loss tokens, aggregated as the config says; `terms` is [B, T]. */
+/** Σ_t over loss tokens, aggregated as lossAgg says; `terms` is [B, T]. */
 export function aggregate(terms: tf.Tensor2D, mask: number[][], mode: LossAggregation): tf.Scalar {
   const m = tf.tensor2d(mask);
   const masked = tf.mul(terms, m);
@@ -56,7 +56,7 @@ export function dualClip(term: TokenTerm, ratio: number, advantage: number, c: n
  */
 export function ratioLoss(
   batch: LossBatch,
-  config: LossConfig,
+  settings: LossSettings,
   rule: (ratio: number, advantage: number) => TokenTerm,
 ): LossOutput {
   const current = batch.logp.arraySync();
@@ -71,7 +71,7 @@ export function ratioLoss(
     row.forEach((logp, t) => {
       const logRatio = logp - batch.oldLogp[b]![t]!;
       const ratio = Math.exp(logRatio);
-      const term = dualClip(rule(ratio, batch.advantages[b]![t]!), ratio, batch.advantages[b]![t]!, config.dualClipC);
+      const term = dualClip(rule(ratio, batch.advantages[b]![t]!), ratio, batch.advantages[b]![t]!, settings.dualClipC);
       s[b]!.push(term.s);
       c[b]!.push(term.c);
       if (batch.mask[b]![t]) {
@@ -83,11 +83,11 @@ export function ratioLoss(
   });
   const ratio = tf.exp(tf.sub(batch.logp, tf.tensor2d(batch.oldLogp)));
   let terms = tf.add(tf.mul(tf.tensor2d(s), ratio), tf.tensor2d(c)) as tf.Tensor2D;
-  if (config.klCoef !== 0 && batch.refLogp)
-    terms = tf.add(terms, tf.mul(k3Kl(batch.logp, batch.refLogp), config.klCoef)) as tf.Tensor2D;
+  if (settings.klCoef !== 0 && batch.refLogp)
+    terms = tf.add(terms, tf.mul(k3Kl(batch.logp, batch.refLogp), settings.klCoef)) as tf.Tensor2D;
   const tokens = Math.max(1, sum2d(batch.mask));
   return {
-    loss: aggregate(terms, batch.mask, config.lossAgg),
+    loss: aggregate(terms, batch.mask, settings.lossAgg),
     clipFracUpper: upper / tokens,
     clipFracLower: lower / tokens,
     approxKl: kl / tokens,
@@ -95,9 +95,9 @@ export function ratioLoss(
 }
 
 /** The standard PPO-clip branch choice: max(−Â·ρ, −Â·clip(ρ, 1 − ε_l, 1 + ε_h)), clipped side constant. */
-export function ppoClipTerm(ratio: number, advantage: number, config: LossConfig): TokenTerm {
-  const low = 1 - config.clipLow;
-  const high = 1 + config.clipHigh;
+export function ppoClipTerm(ratio: number, advantage: number, settings: LossSettings): TokenTerm {
+  const low = 1 - settings.clipLow;
+  const high = 1 + settings.clipHigh;
   const clippedRatio = Math.min(Math.max(ratio, low), high);
   if (-advantage * ratio >= -advantage * clippedRatio) return { s: -advantage, c: 0, clipped: null };
   return { s: 0, c: -advantage * clippedRatio, clipped: ratio > high ? 'upper' : 'lower' };

@@ -18,14 +18,14 @@ import type { RolloutQuestion, RolloutTree, Trajectory } from './rollout/types';
 import { updatePolicy, type UpdateSample, type UpdateStats } from './update';
 import { tfjsEngine, type TrainingEngine } from '../model/engine';
 import { branchDecisionMetrics, treeMetrics } from './tree-metrics';
-import type { AlgorithmPreset, AlgorithmSettings } from './types';
+import type { Algorithm, AlgorithmSettings } from './types';
 
 export interface RlStepContext {
   model: Transformer;
   optimizer: AdamW;
   tokenizer: Tokenizer;
   tools: ToolSet;
-  preset: AlgorithmPreset;
+  algorithm: Algorithm;
   settings: AlgorithmSettings;
   rollout: RolloutOptions;
   rng: Rng;
@@ -47,7 +47,7 @@ function warnSingleUpdate(ctx: RlStepContext): void {
   if (warnedRuns.has(ctx.optimizer)) return;
   warnedRuns.add(ctx.optimizer);
   (ctx.warn ?? ((line) => process.stderr.write(`${line}\n`)))(
-    `warning: this step made a single optimiser update, so the ratio is 1 and ${ctx.preset.label}'s clipped objective equals GRPO's; raise updatesPerBatch or ppoEpochs (or use more questions per step)`,
+    `warning: this step made a single optimiser update, so the ratio is 1 and ${ctx.algorithm.label}'s clipped objective equals GRPO's; raise updatesPerBatch or ppoEpochs (or use more questions per step)`,
   );
 }
 
@@ -61,7 +61,7 @@ export interface RlStepResult {
 type Sample = UpdateSample & { unshaped: number };
 
 export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): Promise<RlStepResult> {
-  const { model, tokenizer, settings, preset } = ctx;
+  const { model, tokenizer, settings, algorithm } = ctx;
   const reward = ctx.reward ?? hierarchicalReward;
   // Where the step's time goes (verl's timing_s/*): rollouts (sampling and tools), tool calls alone, the update.
   const stepStarted = performance.now();
@@ -84,7 +84,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
         openSession: (n) => (ctx.engine ?? tfjsEngine).openSession(model, n),
         tokenizer,
         tools,
-        strategy: ROLLOUT_STRATEGIES[preset.rollout],
+        strategy: ROLLOUT_STRATEGIES[algorithm.rollout],
         settings,
         options: ctx.rollout,
         random: () => ctx.rng.next(),
@@ -141,7 +141,7 @@ export async function rlStep(ctx: RlStepContext, questions: RolloutQuestion[]): 
           {
             model,
             optimizer: ctx.optimizer,
-            preset,
+            algorithm,
             settings,
             temperature: ctx.rollout.temperature,
             reference: ctx.reference,

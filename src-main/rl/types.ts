@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { algorithmSettingsSchema } from './settings-schema';
 
 /** The loss's settings (rl/settings-schema.ts declares them with their doc lines). */
-export type LossConfig = Pick<AlgorithmSettings, 'clipLow' | 'clipHigh' | 'dualClipC' | 'lossAgg' | 'klCoef'>;
+export type LossSettings = Pick<AlgorithmSettings, 'clipLow' | 'clipHigh' | 'dualClipC' | 'lossAgg' | 'klCoef'>;
 export type LossAggregation = AlgorithmSettings['lossAgg'];
 
 /** One micro-batch: B sequences of T tokens, right-padded. Everything but `logp` is a constant. */
@@ -32,7 +32,7 @@ export interface LossOutput {
   approxKl: number;
 }
 
-export type PolicyLoss = (batch: LossBatch, config: LossConfig) => LossOutput;
+export type PolicyLoss = (batch: LossBatch, settings: LossSettings) => LossOutput;
 
 export interface AdvantageInput {
   /** Outcome reward per sequence. */
@@ -52,7 +52,7 @@ export interface AdvantageInput {
   klPerToken?: number[][];
 }
 
-export interface AdvantageOptions {
+export interface AdvantageSettings {
   /** AEPO's a: weight of the z-scored token entropy in Ã = Â·(1 + a·z(h)). */
   entropyAdvCoef: number;
   /** GiGPO's ω: weight of the step-level advantage. */
@@ -65,7 +65,7 @@ export interface AdvantageOptions {
   klCoef: number;
 }
 
-export type AdvantageEstimator = (input: AdvantageInput, options: AdvantageOptions) => number[][];
+export type AdvantageEstimator = (input: AdvantageInput, settings: AdvantageSettings) => number[][];
 
 export const POLICY_LOSS_IDS = ['ppo_clip', 'gppo', 'cispo', 'aepo_clip'] as const;
 export type PolicyLossId = (typeof POLICY_LOSS_IDS)[number];
@@ -92,7 +92,7 @@ export type AlgorithmId = (typeof ALGORITHM_IDS)[number];
 export const SETTING_VARIANTS = ['paper', 'released'] as const;
 export type SettingVariant = (typeof SETTING_VARIANTS)[number];
 
-/** Every knob an algorithm preset sets, declared once with its doc line in rl/settings-schema.ts. */
+/** Every knob an algorithm's defaults set, declared once with its doc line in rl/settings-schema.ts. */
 export type AlgorithmSettings = z.output<typeof algorithmSettingsSchema>;
 /** DAPO's overlong reward shaping: a linear penalty over the last part of the rollout's response budget. */
 export type OverlongShaping = NonNullable<AlgorithmSettings['overlongShaping']>;
@@ -105,7 +105,7 @@ export interface Citation {
 }
 
 /** An algorithm: one estimator, one loss and one rollout strategy, by name, plus its defaults and provenance. */
-export interface AlgorithmPreset {
+export interface Algorithm {
   id: AlgorithmId;
   /** Short label, e.g. "AEPO". */
   label: string;

@@ -13,7 +13,7 @@ import type { Transformer } from '../model/transformer';
 import { ADVANTAGE_ESTIMATORS, ENTROPY_SHAPED_ADVANTAGES, POLICY_LOSSES } from './algorithms/registry';
 import type { RewardResult } from './rewards';
 import type { RolloutTree, Trajectory } from './rollout/types';
-import type { AdvantageInput, AlgorithmPreset, AlgorithmSettings } from './types';
+import type { AdvantageInput, Algorithm, AlgorithmSettings } from './types';
 
 export interface UpdateSample {
   tree: RolloutTree;
@@ -25,7 +25,7 @@ export interface UpdateSample {
 export interface UpdateContext {
   model: Transformer;
   optimizer: AdamW;
-  preset: AlgorithmPreset;
+  algorithm: Algorithm;
   settings: AlgorithmSettings;
   /** The rollout's sampling temperature: logits are divided by it when scoring, as the sampler did. */
   temperature: number;
@@ -80,7 +80,7 @@ function sampledStats(samples: UpdateSample[], width: number): { logp: number[][
 const pick = <T>(rows: T[][], indices: number[], width: number) => indices.map((i) => rows[i]!.slice(0, width));
 
 export async function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]): Promise<UpdateStats> {
-  const { model, settings, preset } = ctx;
+  const { model, settings, algorithm } = ctx;
   const engine = ctx.engine ?? tfjsEngine;
   if (settings.klCoef > 0 && !ctx.reference)
     throw new Error('klCoef > 0 needs the frozen reference policy (UpdateContext.reference)');
@@ -102,9 +102,9 @@ export async function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]):
     anchorKeys: samples.map((s) => s.trajectory.anchorKeys),
     klPerToken: refLogp && oldLogp.map((row, b) => row.map((logp, t) => (mask[b]![t] ? logp - refLogp[b]![t]! : 0))),
   };
-  const estimator = ADVANTAGE_ESTIMATORS[preset.advantage];
+  const estimator = ADVANTAGE_ESTIMATORS[algorithm.advantage];
   const batchAdvantages = estimator(input, settings);
-  const reshaped = ENTROPY_SHAPED_ADVANTAGES.has(preset.advantage);
+  const reshaped = ENTROPY_SHAPED_ADVANTAGES.has(algorithm.advantage);
   // In-reward KL replaces the loss's KL term (verl keeps the two apart).
   const lossSettings = settings.klInReward ? { ...settings, klCoef: 0 } : settings;
 
@@ -147,7 +147,7 @@ export async function updatePolicy(ctx: UpdateContext, samples: UpdateSample[]):
             : pick(batchAdvantages, rows, rowWidth);
           ctx.onMiniBatch?.(rows, advantages);
           const old = pick(oldLogp, rows, rowWidth);
-          const out = POLICY_LOSSES[preset.loss](
+          const out = POLICY_LOSSES[algorithm.loss](
             {
               logp: scored.logp,
               oldLogp: old,

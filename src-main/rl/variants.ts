@@ -1,9 +1,9 @@
 /**
  * Named setting bundles (docs/algorithms.md, "Variants"): one algorithm id, two ways to run it. `paper` is the method
- * as the paper describes it (the presets' defaults); `released` is what the authors' released training scripts run.
+ * as the paper describes it (the algorithms' defaults); `released` is what the authors' released training scripts run.
  * For AEPO they differ: the scripts switch pre-monitoring off (fixed m) and the entropy-aware advantage never acts
  * (its entropy is only computed when an entropy bonus is set, and it is 0). A run's config names its variant under
- * `algorithm.variant`; its own overrides apply on top. Exported tables name, per row, every setting that differs from
+ * `algorithmSettings.variant`; its own overrides apply on top. Exported tables name, per row, every setting that differs from
  * the algorithm's paper defaults (`settingsNote`).
  */
 import { ALGORITHMS } from './algorithms/registry';
@@ -19,8 +19,8 @@ const VARIANT_SETTINGS: Record<SettingVariant, Partial<Record<AlgorithmId, Parti
 };
 
 /**
- * A run config's `algorithm` group: a variant and any settings over it. The branch probability's parameters are
- * overridden one by one (`algorithm.branch.gamma` alone), every other setting whole.
+ * A run config's `algorithmSettings` group: a variant and any settings over it. The branch probability's parameters are
+ * overridden one by one (`algorithmSettings.branch.gamma` alone), every other setting whole.
  */
 export type SettingOverrides = Partial<Omit<AlgorithmSettings, 'branch'>> & {
   branch?: Partial<AlgorithmSettings['branch']>;
@@ -28,7 +28,7 @@ export type SettingOverrides = Partial<Omit<AlgorithmSettings, 'branch'>> & {
 };
 
 /**
- * The settings a run trains with: the preset's paper defaults, then its variant's bundle, then its own overrides. The
+ * The settings a run trains with: the algorithm's paper defaults, then its variant's bundle, then its own overrides. The
  * one place an algorithm's defaults and a run's overrides are merged, for local runs and cluster jobs alike.
  */
 export function resolveSettings(algorithm: AlgorithmId, overrides: SettingOverrides = {}): AlgorithmSettings {

@@ -79,10 +79,10 @@ describe('aepo-lab command (built)', () => {
   });
 
   it('bench --json ends with one JSON object of the model timings', () => {
-    const result = aepoLab(['bench', '--json', '--preset', 'tiny', '--no-reference']);
+    const result = aepoLab(['bench', '--json', '--size', 'tiny', '--no-reference']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.out.trim().split('\n').pop()!) as Record<string, unknown>;
-    expect(report).toMatchObject({ backend: 'wasm', model: { preset: 'tiny' }, torch_train_step_ms: null });
+    expect(report).toMatchObject({ backend: 'wasm', model: { size: 'tiny' }, torch_train_step_ms: null });
     for (const key of ['train_step_ms', 'train_gflops', 'sample_tokens_per_s', 'peak_gflops_estimate']) {
       expect(report[key], key).toBeGreaterThan(0);
     }

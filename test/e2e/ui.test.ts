@@ -42,7 +42,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
         algorithm,
         benchmark: 'hotpotqa',
         seed,
-        config: { algorithm: { clipHigh: algorithm === 'aepo' ? 0.28 : 0.2 } },
+        config: { algorithmSettings: { clipHigh: algorithm === 'aepo' ? 0.28 : 0.2 } },
       });
     }
     await page.goto(served.url);
@@ -227,7 +227,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
     await page.click('text=Compare 2');
     await page.waitForSelector('[data-test="compare-table"]');
     const keys = await page.locator('[data-test="compare-table"] tbody td:first-child').allTextContents();
-    expect(keys).toEqual(['algorithm', 'config.algorithm.clipHigh']);
+    expect(keys).toEqual(['algorithm', 'config.algorithmSettings.clipHigh']);
   });
 
   it('filters, groups, saves a view and tags runs; the count says what is shown', async () => {

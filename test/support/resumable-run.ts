@@ -18,7 +18,7 @@ const lab = openLab({
   migrations: migrationsFromFolder(join(import.meta.dirname, '../../migrations')),
 });
 const agent = coldStartToyAgent(120);
-const preset = ALGORITHMS.aepo;
+const algorithm = ALGORITHMS.aepo;
 const runId = mode === 'fresh' ? lab.services.runs.create({ algorithm: 'aepo', benchmark: 'toy', seed: 3 }).id : 1;
 const optimizer = new AdamW(agent.model.variables(), { learningRate: 1e-3 });
 const toyReward = (response: string, answers: string[]) => {
@@ -31,9 +31,9 @@ await runRl(lab.services, runId, {
   tokenizer: agent.tokenizer,
   optimizer,
   tools: toyTools(),
-  preset,
+  algorithm,
   // KL on: a resumed run must keep penalising KL to the starting policy, not to the weights it resumed from.
-  settings: { ...preset.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 2, klCoef: 0.05 },
+  settings: { ...algorithm.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 2, klCoef: 0.05 },
   rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 48, toolCallLimit: 2 },
   backend,
   seed: 3,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend } from '../../model/backend';
 import { runModelBenchmark } from '../../model/benchmark';
-import { MODEL_PRESETS, type ModelPreset } from '../../model/config';
+import { MODEL_SIZES, type ModelSize } from '../../model/config';
 import { measurePythonTool } from '../../tools/python/python-bench';
 import { jsonOption, UsageError, type Command } from '../command';
 
@@ -31,11 +31,13 @@ export const bench: Command = {
   summary: 'time the policy model here (train step, KV-cache sampling) and the python tool',
   options: {
     ...jsonOption,
-    preset: {
+    size: {
       type: 'string',
-      label: '--preset P',
-      description: `model size: ${Object.keys(MODEL_PRESETS).join(', ')} (default small)`,
+      label: '--size S',
+      description: `model size: ${Object.keys(MODEL_SIZES).join(', ')} (default small)`,
     },
+    // The flag's first name, before model sizes stopped being called presets (docs/architecture.md, "Names").
+    preset: { type: 'string', label: '--preset S', description: 'the same as --size' },
     steps: { type: 'string', label: '--steps N', description: 'timed train steps, at least 5 (default 5)' },
     'no-tools': {
       type: 'boolean',
@@ -49,16 +51,16 @@ export const bench: Command = {
     },
   },
   async run(context) {
-    const preset = String(context.options.preset ?? 'small');
-    if (!(preset in MODEL_PRESETS))
-      throw new UsageError(`--preset takes ${Object.keys(MODEL_PRESETS).join(', ')}, not "${preset}"`);
+    const size = String(context.options.size ?? context.options.preset ?? 'small');
+    if (!(size in MODEL_SIZES))
+      throw new UsageError(`--size takes ${Object.keys(MODEL_SIZES).join(', ')}, not "${size}"`);
     const steps = Number(context.options.steps ?? 5);
     if (!Number.isInteger(steps) || steps < 5)
       throw new UsageError(`--steps takes a whole number of at least 5, not "${String(context.options.steps)}"`);
     const backend = await selectBackend({ log: (line) => context.io.err(line) });
     context.io.err(`backend: ${backend.engine}`);
     const result = await runModelBenchmark(backend, {
-      preset: preset as ModelPreset,
+      size: size as ModelSize,
       trainSteps: steps,
       progress: (line) => context.io.err(line),
     });
@@ -76,7 +78,7 @@ export const bench: Command = {
       context.io.out(
         [
           `backend              ${output.backend}`,
-          `model                ${output.model.preset}, ${output.model.parameters.toLocaleString('en')} parameters`,
+          `model                ${output.model.size}, ${output.model.parameters.toLocaleString('en')} parameters`,
           `train step           ${output.train_step_ms} ms (tfjs, median of ${output.train_step_ms_all.length}; batch 16 × 128 tokens)`,
           ...(['onnx', 'webgpu'] as const).flatMap((name) => {
             const engine = output.engines[name];

@@ -56,7 +56,7 @@ async function createExperiment(context: CommandContext): Promise<{ id: number; 
   const { fields } = await callChannel(context, 'experiments.options', {});
   const variant = context.options.variant;
   const assignments = [
-    ...(typeof variant === 'string' ? [`algorithm.variant=${variant}`] : []),
+    ...(typeof variant === 'string' ? [`algorithmSettings.variant=${variant}`] : []),
     ...((context.options.set as string[] | undefined) ?? []),
   ];
   const config = configDiffFromOptions(fields, context.options.config as string | undefined, assignments);

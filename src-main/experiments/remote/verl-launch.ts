@@ -190,7 +190,7 @@ export function sharedOverrides(
 
 /** The algorithm's effective settings: its preset's defaults under the run's overrides, as a local run uses them. */
 export function effectiveSettings(algorithm: AlgorithmId, config: RunConfig): AlgorithmSettings {
-  return resolveSettings(algorithm, config.algorithm);
+  return resolveSettings(algorithm, config.algorithmSettings);
 }
 
 /** Quotes one shell word for the entrypoint (Ray runs it through a shell). */

@@ -47,8 +47,8 @@ export type TrainForward = { stats: TokenStats } & (
 );
 
 /**
- * Cached activations a train step may hand back and forth. The `small` preset's RL mini-batches (32 × 190 tokens,
- * about 184 MiB) stay under it; the `base` preset's (32 × 512, about 1.9 GiB) go over: copying that much out and in
+ * Cached activations a train step may hand back and forth. The `small` model's RL mini-batches (32 × 190 tokens,
+ * about 184 MiB) stay under it; the `base` model's (32 × 512, about 1.9 GiB) go over: copying that much out and in
  * again took 4.8 s a step and peaked at 9.9 GB, where micro-batches that compute the forward twice take 2.6 s and
  * 2.6 GB (docs/engine.md).
  */

@@ -27,28 +27,28 @@
 import { grpoOutcomeAdvantage, mean, unbiasedStd } from '../advantages';
 import { BASE_SETTINGS } from '../defaults';
 import { ratioLoss, type TokenTerm } from '../losses';
-import type { AdvantageEstimator, AlgorithmPreset, LossConfig, PolicyLoss } from '../types';
+import type { AdvantageEstimator, Algorithm, LossSettings, PolicyLoss } from '../types';
 
 /** max(−Â·ρ, −Â·clip(ρ, 1 − ε_l, (1 + ε_h)·ρ/sg(ρ))): the upper bound keeps a gradient of (1 + ε_h)·Â. */
-function aepoClipTerm(ratio: number, advantage: number, config: LossConfig): TokenTerm {
-  const low = 1 - config.clipLow;
-  const high = 1 + config.clipHigh;
+function aepoClipTerm(ratio: number, advantage: number, settings: LossSettings): TokenTerm {
+  const low = 1 - settings.clipLow;
+  const high = 1 + settings.clipHigh;
   if (ratio > high && -advantage * high > -advantage * ratio)
     return { s: (-advantage * high) / ratio, c: 0, clipped: 'upper' };
   if (ratio < low && -advantage * low > -advantage * ratio) return { s: 0, c: -advantage * low, clipped: 'lower' };
   return { s: -advantage, c: 0, clipped: null };
 }
 
-export const aepoClipLoss: PolicyLoss = (batch, config) =>
-  ratioLoss(batch, config, (ratio, advantage) => aepoClipTerm(ratio, advantage, config));
+export const aepoClipLoss: PolicyLoss = (batch, settings) =>
+  ratioLoss(batch, settings, (ratio, advantage) => aepoClipTerm(ratio, advantage, settings));
 
 /** Ã(i,t) = Â_GRPO(i) · (1 + a · (h_{i,t} − mean h) / std h) over the micro-batch's loss tokens (std 0 counts as 1). */
-export const entropyAwareAdvantage: AdvantageEstimator = (input, options) => {
+export const entropyAwareAdvantage: AdvantageEstimator = (input, settings) => {
   const base = grpoOutcomeAdvantage(input.rewards, input.groups);
   const entropies = input.entropy.flatMap((row, b) => row.filter((_, t) => input.mask[b]![t]));
   const m = mean(entropies);
   const std = unbiasedStd(entropies) || 1;
-  const a = options.entropyAdvCoef;
+  const a = settings.entropyAdvCoef;
   return input.entropy.map((row, b) =>
     row.map((h, t) => (input.mask[b]![t] ? base[b]! * (1 + a * ((h - m) / std)) : 0)),
   );
@@ -56,7 +56,7 @@ export const entropyAwareAdvantage: AdvantageEstimator = (input, options) => {
 
 const AEPO_SETTINGS = { ...BASE_SETTINGS, globalSamples: 4, dynamicRollouts: true, entropyAdvCoef: 0.2 };
 
-export const aepo: AlgorithmPreset = {
+export const aepo: Algorithm = {
   id: 'aepo',
   label: 'AEPO',
   fullName: 'Agentic Entropy-Balanced Policy Optimization',

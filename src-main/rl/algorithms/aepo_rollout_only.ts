@@ -3,9 +3,9 @@
  * GRPO's advantage and PPO-clip loss. Isolates what the rollout half of AEPO contributes.
  */
 import { BASE_SETTINGS } from '../defaults';
-import type { AlgorithmPreset } from '../types';
+import type { Algorithm } from '../types';
 
-export const aepoRolloutOnly: AlgorithmPreset = {
+export const aepoRolloutOnly: Algorithm = {
   id: 'aepo_rollout_only',
   label: 'AEPO (rollout only)',
   fullName: 'Agentic Entropy-Balanced Policy Optimization, dynamic entropy-balanced rollout only',

@@ -3,9 +3,9 @@
  * advantage) on independent rollouts, as GRPO samples them. Isolates what the update half of AEPO contributes.
  */
 import { BASE_SETTINGS } from '../defaults';
-import type { AlgorithmPreset } from '../types';
+import type { Algorithm } from '../types';
 
-export const aepoUpdateOnly: AlgorithmPreset = {
+export const aepoUpdateOnly: Algorithm = {
   id: 'aepo_update_only',
   label: 'AEPO (update only)',
   fullName: 'Agentic Entropy-Balanced Policy Optimization, entropy-balanced policy optimization only',

@@ -11,9 +11,9 @@
  * Advantage: plain GRPO on the duplicated sequences ("soft" attribution, the paper's default). Loss: GRPO's PPO-clip.
  */
 import { BASE_SETTINGS } from '../defaults';
-import type { AlgorithmPreset } from '../types';
+import type { Algorithm } from '../types';
 
-export const arpo: AlgorithmPreset = {
+export const arpo: Algorithm = {
   id: 'arpo',
   label: 'ARPO',
   fullName: 'Agentic Reinforced Policy Optimization',

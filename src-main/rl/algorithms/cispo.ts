@@ -9,11 +9,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { BASE_SETTINGS } from '../defaults';
 import { aggregate, k3Kl, sum2d } from '../losses';
-import type { AlgorithmPreset, PolicyLoss } from '../types';
+import type { Algorithm, PolicyLoss } from '../types';
 
-export const cispoLoss: PolicyLoss = (batch, config) => {
-  const low = 1 - config.clipLow;
-  const high = 1 + config.clipHigh;
+export const cispoLoss: PolicyLoss = (batch, settings) => {
+  const low = 1 - settings.clipLow;
+  const high = 1 + settings.clipHigh;
   const current = batch.logp.arraySync();
   let upper = 0;
   let lower = 0;
@@ -32,18 +32,18 @@ export const cispoLoss: PolicyLoss = (batch, config) => {
     }),
   );
   let terms = tf.mul(tf.tensor2d(weights), batch.logp) as tf.Tensor2D;
-  if (config.klCoef !== 0 && batch.refLogp)
-    terms = tf.add(terms, tf.mul(k3Kl(batch.logp, batch.refLogp), config.klCoef)) as tf.Tensor2D;
+  if (settings.klCoef !== 0 && batch.refLogp)
+    terms = tf.add(terms, tf.mul(k3Kl(batch.logp, batch.refLogp), settings.klCoef)) as tf.Tensor2D;
   const tokens = Math.max(1, sum2d(batch.mask));
   return {
-    loss: aggregate(terms, batch.mask, config.lossAgg),
+    loss: aggregate(terms, batch.mask, settings.lossAgg),
     clipFracUpper: upper / tokens,
     clipFracLower: lower / tokens,
     approxKl: kl / tokens,
   };
 };
 
-export const cispo: AlgorithmPreset = {
+export const cispo: Algorithm = {
   id: 'cispo',
   label: 'CISPO',
   fullName: 'Clipped IS-weight Policy Optimization',

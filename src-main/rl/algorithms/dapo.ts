@@ -9,12 +9,12 @@
  * 3. Token-level aggregation: one mean over all loss tokens of the batch (every token weighs the same).
  * 4. Overlong reward shaping: in the last fifth of the rollout's response budget (the paper's 4,096 of 20,480 tokens)
  *    the reward is lowered linearly, down to −1 at the budget, instead of a cliff.
- * No KL term. Dual clip c = 10, the recipe's value (the other presets keep verl's default of 3).
+ * No KL term. Dual clip c = 10, the recipe's value (the other algorithms keep verl's default of 3).
  */
 import { DAPO_RECIPE_SETTINGS } from '../defaults';
-import type { AlgorithmPreset } from '../types';
+import type { Algorithm } from '../types';
 
-export const dapo: AlgorithmPreset = {
+export const dapo: Algorithm = {
   id: 'dapo',
   label: 'DAPO',
   fullName: 'Decoupled Clip and Dynamic Sampling Policy Optimization',

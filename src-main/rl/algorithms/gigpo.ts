@@ -15,15 +15,15 @@
  */
 import { GRPO_EPS, grpoOutcomeAdvantage, mean, unbiasedStd } from '../advantages';
 import { BASE_SETTINGS } from '../defaults';
-import type { AdvantageEstimator, AlgorithmPreset } from '../types';
+import type { AdvantageEstimator, Algorithm } from '../types';
 
-export const gigpoAdvantage: AdvantageEstimator = (input, options) => {
+export const gigpoAdvantage: AdvantageEstimator = (input, settings) => {
   const { stepOfToken, anchorKeys } = input;
   if (!stepOfToken || !anchorKeys) throw new Error('GiGPO needs stepOfToken and anchorKeys from the rollout');
   const episode = grpoOutcomeAdvantage(input.rewards, input.groups);
   // Outcome-only reward at the last step, discounted back: the return of step s of S is γ^(S − 1 − s)·R.
   const stepReturns = anchorKeys.map((keys, b) =>
-    keys.map((_, s) => options.stepDiscount ** (keys.length - 1 - s) * input.rewards[b]!),
+    keys.map((_, s) => settings.stepDiscount ** (keys.length - 1 - s) * input.rewards[b]!),
   );
   const returnsByAnchor = new Map<string, number[]>();
   anchorKeys.forEach((keys, b) =>
@@ -39,12 +39,12 @@ export const gigpoAdvantage: AdvantageEstimator = (input, options) => {
     row.map((m, t) => {
       if (!m) return 0;
       const step = stepOfToken[b]![t]!;
-      return episode[b]! + options.stepAdvWeight * (step >= 0 ? (stepAdvantage[b]![step] ?? 0) : 0);
+      return episode[b]! + settings.stepAdvWeight * (step >= 0 ? (stepAdvantage[b]![step] ?? 0) : 0);
     }),
   );
 };
 
-export const gigpo: AlgorithmPreset = {
+export const gigpo: Algorithm = {
   id: 'gigpo',
   label: 'GiGPO',
   fullName: 'Group-in-Group Policy Optimization',

@@ -10,13 +10,13 @@
  */
 import { BASE_SETTINGS } from '../defaults';
 import { ppoClipTerm, ratioLoss } from '../losses';
-import type { AlgorithmPreset, PolicyLoss } from '../types';
+import type { Algorithm, PolicyLoss } from '../types';
 
 /** −min(ρÂ, clip(ρ)Â) per token: a clipped token contributes its value but no gradient. */
-export const ppoClipLoss: PolicyLoss = (batch, config) =>
-  ratioLoss(batch, config, (ratio, advantage) => ppoClipTerm(ratio, advantage, config));
+export const ppoClipLoss: PolicyLoss = (batch, settings) =>
+  ratioLoss(batch, settings, (ratio, advantage) => ppoClipTerm(ratio, advantage, settings));
 
-export const grpo: AlgorithmPreset = {
+export const grpo: Algorithm = {
   id: 'grpo',
   label: 'GRPO',
   fullName: 'Group Relative Policy Optimization',

@@ -1,10 +1,10 @@
 /**
  * The three registries and the algorithm catalogue. Adding an algorithm: one file in this folder and one line in
- * ALGORITHMS (plus a line below if it brings a new loss or estimator). `satisfies` makes a preset, loss or estimator
+ * ALGORITHMS (plus a line below if it brings a new loss or estimator). `satisfies` makes an algorithm, loss or estimator
  * without an implementation a compile error.
  */
 import { grpoAdvantage } from '../advantages';
-import type { AdvantageEstimator, AdvantageId, AlgorithmId, AlgorithmPreset, PolicyLoss, PolicyLossId } from '../types';
+import type { AdvantageEstimator, AdvantageId, AlgorithmId, Algorithm, PolicyLoss, PolicyLossId } from '../types';
 import { aepo, aepoClipLoss, entropyAwareAdvantage } from './aepo';
 import { aepoRolloutOnly } from './aepo_rollout_only';
 import { aepoUpdateOnly } from './aepo_update_only';
@@ -47,11 +47,11 @@ export const ALGORITHMS = {
   aepo,
   aepo_rollout_only: aepoRolloutOnly,
   aepo_update_only: aepoUpdateOnly,
-} satisfies Record<AlgorithmId, AlgorithmPreset>;
+} satisfies Record<AlgorithmId, Algorithm>;
 
 /** Looks an algorithm up by id; an unknown id is an error that lists the valid ones. */
-export function algorithm(id: string): AlgorithmPreset {
-  const found = (ALGORITHMS as Record<string, AlgorithmPreset>)[id];
+export function algorithm(id: string): Algorithm {
+  const found = (ALGORITHMS as Record<string, Algorithm>)[id];
   if (!found) throw new Error(`unknown algorithm "${id}"; known: ${Object.keys(ALGORITHMS).join(', ')}`);
   return found;
 }

@@ -8,7 +8,7 @@
  */
 import { broadcast, mean } from '../advantages';
 import { BASE_SETTINGS } from '../defaults';
-import type { AdvantageEstimator, AdvantageInput, AdvantageOptions, AlgorithmPreset } from '../types';
+import type { AdvantageEstimator, AdvantageInput, AdvantageSettings, Algorithm } from '../types';
 
 const WHITEN_EPS = 1e-8;
 
@@ -17,23 +17,23 @@ const WHITEN_EPS = 1e-8;
  * −β·(log π_old − log π_ref), and a token's return sums the rewards from it to the end (γ = 1), as verl's
  * `compute_reinforce_plus_plus_outcome_advantage` does with token-level rewards.
  */
-function tokenReturns(input: AdvantageInput, options: AdvantageOptions): number[][] {
-  if (!options.klInReward || !input.klPerToken) return broadcast(input.rewards, input.mask);
+function tokenReturns(input: AdvantageInput, settings: AdvantageSettings): number[][] {
+  if (!settings.klInReward || !input.klPerToken) return broadcast(input.rewards, input.mask);
   return input.mask.map((row, b) => {
     const returns = new Array<number>(row.length).fill(0);
     const last = row.lastIndexOf(1);
     let running = 0;
     for (let t = row.length - 1; t >= 0; t--) {
       if (!row[t]) continue;
-      running += -options.klCoef * input.klPerToken![b]![t]! + (t === last ? input.rewards[b]! : 0);
+      running += -settings.klCoef * input.klPerToken![b]![t]! + (t === last ? input.rewards[b]! : 0);
       returns[t] = running;
     }
     return returns;
   });
 }
 
-export const reinforcePlusPlusAdvantage: AdvantageEstimator = (input, options) => {
-  const returns = tokenReturns(input, options);
+export const reinforcePlusPlusAdvantage: AdvantageEstimator = (input, settings) => {
+  const returns = tokenReturns(input, settings);
   const values = returns.flatMap((row, b) => row.filter((_, t) => input.mask[b]![t]));
   const m = mean(values);
   const variance = values.length < 2 ? 0 : values.reduce((s, x) => s + (x - m) ** 2, 0) / (values.length - 1);
@@ -41,7 +41,7 @@ export const reinforcePlusPlusAdvantage: AdvantageEstimator = (input, options) =
   return returns.map((row, b) => row.map((x, t) => (input.mask[b]![t] ? (x - m) * scale : 0)));
 };
 
-export const reinforcePP: AlgorithmPreset = {
+export const reinforcePP: Algorithm = {
   id: 'reinforce_pp',
   label: 'REINFORCE++',
   fullName: 'REINFORCE++',

@@ -7,7 +7,7 @@
 import type { SamplingSession } from '../../model/session';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { ToolName, ToolSet } from '../../tools/types';
-import { meanToolEntropy, segmentEntropy, usesTopEntropy } from '../branching';
+import { meanToolEntropy, measureSegmentEntropy, usesTopEntropy } from '../branching';
 import type { AlgorithmSettings } from '../types';
 import { appendForced } from './forced-tokens';
 import type { PremonitorReading, RolloutStrategy } from './strategies';
@@ -218,7 +218,12 @@ async function advance(
       t.entropy.push(token.entropy);
       t.stepOfToken.push(t.toolCalls);
     }
-    const entropy = segmentEntropy(tokens, tokenizer.vocabSize, options.entropyTokens, ctx.settings.segmentEntropy);
+    const entropy = measureSegmentEntropy(
+      tokens,
+      tokenizer.vocabSize,
+      options.entropyTokens,
+      ctx.settings.segmentEntropy,
+    );
     t.segments.push({ start, end: t.tokens.length, entropy });
     t.initialEntropy ??= entropy;
     const last = tokens.at(-1)?.id;
@@ -300,7 +305,7 @@ async function premonitor(
     );
     probeLengths = generations.map((g) => g.tokens.length);
     hRoot = generations.map((g) =>
-      segmentEntropy(g.tokens, ctx.tokenizer.vocabSize, ctx.options.entropyTokens, ctx.settings.segmentEntropy),
+      measureSegmentEntropy(g.tokens, ctx.tokenizer.vocabSize, ctx.options.entropyTokens, ctx.settings.segmentEntropy),
     );
   } finally {
     probe.dispose();

@@ -40,7 +40,7 @@ describe('dispatch', () => {
     expect(await lab.dispatch('runs.list', undefined)).toMatchObject({ ok: true, data: [{ benchmark: 'bamboogle' }] });
     expect(await lab.dispatch('app.info', {})).toMatchObject({
       ok: true,
-      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 10 },
+      data: { name: 'AEPO Lab', mode: 'cli', schemaVersion: 11 },
     });
   });
 

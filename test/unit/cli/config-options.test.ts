@@ -22,7 +22,7 @@ describe('run config options on the command line', () => {
       '--config',
       file,
       '--set',
-      'algorithm.branch.gamma=0.35',
+      'algorithmSettings.branch.gamma=0.35',
       '--set',
       'training.steps=4',
     );
@@ -33,13 +33,13 @@ describe('run config options on the command line', () => {
       expect(runs).toHaveLength(3); // the base row and one run per algorithm
       for (const run of runs) {
         const config = runConfigOf(run)!;
-        expect(config.algorithm.branch).toEqual({ gamma: 0.35 });
+        expect(config.algorithmSettings.branch).toEqual({ gamma: 0.35 });
         expect(config.training.steps).toBe(4); // --set comes after --config
         expect(config.rollout.topP).toBe(0.9);
       }
       // γ is laid over the algorithm's own τ and penalty.
       const aepo = runConfigOf(runs.find((run) => run.algorithm === 'aepo')!)!;
-      const settings = resolveSettings('aepo', aepo.algorithm);
+      const settings = resolveSettings('aepo', aepo.algorithmSettings);
       expect(settings.branch).toEqual({ ...resolveSettings('aepo').branch, gamma: 0.35 });
       // The experiment keeps only its plan: the diff as given, no resolved copy.
       expect(lab.services.experiments.get(runs[0]!.experimentId!).config).toEqual({
@@ -47,7 +47,7 @@ describe('run config options on the command line', () => {
         algorithms: ['aepo', 'arpo'],
         benchmarks: ['mini-gsm8k'],
         seeds: [1],
-        diff: { training: { steps: 4 }, rollout: { topP: 0.9 }, algorithm: { branch: { gamma: 0.35 } } },
+        diff: { training: { steps: 4 }, rollout: { topP: 0.9 }, algorithmSettings: { branch: { gamma: 0.35 } } },
       });
     } finally {
       lab.close();
@@ -56,9 +56,11 @@ describe('run config options on the command line', () => {
 
   it('names the field of every mistake: unknown path, wrong type, out of range, and across fields', async () => {
     const dir = tempDir();
-    const unknown = await create(dir, '--set', 'algorithm.branch.gama=1');
+    const unknown = await create(dir, '--set', 'algorithmSettings.branch.gama=1');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/no field "algorithm\.branch\.gama" \(did you mean algorithm\.branch\.gamma\?\)/);
+    expect(unknown.err).toMatch(
+      /no field "algorithmSettings\.branch\.gama" \(did you mean algorithmSettings\.branch\.gamma\?\)/,
+    );
     expect((await create(dir, '--set', 'training.steps=many')).err).toMatch(/--set training\.steps: "many" is not a/);
     expect((await create(dir, '--set', 'coldStart.perSeed=yes')).err).toMatch(/takes true or false/);
     expect((await create(dir, '--set', 'steps')).err).toMatch(/--set takes path=value/);
@@ -78,7 +80,9 @@ describe('run config options on the command line', () => {
   it('lists the fields --set takes, from the schema the form uses', async () => {
     const listed = await cli(['--data-dir', tempDir(), 'experiment', 'fields', '--json']);
     const fields = JSON.parse(listed.out) as { path: string }[];
-    expect(fields.map((f) => f.path)).toEqual(expect.arrayContaining(['training.steps', 'algorithm.branch.gamma']));
+    expect(fields.map((f) => f.path)).toEqual(
+      expect.arrayContaining(['training.steps', 'algorithmSettings.branch.gamma']),
+    );
   });
 });
 

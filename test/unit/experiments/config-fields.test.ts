@@ -16,10 +16,10 @@ describe('run config form data', () => {
       maximum: 100_000,
       doc: 'RL steps of the run.',
     });
-    expect(byPath.get('model.preset')).toMatchObject({ type: 'choice', choices: ['tiny', 'small', 'base'] });
+    expect(byPath.get('model.size')).toMatchObject({ type: 'choice', choices: ['tiny', 'small', 'base'] });
     // Algorithm settings default to each algorithm's own preset, so the form shows no single default.
-    expect(byPath.get('algorithm.clipHigh')).toMatchObject({ type: 'number', default: null });
-    expect(byPath.get('algorithm.dualClipC')).toMatchObject({ nullable: true });
+    expect(byPath.get('algorithmSettings.clipHigh')).toMatchObject({ type: 'number', default: null });
+    expect(byPath.get('algorithmSettings.dualClipC')).toMatchObject({ nullable: true });
     expect(fields.every((f) => f.doc.length > 0)).toBe(true);
   });
 

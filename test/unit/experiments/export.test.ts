@@ -54,8 +54,8 @@ function goldenExperiment(lab: Lab): number {
   };
   const benchmarks = ['mini-gsm8k', 'mini-hotpotqa', 'mini-webwalker'];
   const configs: Record<string, JsonObject> = {
-    aepo: { algorithm: { variant: 'released' } },
-    grpo: { algorithm: { groupSize: 4, clipHigh: 0.2 } }, // clipHigh as the default: not named
+    aepo: { algorithmSettings: { variant: 'released' } },
+    grpo: { algorithmSettings: { groupSize: 4, clipHigh: 0.2 } }, // clipHigh as the default: not named
   };
   for (const [algorithm, seeds] of Object.entries(pass1)) {
     seeds.forEach((values, seed) => {

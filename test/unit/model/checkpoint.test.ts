@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
 import { loadCheckpoint, saveCheckpoint } from '../../../src-main/model/checkpoint';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { agentCorpus } from '../../../src-main/model/corpus';
 import { AdamW, trainStep } from '../../../src-main/model/optimizer';
 import { maskedMean, scoreTokens } from '../../../src-main/model/scoring';
@@ -20,7 +20,7 @@ const meta = { runId: 7, step: 3, appVersion: '0.1.0', createdAt: 1_700_000_000_
 
 function trainedModel() {
   const tokenizer = Tokenizer.train(agentCorpus(100, 2), 300);
-  const model = Transformer.create(presetConfig('tiny', tokenizer.vocabSize), 4);
+  const model = Transformer.create(modelConfig('tiny', tokenizer.vocabSize), 4);
   const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });
   const batch = [tokenizer.encode('<think>hi</think><answer>1</answer>')];
   for (let i = 0; i < 3; i++) {

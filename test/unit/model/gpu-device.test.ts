@@ -1,7 +1,7 @@
 // Which device the engine trains on: a real GPU adapter is taken automatically, a software one never (the CPU
 // provider is faster), and AEPO_LAB_BACKEND=webgpu forces WebGPU on whatever adapter exists.
 import { afterEach, describe, expect, it } from 'vitest';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { selectTrainingEngine, trainsOnWebGpu } from '../../../src-main/model/engine';
 import { adapterLabel, describeAdapter, gpuAdapter } from '../../../src-main/model/onnx/gpu-adapter';
 import { providerOrder } from '../../../src-main/model/onnx/onnx-trainer';
@@ -53,10 +53,10 @@ describe('the GPU adapter and the provider order', () => {
     async () => {
       const adapter = gpuAdapter()!;
       process.env.AEPO_LAB_BACKEND = 'webgpu';
-      const forced = await selectTrainingEngine(presetConfig('tiny', 64), 1);
+      const forced = await selectTrainingEngine(modelConfig('tiny', 64), 1);
       expect(forced.device).toBe(`onnxruntime webgpu (${adapterLabel(adapter)})`);
       delete process.env.AEPO_LAB_BACKEND;
-      const automatic = await selectTrainingEngine(presetConfig('tiny', 64), 1);
+      const automatic = await selectTrainingEngine(modelConfig('tiny', 64), 1);
       expect(automatic.device).toBe(
         adapter.software ? 'onnxruntime cpu' : `onnxruntime webgpu (${adapterLabel(adapter)})`,
       );

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { AdamW, trainStep } from '../../../src-main/model/optimizer';
 import { maskedMean, scoreTokens } from '../../../src-main/model/scoring';
 import { Rng } from '../../../src-main/model/rng';
@@ -28,7 +28,7 @@ const copyMask = (batch: number[][]) => tf.tensor2d(batch.map((s) => s.slice(1).
 
 describe('learning', () => {
   it('the tiny model learns to copy: loss on the copied half falls below 0.2 nats within 300 steps', () => {
-    const model = Transformer.create({ ...presetConfig('tiny', SYMBOLS + 1), contextLength: 16 }, 0);
+    const model = Transformer.create({ ...modelConfig('tiny', SYMBOLS + 1), contextLength: 16 }, 0);
     const optimizer = new AdamW(model.variables(), { learningRate: 3e-3, weightDecay: 0 });
     const rng = new Rng(1);
     const lossOn = (batch: number[][]) => () =>

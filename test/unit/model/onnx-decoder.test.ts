@@ -2,7 +2,7 @@
 // a tool result appended to one sequence, and a branch forked from another's cache.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { MODEL_PRESETS, presetConfig, type ModelPreset } from '../../../src-main/model/config';
+import { MODEL_SIZES, modelConfig, type ModelSize } from '../../../src-main/model/config';
 import { onnxEngine, tfjsEngine } from '../../../src-main/model/engine';
 import { Decoder, type DecodeRow } from '../../../src-main/model/decoder';
 import { decoderThreads, DecodeSessions } from '../../../src-main/model/onnx/decode-sessions';
@@ -45,7 +45,7 @@ describe('the ONNX decoder', () => {
   it.each(PROVIDERS)(
     'on %s: gives the tfjs decoder’s logits through prompts, steps, a tool result and a fork',
     async (provider) => {
-      const model = Transformer.create(presetConfig('small', 300), 5);
+      const model = Transformer.create(modelConfig('small', 300), 5);
       const reference = new Decoder(model, 3);
       const onnx = await OnnxDecoder.create(model, 3, 2, provider);
       const [refLengths, onnxLengths] = [
@@ -79,8 +79,8 @@ describe('the ONNX decoder', () => {
   );
 
   // Every model preset runs on the engine: the decoder's logits and a scoring pass equal tfjs's.
-  it.each(Object.keys(MODEL_PRESETS) as ModelPreset[])('runs the %s preset as tfjs does', async (preset) => {
-    const model = Transformer.create(presetConfig(preset, 300), 2);
+  it.each(Object.keys(MODEL_SIZES) as ModelSize[])('runs the %s preset as tfjs does', async (preset) => {
+    const model = Transformer.create(modelConfig(preset, 300), 2);
     const reference = new Decoder(model, 2);
     const onnx = await OnnxDecoder.create(model, 2, 2);
     const prompts = [
@@ -107,7 +107,7 @@ describe('the ONNX decoder', () => {
   it('gives a small batch one thread and shares a session between batches of one thread count', async () => {
     expect([1, 16, 31, 32, 64, 128].map((batch) => decoderThreads(batch, 2))).toEqual([1, 1, 1, 2, 2, 2]);
     expect([16, 48, 128, 512].map((batch) => decoderThreads(batch, 16))).toEqual([1, 3, 8, 16]);
-    const sessions = await DecodeSessions.open(presetConfig('tiny', 300), 2);
+    const sessions = await DecodeSessions.open(modelConfig('tiny', 300), 2);
     expect(sessions.forBatch(16)).toBe(sessions.forBatch(20));
     expect(sessions.forBatch(32)).not.toBe(sessions.forBatch(16));
     expect(sessions.forBatch(128)).toBe(sessions.forBatch(32));
@@ -116,7 +116,7 @@ describe('the ONNX decoder', () => {
 
   // A batch of 32 runs on the two-thread session: its logits are tfjs's too.
   it('decodes a batch of 32 on two threads as tfjs does', async () => {
-    const model = Transformer.create(presetConfig('tiny', 300), 3);
+    const model = Transformer.create(modelConfig('tiny', 300), 3);
     const reference = new Decoder(model, 32);
     const onnx = await OnnxDecoder.create(model, 32, 2);
     const prompts = Array.from({ length: 32 }, (_, s) => [1 + s, 2 + ((s * 7) % 50), 3 + ((s * 13) % 90)]);

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { onnxEngine, selectTrainingEngine, tfjsEngine, type TrainingEngine } from '../../../src-main/model/engine';
 import { AdamW } from '../../../src-main/model/optimizer';
 import { maskedMean, type ScoredTokens } from '../../../src-main/model/scoring';
@@ -32,7 +32,7 @@ function loss(old: number[][]) {
 }
 
 async function train(engine: TrainingEngine, steps: number) {
-  const model = Transformer.create(presetConfig('small', 300), 11);
+  const model = Transformer.create(modelConfig('small', 300), 11);
   const optimizer = new AdamW(model.variables(), { learningRate: 3e-3 });
   // The "old" policy a little off the current one, so ratios move and some clip.
   const old = (await engine.score(model, sequences, options)).logp.map((row) =>
@@ -51,7 +51,7 @@ async function train(engine: TrainingEngine, steps: number) {
 describe('the ONNX engine', () => {
   it('trains as the tfjs engine does: same losses, gradient norms and weights after 3 AdamW steps (lr 3e-3)', async () => {
     const reference = await train(tfjsEngine, 3);
-    const engine = await onnxEngine(presetConfig('small', 300), 2);
+    const engine = await onnxEngine(modelConfig('small', 300), 2);
     const onnx = await train(engine, 3);
     expect(engine.name).toBe('onnx');
     // No CUDA libraries here: the CUDA provider is tried, skipped in words, and the CPU one runs.
@@ -83,7 +83,7 @@ describe('the ONNX engine', () => {
   });
 
   it("takes a loss of the log-probs alone (the cold start's), and AEPO_LAB_BACKEND chooses the engine", async () => {
-    const config = presetConfig('tiny', 300);
+    const config = modelConfig('tiny', 300);
     const model = Transformer.create(config, 2);
     const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });
     const engine = await onnxEngine(config, 1);
@@ -108,7 +108,7 @@ describe('the ONNX engine', () => {
   });
 
   it('samples the same tokens as the tfjs engine under greedy decoding, through a fork', async () => {
-    const config = presetConfig('small', 300);
+    const config = modelConfig('small', 300);
     const model = Transformer.create(config, 9);
     const engine = await onnxEngine(config, 2);
     const sample = async (which: TrainingEngine) => {

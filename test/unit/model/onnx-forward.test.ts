@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { forwardModelBytes, weightInputs } from '../../../src-main/model/onnx/forward-graph';
 import { Transformer } from '../../../src-main/model/transformer';
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 describe('the ONNX forward graph', () => {
   it('gives the tfjs logits (padding and different lengths included) on the small preset', async () => {
-    const config = presetConfig('small', 300);
+    const config = modelConfig('small', 300);
     const model = Transformer.create(config, 7);
     const ids = [
       [5, 17, 250, 3, 99, 1, 42, 8],

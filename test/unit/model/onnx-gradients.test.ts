@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { weightInputs } from '../../../src-main/model/onnx/forward-graph';
 import { gpuAdapter } from '../../../src-main/model/onnx/gpu-adapter';
 import { OnnxTrainer } from '../../../src-main/model/onnx/onnx-trainer';
@@ -54,7 +54,7 @@ describe('the ONNX training graphs', () => {
   )(
     'on %s: score tokens and give every weight the gradient tfjs gives, on the small preset, %s',
     async (provider, _, budget, kind) => {
-      const config = presetConfig('small', 300);
+      const config = modelConfig('small', 300);
       const model = Transformer.create(config, 3);
       const trainer = await OnnxTrainer.create(config, 1, { cacheBudgetBytes: budget, provider });
       expect(trainer.provider).toBe(provider);
@@ -102,7 +102,7 @@ describe('the ONNX training graphs', () => {
   );
 
   it('name the same cached activations as outputs of the forward graph and inputs of the backward graph', () => {
-    const config = presetConfig('tiny', 64);
+    const config = modelConfig('tiny', 64);
     const slots = cacheValues(config).map((value) => value.name);
     expect(slots).toHaveLength(config.layers * 14 + 6);
     expect(trainingForwardGraph(config).outputs.map((o) => o.name)).toEqual(['logp', 'entropy', ...slots]);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { SamplerThread } from '../../../src-main/model/sampler-thread';
 import { SamplingSession, type GenerateOptions } from '../../../src-main/model/session';
 import { Transformer } from '../../../src-main/model/transformer';
@@ -19,7 +19,7 @@ let model: Transformer;
 let thread: SamplerThread;
 beforeAll(async () => {
   await selectBackend();
-  model = Transformer.create({ ...presetConfig('tiny', 50), contextLength: 32 }, 8);
+  model = Transformer.create({ ...modelConfig('tiny', 50), contextLength: 32 }, 8);
   thread = new SamplerThread(LOADER, { entry: WORKER });
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { scoreTokens } from '../../../src-main/model/scoring';
 import { SamplingSession } from '../../../src-main/model/session';
 import { Transformer } from '../../../src-main/model/transformer';
@@ -10,7 +10,7 @@ let model: Transformer;
 beforeAll(async () => {
   await selectBackend();
   // Larger init than GPT-2's so a random model has varied, decisive argmaxes to compare.
-  model = Transformer.create({ ...presetConfig('tiny', 40), contextLength: 48 }, 3);
+  model = Transformer.create({ ...modelConfig('tiny', 40), contextLength: 48 }, 3);
   tf.tidy(() => model.variables().forEach((v) => v.assign(tf.mul(v, v.rank >= 2 ? 20 : 1))));
 });
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { AdamW, trainStep } from '../../../src-main/model/optimizer';
 import { maskedMean, scoreTokens } from '../../../src-main/model/scoring';
 import { Transformer } from '../../../src-main/model/transformer';
@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 describe('transformer', () => {
   it('gradients match finite differences on the tiny model', () => {
-    const config = { ...presetConfig('tiny', 20), contextLength: 16 };
+    const config = { ...modelConfig('tiny', 20), contextLength: 16 };
     const model = Transformer.create(config, 1);
     const sequences = [
       [1, 5, 7, 3, 9, 2],
@@ -55,7 +55,7 @@ describe('transformer', () => {
 
   it('frees everything it created once model and optimizer are disposed', () => {
     const before = tf.memory().numTensors;
-    const model = Transformer.create(presetConfig('tiny', 24), 9);
+    const model = Transformer.create(modelConfig('tiny', 24), 9);
     const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });
     trainStep(model.variables(), optimizer, () =>
       tf.tidy(() => tf.neg(maskedMean(scoreTokens(model, [[1, 2, 3]]).logp, tf.ones([1, 2])))),
@@ -66,7 +66,7 @@ describe('transformer', () => {
   });
 
   it('does not leak tensors across training steps', () => {
-    const model = Transformer.create(presetConfig('tiny', 24), 2);
+    const model = Transformer.create(modelConfig('tiny', 24), 2);
     const optimizer = new AdamW(model.variables(), { learningRate: 1e-3 });
     const batch = [
       [1, 2, 3, 4, 5, 6],

@@ -5,7 +5,7 @@ import {
   arpoBranchProbability,
   DEFAULT_BRANCH_CONFIG,
   premonitorGlobalSamples,
-  segmentEntropy,
+  measureSegmentEntropy,
 } from '../../../src-main/rl/branching';
 import { Rng } from '../../../src-main/model/rng';
 import { LAUNCH_TABLE, type LaunchRecipe } from '../../../src-main/experiments/remote/verl-launch';
@@ -77,23 +77,29 @@ describe('branch probabilities', () => {
       Array.from({ length: n }, () => ({ entropy, topEntropy }));
     const logV = 2;
     const vocab = Math.E ** logV;
-    expect(segmentEntropy(tokens(30, 1), vocab, 20, 'mean-normalized')).toBeCloseTo(0.5, 10);
-    expect(segmentEntropy(tokens(5, 1), vocab, 20, 'mean-normalized')).toBeCloseTo(0.5, 10);
-    expect(segmentEntropy(tokens(30, 1), vocab, 20, 'sum-normalized')).toBeCloseTo(10, 10);
-    expect(segmentEntropy(tokens(5, 1), vocab, 20, 'sum-normalized')).toBeCloseTo(2.5, 10);
+    expect(measureSegmentEntropy(tokens(30, 1), vocab, 20, 'mean-normalized')).toBeCloseTo(0.5, 10);
+    expect(measureSegmentEntropy(tokens(5, 1), vocab, 20, 'mean-normalized')).toBeCloseTo(0.5, 10);
+    expect(measureSegmentEntropy(tokens(30, 1), vocab, 20, 'sum-normalized')).toBeCloseTo(10, 10);
+    expect(measureSegmentEntropy(tokens(5, 1), vocab, 20, 'sum-normalized')).toBeCloseTo(2.5, 10);
     // The released code's form: top-10 entropies, summed over the first 20, ÷ ln |V|.
-    expect(segmentEntropy(tokens(30, 1, 0.8), vocab, 20, 'released-top10')).toBeCloseTo(8, 10);
-    expect(segmentEntropy([], vocab, 20, 'mean-normalized')).toBe(0);
+    expect(measureSegmentEntropy(tokens(30, 1, 0.8), vocab, 20, 'released-top10')).toBeCloseTo(8, 10);
+    expect(measureSegmentEntropy([], vocab, 20, 'mean-normalized')).toBe(0);
     // The default: 20 / ln 151,665 × the mean top-10 entropy, equal to the released Ĥ (at Qwen's vocabulary) for a
     // segment of 20 tokens or more, and the same for a shorter segment of the same per-token entropy.
-    const released = segmentEntropy(tokens(30, 1, 0.8), 151_665, 20, 'released-top10');
-    expect(segmentEntropy(tokens(30, 1, 0.8), vocab, 20, 'released-scale')).toBeCloseTo(released, 12);
-    expect(segmentEntropy(tokens(6, 1, 0.8), vocab, 20, 'released-scale')).toBeCloseTo(released, 12);
+    const released = measureSegmentEntropy(tokens(30, 1, 0.8), 151_665, 20, 'released-top10');
+    expect(measureSegmentEntropy(tokens(30, 1, 0.8), vocab, 20, 'released-scale')).toBeCloseTo(released, 12);
+    expect(measureSegmentEntropy(tokens(6, 1, 0.8), vocab, 20, 'released-scale')).toBeCloseTo(released, 12);
     expect(released).toBeCloseTo((20 * 0.8) / Math.log(151_665), 12);
     // So a full nat of mean per-token entropy moves ARPO's P by γ·20/ln 151,665 ≈ 0.335.
     const perNat =
-      arpoBranchProbability(segmentEntropy(tokens(20, 0, 1), vocab, 20, 'released-scale'), DEFAULT_BRANCH_CONFIG) -
-      arpoBranchProbability(segmentEntropy(tokens(20, 0, 0), vocab, 20, 'released-scale'), DEFAULT_BRANCH_CONFIG);
+      arpoBranchProbability(
+        measureSegmentEntropy(tokens(20, 0, 1), vocab, 20, 'released-scale'),
+        DEFAULT_BRANCH_CONFIG,
+      ) -
+      arpoBranchProbability(
+        measureSegmentEntropy(tokens(20, 0, 0), vocab, 20, 'released-scale'),
+        DEFAULT_BRANCH_CONFIG,
+      );
     expect(perNat).toBeCloseTo(0.335, 3);
     expect(ALGORITHMS.aepo.defaults.segmentEntropy).toBe('released-scale');
   });

@@ -33,14 +33,14 @@ function context(
   seed: number,
   overrides: Partial<RolloutContext['settings']> = {},
 ): RolloutContext {
-  const preset = ALGORITHMS[algorithm];
+  const chosen = ALGORITHMS[algorithm];
   const rng = new Rng(seed);
   return {
     openSession: (n) => new SamplingSession(agent.model, n),
     tokenizer: agent.tokenizer,
     tools: toyTools(),
-    strategy: ROLLOUT_STRATEGIES[preset.rollout],
-    settings: { ...preset.defaults, groupSize: 6, globalSamples: 2, ...overrides },
+    strategy: ROLLOUT_STRATEGIES[chosen.rollout],
+    settings: { ...chosen.defaults, groupSize: 6, globalSamples: 2, ...overrides },
     options: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 80, toolCallLimit: 3 },
     random: () => rng.next(),
     contextLength: agent.model.config.contextLength,

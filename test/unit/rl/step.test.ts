@@ -32,8 +32,8 @@ const toyReward = (response: string, answers: string[]) => {
 };
 
 describe('every algorithm trains', () => {
-  for (const preset of Object.values(ALGORITHMS)) {
-    it(`${preset.id}: 3 RL steps on the tiny model and a toy tool task, with finite metrics`, async () => {
+  for (const algorithm of Object.values(ALGORITHMS)) {
+    it(`${algorithm.id}: 3 RL steps on the tiny model and a toy tool task, with finite metrics`, async () => {
       loadWeights(agent.model, pretrained);
       const before = tf.memory().numTensors;
       const optimizer = new AdamW(agent.model.variables(), { learningRate: 1e-3 });
@@ -45,8 +45,8 @@ describe('every algorithm trains', () => {
             optimizer,
             tokenizer: agent.tokenizer,
             tools: toyTools(),
-            preset,
-            settings: { ...preset.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
+            algorithm,
+            settings: { ...algorithm.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 2 },
             rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 64, toolCallLimit: 2 },
             rng,
             reward: toyReward,
@@ -54,9 +54,9 @@ describe('every algorithm trains', () => {
           arithmeticQuestions(2, step),
         );
         for (const [key, value] of Object.entries(metrics))
-          expect(Number.isFinite(value), `${preset.id} ${key}`).toBe(true);
+          expect(Number.isFinite(value), `${algorithm.id} ${key}`).toBe(true);
         expect(trees.every((tree) => tree.trajectories.length === 4)).toBe(true);
-        if (preset.rollout === 'independent') expect(metrics['rollout/branches_per_question']).toBe(0);
+        if (algorithm.rollout === 'independent') expect(metrics['rollout/branches_per_question']).toBe(0);
         expect(metrics['rollout/global_samples']).toBeLessThanOrEqual(4);
       }
       optimizer.dispose();
@@ -70,7 +70,7 @@ describe('a step that can make only one update', () => {
     loadWeights(agent.model, pretrained);
     const optimizer = new AdamW(agent.model.variables(), { learningRate: 1e-4 });
     const warnings: string[] = [];
-    const preset = ALGORITHMS.aepo;
+    const algorithm = ALGORITHMS.aepo;
     for (let step = 0; step < 2; step++) {
       const { metrics } = await rlStep(
         {
@@ -78,8 +78,8 @@ describe('a step that can make only one update', () => {
           optimizer,
           tokenizer: agent.tokenizer,
           tools: toyTools(),
-          preset,
-          settings: { ...preset.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 4, ppoEpochs: 1 },
+          algorithm,
+          settings: { ...algorithm.defaults, groupSize: 4, globalSamples: 2, updatesPerBatch: 4, ppoEpochs: 1 },
           rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 48, toolCallLimit: 1 },
           rng: new Rng(step),
           reward: () => ({ reward: Math.random(), formatValid: true, f1: 0, prediction: null }),
@@ -140,7 +140,7 @@ describe('DAPO as published', () => {
         optimizer,
         tokenizer: agent.tokenizer,
         tools: toyTools(),
-        preset: ALGORITHMS.dapo,
+        algorithm: ALGORITHMS.dapo,
         settings: { ...ALGORITHMS.dapo.defaults, groupSize: 4, overlongShaping: { bufferFraction: 0.9, penalty: 1 } },
         rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 48, toolCallLimit: 2 },
         rng: new Rng(5),
@@ -170,18 +170,18 @@ describe('DAPO as published', () => {
         answers: ['never'],
       }));
     const fresh = (n: number) => arithmeticQuestions(n, 99).map((q, i) => ({ ...q, id: `fresh${i}` }));
-    const preset = ALGORITHMS.dapo;
+    const algorithm = ALGORITHMS.dapo;
     const base = {
       model: agent.model,
       optimizer,
       tokenizer: agent.tokenizer,
       tools: toyTools(),
-      preset,
+      algorithm,
       rollout: { ...DEFAULT_ROLLOUT_OPTIONS, maxResponseTokens: 32, toolCallLimit: 1 },
       reward,
       warn: () => {},
     };
-    const settings = { ...preset.defaults, groupSize: 2, globalSamples: 2 };
+    const settings = { ...algorithm.defaults, groupSize: 2, globalSamples: 2 };
     const refilled = await rlStep({ ...base, rng: new Rng(1), settings, moreQuestions: fresh }, hopeless(2, 'h'));
     expect(refilled.metrics['rollout/generation_batches']).toBe(2);
     expect(refilled.metrics['rollout/kept_groups']).toBe(2);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend';
-import { presetConfig } from '../../../src-main/model/config';
+import { modelConfig } from '../../../src-main/model/config';
 import { AdamW } from '../../../src-main/model/optimizer';
 import { scoreTokens } from '../../../src-main/model/scoring';
 import { Transformer } from '../../../src-main/model/transformer';
@@ -16,7 +16,7 @@ const VOCAB = 40;
 let model: Transformer;
 beforeAll(async () => {
   await selectBackend();
-  model = Transformer.create(presetConfig('tiny', VOCAB), 3);
+  model = Transformer.create(modelConfig('tiny', VOCAB), 3);
 });
 afterAll(() => model.dispose());
 
@@ -69,7 +69,7 @@ describe('the policy update', () => {
       {
         model,
         optimizer,
-        preset: ALGORITHMS.reinforce_pp,
+        algorithm: ALGORITHMS.reinforce_pp,
         settings,
         temperature: 1,
         onMiniBatch: (rows, advantages) => rows.forEach((r, k) => seen.set(r, advantages[k]!)),
@@ -109,7 +109,7 @@ describe('the policy update', () => {
     const settings = { ...aepo.defaults, updatesPerBatch: 2, klCoef: 0.05 };
     const batch = samples(2, 3);
     const reference = frozenCopy(model);
-    const context = { model, optimizer, preset: aepo, settings, temperature: 1, reference };
+    const context = { model, optimizer, algorithm: aepo, settings, temperature: 1, reference };
     const reused = await updatePolicy(context, batch);
     const rescored = await updatePolicy({ ...context, rescoreOld: true }, batch);
     for (const key of ['loss', 'kl', 'klK1', 'refKl', 'clipUpper', 'gradNorm'] as const)
@@ -127,7 +127,7 @@ describe('the policy update', () => {
           {
             model,
             optimizer,
-            preset: grpo,
+            algorithm: grpo,
             settings: { ...grpo.defaults, updatesPerBatch: 2, ppoEpochs: 3 },
             temperature: 1,
           },
@@ -141,7 +141,7 @@ describe('the policy update', () => {
           {
             model,
             optimizer,
-            preset: grpo,
+            algorithm: grpo,
             settings: { ...grpo.defaults, updatesPerBatch: 4, ppoEpochs: 1 },
             temperature: 1,
           },
@@ -174,21 +174,21 @@ describe('the policy update', () => {
     const grpo = ALGORITHMS.grpo;
     const settings = { ...grpo.defaults, klCoef: 0.1 };
     await expect(
-      updatePolicy({ model, optimizer, preset: grpo, settings, temperature: 1 }, samples(2, 2)),
+      updatePolicy({ model, optimizer, algorithm: grpo, settings, temperature: 1 }, samples(2, 2)),
     ).rejects.toThrow(/needs the frozen reference policy/);
     const reference = frozenCopy(model);
     const same = await updatePolicy(
-      { model, optimizer, preset: grpo, settings, temperature: 1, reference },
+      { model, optimizer, algorithm: grpo, settings, temperature: 1, reference },
       samples(2, 2),
     );
     expect(same.refKl).toBeCloseTo(0, 6);
-    const other = Transformer.create(presetConfig('tiny', VOCAB), 99);
+    const other = Transformer.create(modelConfig('tiny', VOCAB), 99);
     const differs = await updatePolicy(
-      { model, optimizer, preset: grpo, settings, temperature: 1, reference: other },
+      { model, optimizer, algorithm: grpo, settings, temperature: 1, reference: other },
       samples(2, 2),
     );
     const without = await updatePolicy(
-      { model, optimizer, preset: grpo, settings: { ...settings, klCoef: 0 }, temperature: 1 },
+      { model, optimizer, algorithm: grpo, settings: { ...settings, klCoef: 0 }, temperature: 1 },
       samples(2, 2),
     );
     expect(Math.abs(differs.refKl)).toBeGreaterThan(1e-3);

@@ -58,10 +58,12 @@ describe('setting variants', () => {
     const lab = openLab({ dataDir, mode: 'cli' });
     try {
       // The experiment keeps it as its plan's diff; every run's own (the only resolved) config has it.
-      const stored = lab.services.experiments.get(experiment).config as { diff: { algorithm: { variant: string } } };
-      expect(stored.diff.algorithm.variant).toBe('released');
+      const stored = lab.services.experiments.get(experiment).config as {
+        diff: { algorithmSettings: { variant: string } };
+      };
+      expect(stored.diff.algorithmSettings.variant).toBe('released');
       const runs = lab.services.runs.list({ experimentId: experiment });
-      expect(runs.map((run) => runConfigOf(run)?.algorithm.variant)).toEqual(runs.map(() => 'released'));
+      expect(runs.map((run) => runConfigOf(run)?.algorithmSettings.variant)).toEqual(runs.map(() => 'released'));
     } finally {
       lab.close();
     }

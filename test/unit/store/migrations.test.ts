@@ -238,3 +238,34 @@ describe('migration 010: an experiment keeps only its plan', () => {
     db.close();
   });
 });
+
+describe('migration 011: one name per concept', () => {
+  it("renames a stored run config's algorithm group and model preset, and an experiment diff's, leaving imports", () => {
+    const file = join(tempDir(), 'lab.sqlite');
+    const all = bundledMigrations();
+    const old = openDatabase(file, { appVersion: '0.1.0', migrations: all.slice(0, 10) });
+    const addRun = old.prepare(
+      "INSERT INTO runs (algorithm, benchmark, seed, config, app_version, created_at, updated_at) VALUES ('aepo', 'mini-gsm8k', 1, ?, '0.1.0', 0, 0)",
+    );
+    addRun.run(JSON.stringify({ model: { preset: 'small', contextLength: 320 }, algorithm: { variant: 'released' } }));
+    addRun.run(JSON.stringify({ algorithm: 'grpo', lr: 1e-6 })); // an import: its algorithm is an id
+    old
+      .prepare("INSERT INTO experiments (name, config, created_at) VALUES ('e', ?, 0)")
+      .run(JSON.stringify({ preset: 'quick', diff: { model: { preset: 'base' }, algorithm: { groupSize: 4 } } }));
+    old.close();
+    const db = openDatabase(file, { appVersion: '0.1.0', migrations: all });
+    const json = (sql: string) =>
+      db
+        .prepare(sql)
+        .all()
+        .map((row) => JSON.parse((row as { config: string }).config));
+    expect(json('SELECT config FROM runs ORDER BY id')).toEqual([
+      { model: { size: 'small', contextLength: 320 }, algorithmSettings: { variant: 'released' } },
+      { algorithm: 'grpo', lr: 1e-6 },
+    ]);
+    expect(json('SELECT config FROM experiments')).toEqual([
+      { preset: 'quick', diff: { model: { size: 'base' }, algorithmSettings: { groupSize: 4 } } },
+    ]);
+    db.close();
+  });
+});
