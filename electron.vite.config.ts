@@ -31,7 +31,7 @@ export default defineConfig({
           cli: resolve(root, 'src-main/cli/entry.ts'),
           // Worker threads load their own entry file; training and rollouts never run on the UI's event loop.
           'sampler-worker': resolve(root, 'src-main/model/sampler-worker.ts'),
-          'run-worker': resolve(root, 'src-main/experiments/run-worker.ts'),
+          'run-worker': resolve(root, 'src-main/experiments/execution/run-worker.ts'),
           // The python sandbox's entry, run by Deno in its own process, and its interpreter Workers' entry (each
           // imports nothing: each stays one file).
           'python-sandbox': resolve(root, 'src-main/tools/python/sandbox-host.ts'),

@@ -97,6 +97,41 @@ export default tseslint.config(
       ],
     },
   },
+  // Rule 6: experiments/ sits below every front end and the composition root, and its folders are tiers
+  // (docs/architecture.md): plan → library → results → execution → remote, with imports/ beside results. A folder
+  // imports only the tiers below it.
+  ...[
+    ['plan', ['library', 'results', 'execution', 'remote', 'imports']],
+    ['library', ['results', 'execution', 'remote', 'imports']],
+    ['results', ['library', 'execution', 'remote', 'imports']],
+    ['imports', ['library', 'results', 'execution', 'remote']],
+    ['execution', ['remote', 'imports']],
+    ['remote', []],
+  ].map(([folder, above]) => ({
+    files: [`src-main/experiments/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            noFolders(
+              ['api', 'serve', 'cli', 'shell', 'app'],
+              'experiments/ must not depend on a front end or the composition root (app/ composes; nothing imports it).',
+            ),
+            ...(above.length === 0
+              ? []
+              : [
+                  {
+                    regex: `(^|/)experiments/(${above.join('|')})/|^\\.\\./(${above.join('|')})/`,
+                    message: `experiments/${folder}/ imports only the tiers below it (docs/architecture.md, "Layers").`,
+                  },
+                ]),
+          ],
+        },
+      ],
+    },
+  })),
   // Rule 4: algorithms never import each other; only the registry imports them all.
   {
     files: ['src-main/rl/algorithms/**/*.ts'],

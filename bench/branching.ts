@@ -7,7 +7,7 @@ import { selectBackend } from '../src-main/model/backend';
 import { AdamW } from '../src-main/model/optimizer';
 import { Rng } from '../src-main/model/rng';
 import { loadWeights, weightSnapshot } from '../src-main/model/weights';
-import { arithmeticQuestions, coldStartToyAgent, toyTools } from '../src-main/experiments/toy-task';
+import { arithmeticQuestions, coldStartToyAgent, toyTools } from '../src-main/experiments/execution/toy-task';
 import { ALGORITHMS } from '../src-main/rl/algorithms/registry';
 import { DEFAULT_ROLLOUT_OPTIONS } from '../src-main/rl/rollout/engine';
 import { rlStep } from '../src-main/rl/step';

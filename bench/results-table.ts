@@ -6,7 +6,7 @@
  */
 import { MINI_SUITES } from '../src-main/benchmarks/mini/catalogue';
 import { Rng } from '../src-main/model/rng';
-import { resultsTable } from '../src-main/experiments/results-table';
+import { resultsTable } from '../src-main/experiments/results/results-table';
 import type { EvaluationRow, ItemScore } from '../src-main/store/evaluations-repo';
 
 const [items = 20, samples = 5, seeds = 2, benchmarkCount = 3] = process.argv.slice(2).map(Number);

@@ -4,20 +4,20 @@
  * client are all derived from it, so a channel exists everywhere or nowhere.
  */
 import { z } from 'zod';
-import type { ExportedTable } from '../experiments/export';
-import type { ResultRow } from '../experiments/result-rows';
-import { EXPORT_FORMATS } from '../experiments/export-formats';
-import type { Estimate } from '../experiments/estimate';
+import type { ExportedTable } from '../experiments/results/export';
+import type { ResultRow } from '../experiments/results/result-rows';
+import { EXPORT_FORMATS } from '../experiments/results/export-formats';
+import type { Estimate } from '../experiments/plan/estimate';
 import type { ImportResult } from '../experiments/imports/verl-import';
 import type { TrackioImportResult } from '../experiments/imports/trackio-import';
-import type { BackendReport } from '../experiments/run-task';
+import type { BackendReport } from '../experiments/execution/run-task';
 import type { ClusterCheck, LaunchRow } from '../experiments/remote/remote-runs';
 import type { RunExecution } from '../experiments/execution/run-executor';
 import type { SubmitResult } from '../experiments/remote/submit';
 import type { ClusterInfo } from '../services/clusters';
-import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan';
-import { BOLD_RULES, type ResultsTable } from '../experiments/results-table';
-import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/run-config';
+import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan/plan';
+import { BOLD_RULES, type ResultsTable } from '../experiments/results/results-table';
+import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/plan/run-config';
 import { CHANNEL_NAMES, type ChannelName } from './channel-names';
 import { SECRET_NAMES, settingsPatchSchema, type SecretName, type Settings } from '../core/settings-schema';
 import {

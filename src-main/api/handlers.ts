@@ -1,11 +1,16 @@
-import { experimentTable, exportExperiment, exportProfile, exportRuns, runsTable } from '../experiments/export';
-import type { ExperimentRunner } from '../experiments/experiment-runner';
-import { benchmarkRegistry, browseItems, generateSuite, importBenchmarkFile } from '../experiments/benchmark-library';
-import { estimateExperiment } from '../experiments/estimate';
+import { experimentTable, exportExperiment, exportProfile, exportRuns, runsTable } from '../experiments/results/export';
+import type { ExperimentRunner } from '../experiments/execution/experiment-runner';
+import {
+  benchmarkRegistry,
+  browseItems,
+  generateSuite,
+  importBenchmarkFile,
+} from '../experiments/library/benchmark-library';
+import { estimateExperiment } from '../experiments/plan/estimate';
 import { importTrackio } from '../experiments/imports/trackio-import';
 import { importVerlRun } from '../experiments/imports/verl-import';
-import { createPlannedExperiment, experimentOptions } from '../experiments/plan';
-import { resultRows } from '../experiments/result-rows';
+import { createPlannedExperiment, experimentOptions } from '../experiments/plan/plan';
+import { resultRows } from '../experiments/results/result-rows';
 import type { ClusterWatcher } from '../experiments/remote/cluster-watch';
 import type { RunControl } from '../experiments/execution/run-executor';
 import { checkCluster, launchTable } from '../experiments/remote/remote-runs';

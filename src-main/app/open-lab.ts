@@ -7,14 +7,14 @@ import { createServices, type Services } from '../services';
 import { openDatabase, type Db } from '../store/database';
 import { readLedger, type Migration } from '../store/migrations';
 import { createSecretsFile, type SecretCipher } from '../store/secrets-file';
-import { ExperimentRunner, type RunnerWorkers } from '../experiments/experiment-runner';
+import { ExperimentRunner, type RunnerWorkers } from '../experiments/execution/experiment-runner';
 import { ClusterWatcher } from '../experiments/remote/cluster-watch';
 import { RunControl } from '../experiments/execution/run-executor';
 import { localExecutor } from '../experiments/execution/local-executor';
 import { rayExecutor } from '../experiments/remote/ray-executor';
 import { PythonTool } from '../tools/python/python-tool';
 import { DATABASE_FILE } from './paths';
-import { APP_NAME, APP_VERSION } from './version';
+import { APP_NAME, APP_VERSION } from '../core/version';
 
 export interface Lab {
   dataDir: string;

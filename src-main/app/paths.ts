@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { APP_NAME } from './version';
+import { APP_NAME } from '../core/version';
 
 export const DATABASE_FILE = 'aepo-lab.sqlite';
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { openLab, type Lab } from '../app/open-lab';
 import { resolveDataDir } from '../app/paths';
-import { APP_VERSION } from '../app/version';
+import { APP_VERSION } from '../core/version';
 import { DatabaseStateError } from '../core/errors';
 import { UsageError, type CliIo, type Command, type OptionSpec } from './command';
 import { bench } from './commands/bench';
@@ -20,7 +20,7 @@ import {
   experimentStart,
 } from './commands/experiment';
 import { builtWorkers } from '../app/run-workers';
-import type { RunnerWorkers } from '../experiments/experiment-runner';
+import type { RunnerWorkers } from '../experiments/execution/experiment-runner';
 import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
 import { tool, toolCacheImport } from './commands/tools';

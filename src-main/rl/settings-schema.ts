@@ -1,6 +1,6 @@
 /**
  * Every knob an algorithm's defaults set, declared once: the algorithms' defaults (`AlgorithmSettings`, rl/types.ts) are
- * this schema's output type, and a run config's `algorithm` group (experiments/run-config.ts) is its partial, so the
+ * this schema's output type, and a run config's `algorithmSettings` group (experiments/plan/run-config.ts) is its partial, so the
  * form, the CLI's `--set`, validation and the RL code read the same names, ranges and doc lines.
  */
 import { z } from 'zod';

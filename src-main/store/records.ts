@@ -105,7 +105,7 @@ export interface EvaluationItemRow {
   reason: string;
 }
 
-/** One trajectory of a stored rollout tree, as the viewer reads it (experiments/rl-producer.ts writes it). */
+/** One trajectory of a stored rollout tree, as the viewer reads it (experiments/execution/rl-producer.ts writes it). */
 export interface StoredTrajectory {
   id: number;
   /** The trajectory it branched from; null for a global sample from the root. */

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLab } from '../../src-main/app/open-lab';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { coldStartToyAgent } from '../../src-main/experiments/toy-task';
+import { coldStartToyAgent } from '../../src-main/experiments/execution/toy-task';
 import { selectBackend } from '../../src-main/model/backend';
 import { saveCheckpoint } from '../../src-main/model/checkpoint';
 import { startUntilUrl, type Started } from '../support/processes';

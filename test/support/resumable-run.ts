@@ -6,8 +6,8 @@ import { selectBackend } from '../../src-main/model/backend';
 import { AdamW } from '../../src-main/model/optimizer';
 import { ALGORITHMS } from '../../src-main/rl/algorithms/registry';
 import { DEFAULT_ROLLOUT_OPTIONS } from '../../src-main/rl/rollout/engine';
-import { arithmeticQuestions, coldStartToyAgent, toyTools } from '../../src-main/experiments/toy-task';
-import { runRl } from '../../src-main/experiments/rl-run';
+import { arithmeticQuestions, coldStartToyAgent, toyTools } from '../../src-main/experiments/execution/toy-task';
+import { runRl } from '../../src-main/experiments/execution/rl-run';
 import { migrationsFromFolder } from '../../src-main/store/migrations';
 
 const [mode, dataDir, steps] = process.argv.slice(2) as ['fresh' | 'resume', string, string];

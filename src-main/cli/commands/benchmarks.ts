@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LoadError, loadBenchmarkFile } from '../../benchmarks/loaders';
 import { MINI_SUITES } from '../../benchmarks/mini/suites';
-import { generateSuite } from '../../experiments/benchmark-library';
+import { generateSuite } from '../../experiments/library/benchmark-library';
 import { BENCHMARKS } from '../../benchmarks/registry';
 import { benchmarkInfo } from '../../benchmarks/mini/catalogue';
 import { parsePredictions } from '../../benchmarks/score';
-import { evaluateOutsideModel, scoreOutsidePredictions } from '../../experiments/outside-models';
+import { evaluateOutsideModel, scoreOutsidePredictions } from '../../experiments/execution/outside-models';
 import { jsonOption, UsageError, type Command, type CommandContext, type OptionSpec } from '../command';
 import { formatTable } from '../format';
 

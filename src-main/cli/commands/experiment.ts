@@ -1,5 +1,5 @@
-import { EXPERIMENT_PRESETS } from '../../experiments/run-config';
-import type { Estimate } from '../../experiments/estimate';
+import { EXPERIMENT_PRESETS } from '../../experiments/plan/run-config';
+import type { Estimate } from '../../experiments/plan/estimate';
 import { callChannel, jsonOption, UsageError, type Command, type CommandContext } from '../command';
 import { configDiffFromOptions, configOptions } from '../config-options';
 import { followExperiment } from '../experiment-progress';

@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
-import { EXPORT_FORMATS } from '../../experiments/export-formats';
-import { BOLD_RULES } from '../../experiments/results-table';
+import { EXPORT_FORMATS } from '../../experiments/results/export-formats';
+import { BOLD_RULES } from '../../experiments/results/results-table';
 import { callChannel, UsageError, type Command } from '../command';
 
 /** Written whole or not at all: a half-written table must never be mistaken for a result. */

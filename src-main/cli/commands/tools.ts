@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCorpus } from '../../app/mini-suites';
-import { AppTools } from '../../app/tools';
+import { readCorpus } from '../../experiments/library/mini-suites';
+import { AppTools } from '../../experiments/execution/app-tools';
 import { TOOL_NAMES, type ToolName } from '../../tools/types';
 import { jsonOption, UsageError, type Command } from '../command';
 import { terminalSafe } from '../format';

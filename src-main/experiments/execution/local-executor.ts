@@ -4,7 +4,7 @@
  */
 import type { Services } from '../../services';
 import type { Run } from '../../store/records';
-import type { ExperimentRunner } from '../experiment-runner';
+import type { ExperimentRunner } from './experiment-runner';
 import type { RunExecutor } from './run-executor';
 
 export function localExecutor(services: Services, runner: ExperimentRunner): RunExecutor {

@@ -6,8 +6,20 @@
  * nowhere else which kind it is.
  */
 import type { Services } from '../../services';
+import type { ClusterJobStatus } from '../../store/clusters-repo';
 import type { Run, RunExecutorKind, RunStatus } from '../../store/records';
-import type { RemoteRunView } from '../remote/remote-runs';
+
+/** A run's job on a Ray cluster, as the Ray executor reports it (remote/remote-runs.ts fills it in). */
+export interface RemoteRunView {
+  cluster: string;
+  address: string;
+  submissionId: string;
+  rayStatus: ClusterJobStatus;
+  message: string;
+  /** The last verl step whose metrics arrived (−1: none yet). */
+  metricsStep: number;
+  updatedAt: number;
+}
 
 /** What executes a run, as its executor reports it. */
 export type RunExecution =

@@ -17,7 +17,7 @@ import type { Services } from '../../services';
 import type { ClusterJob } from '../../store/clusters-repo';
 import type { RunStatus } from '../../store/records';
 import { parseVerlRecord } from '../imports/verl-import';
-import { runConfigOf } from '../run-config';
+import { runConfigOf } from '../plan/run-config';
 import { METRICS_MARKER } from './job-scripts';
 import { recordRemoteEvaluation } from './remote-results';
 import { failRefused, refusedByCluster, sendJob } from './submit';

@@ -8,7 +8,7 @@ import { LabError } from '../../core/errors';
 import { MINI_SUITES } from '../../benchmarks/mini/catalogue';
 import { generateMiniSuite } from '../../benchmarks/mini/suites';
 import { zipArchive } from '../../clusters/zip-archive';
-import type { RunConfig } from '../run-config';
+import type { RunConfig } from '../plan/run-config';
 import { RELAY_PY, REWARD_PY } from './job-scripts';
 
 export interface JobPackage {

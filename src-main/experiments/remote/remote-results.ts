@@ -5,7 +5,7 @@
  * `val-core/<benchmark>/acc/mean@n` (mean accuracy over the samples: Pass@1) and `.../acc/best@k/mean` (Pass@k).
  */
 import type { Services } from '../../services';
-import { requireRunConfig } from '../run-config';
+import { requireRunConfig } from '../plan/run-config';
 
 /** Records the run's evaluation; false when verl logged no validation accuracy (nothing is recorded then). */
 export function recordRemoteEvaluation(services: Services, runId: number): boolean {

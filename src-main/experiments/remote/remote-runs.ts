@@ -4,6 +4,7 @@ import { rayJobsClient, TERMINAL_RAY_STATUSES } from '../../clusters/ray-jobs-cl
 import type { Services } from '../../services';
 import type { ClusterJobStatus } from '../../store/clusters-repo';
 import type { Run } from '../../store/records';
+import type { RemoteRunView } from '../execution/run-executor';
 import { ALGORITHM_IDS } from '../../rl/types';
 import { LAUNCH_TABLE } from './verl-launch';
 
@@ -46,17 +47,6 @@ export async function checkCluster(services: Services, name: string): Promise<Cl
   const endpoint = services.clusters.endpoint(name);
   const version = await rayJobsClient(endpoint).version();
   return { name, address: endpoint.address, apiVersion: version.version, rayVersion: version.ray_version };
-}
-
-export interface RemoteRunView {
-  cluster: string;
-  address: string;
-  submissionId: string;
-  rayStatus: ClusterJobStatus;
-  message: string;
-  /** The last verl step whose metrics arrived (−1: none yet). */
-  metricsStep: number;
-  updatedAt: number;
 }
 
 export function remoteRun(services: Services, runId: number): RemoteRunView | null {

@@ -17,8 +17,8 @@ import {
 import type { Services } from '../../services';
 import type { Run } from '../../store/records';
 import type { AlgorithmId } from '../../rl/types';
-import { requireRunConfig } from '../run-config';
-import { runLabel } from '../run-ownership';
+import { requireRunConfig } from '../plan/run-config';
+import { runLabel } from '../execution/run-ownership';
 import { jobPackage, type JobPackage } from './job-package';
 import { effectiveSettings, LAUNCH_TABLE, sharedOverrides, shellWord, type ClusterShape } from './verl-launch';
 

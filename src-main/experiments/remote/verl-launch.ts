@@ -5,7 +5,7 @@
  */
 import { resolveSettings } from '../../rl/variants';
 import type { AlgorithmId, AlgorithmSettings } from '../../rl/types';
-import type { RunConfig } from '../run-config';
+import type { RunConfig } from '../plan/run-config';
 
 export interface LaunchRecipe {
   /** The code base the job runs, as a person names it. */

@@ -1,7 +1,7 @@
 /**
  * Every ONNX Runtime call in this thread goes through here, so the thread knows when none is running. Stopping a
  * worker thread while the runtime's threads still work for it ends the whole process (a native crash), so a run's
- * worker is only ever ended between calls (experiments/run-worker.ts).
+ * worker is only ever ended between calls (experiments/execution/run-worker.ts).
  */
 import type * as Ort from 'onnxruntime-node';
 

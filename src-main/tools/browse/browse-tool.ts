@@ -1,7 +1,7 @@
 /**
  * The browse tool: a page from the app's local site bundles (the generated websites of the mini suites), turned into
  * readable text and cut to a window around the paragraph that best matches the goal. Input: `URL` or `URL goal…`.
- * Pages from the web are off unless the user enables them (web-fetch.ts; the app wires it in app/tools.ts).
+ * Pages from the web are off unless the user enables them (web-fetch.ts; the app wires it in experiments/execution/app-tools.ts).
  */
 import type { ToolResult } from '../types';
 

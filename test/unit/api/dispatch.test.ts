@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG } from '../../../src-main/experiments/run-config';
+import { DEFAULT_RUN_CONFIG } from '../../../src-main/experiments/plan/run-config';
 import { CHANNEL_NAMES } from '../../../src-main/api/channels';
 import { createHandlers } from '../../../src-main/api/handlers';
 import { registerIpcHandlers } from '../../../src-main/api/ipc';

@@ -95,4 +95,39 @@ describe('architecture import rules', () => {
       ),
     ).toHaveLength(1);
   });
+
+  it('rule 6: experiments/ imports no front end nor the composition root, and each tier only the tiers below', async () => {
+    const lab = "import type { Lab } from '../../app/open-lab';\nexport type A = Lab;\n";
+    expect(await restrictedImports('src-main/experiments/execution/x.ts', lab)).toHaveLength(1);
+    const upward: [string, string][] = [
+      ['plan', '../execution/run-executor'],
+      ['library', '../results/export'],
+      ['results', '../execution/scheduler'],
+      ['imports', '../remote/submit'],
+      ['execution', '../remote/remote-runs'],
+    ];
+    for (const [tier, target] of upward)
+      expect(
+        await restrictedImports(
+          `src-main/experiments/${tier}/x.ts`,
+          `import * as m from '${target}';\nexport const a = m;\n`,
+        ),
+        `${tier} -> ${target}`,
+      ).toHaveLength(1);
+    const downward: [string, string][] = [
+      ['remote', '../execution/run-executor'],
+      ['execution', '../plan/run-config'],
+      ['results', '../plan/run-config'],
+      ['library', '../plan/run-config'],
+      ['execution', './scheduler'],
+    ];
+    for (const [tier, target] of downward)
+      expect(
+        await restrictedImports(
+          `src-main/experiments/${tier}/x.ts`,
+          `import * as m from '${target}';\nexport const a = m;\n`,
+        ),
+        `${tier} -> ${target}`,
+      ).toHaveLength(0);
+  });
 });

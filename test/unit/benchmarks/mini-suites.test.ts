@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCorpus, storeMiniSuite } from '../../../src-main/app/mini-suites';
-import { AppTools } from '../../../src-main/app/tools';
+import { readCorpus, storeMiniSuite } from '../../../src-main/experiments/library/mini-suites';
+import { AppTools } from '../../../src-main/experiments/execution/app-tools';
 import { generateMiniSuite, MINI_SUITES } from '../../../src-main/benchmarks/mini/suites';
 import { BENCHMARKS } from '../../../src-main/benchmarks/registry';
 import { hierarchicalReward } from '../../../src-main/rl/rewards';

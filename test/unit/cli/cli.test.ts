@@ -74,7 +74,7 @@ describe('aepo-lab CLI', () => {
     expect((await cli(['--data-dir', dir, 'experiment', 'pause', '9'])).err).toMatch(/experiment 9 not found/);
 
     const { openLab } = await import('../../../src-main/app/open-lab');
-    const { createPlannedExperiment, experimentPlanInput } = await import('../../../src-main/experiments/plan');
+    const { createPlannedExperiment, experimentPlanInput } = await import('../../../src-main/experiments/plan/plan');
     const lab = openLab({ dataDir: dir, mode: 'cli' });
     const plan = { name: 'e', preset: 'smoke', algorithms: ['grpo'], benchmarks: ['mini-gsm8k'], seeds: [1] };
     createPlannedExperiment(lab.services, experimentPlanInput.parse(plan));

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLab } from '../../../src-main/app/open-lab';
-import { runConfigOf } from '../../../src-main/experiments/run-config';
+import { runConfigOf } from '../../../src-main/experiments/plan/run-config';
 import { resolveSettings } from '../../../src-main/rl/variants';
 import { cli } from '../../support/cli';
 import { tempDir } from '../../support/temp';

@@ -7,7 +7,7 @@ import { rayJobsClient } from '../../../src-main/clusters/ray-jobs-client';
 import { jobPackage } from '../../../src-main/experiments/remote/job-package';
 import { launchTable } from '../../../src-main/experiments/remote/remote-runs';
 import { sendJob, type SubmitResult } from '../../../src-main/experiments/remote/submit';
-import { runConfigSchema } from '../../../src-main/experiments/run-config';
+import { runConfigSchema } from '../../../src-main/experiments/plan/run-config';
 import { cli } from '../../support/cli';
 import { smokeOnCluster } from '../../support/smoke-on-cluster';
 import { tempDir } from '../../support/temp';

@@ -7,8 +7,8 @@ import {
   baseCheckpointKey,
   demonstrationTokens,
   loadBase,
-} from '../../../src-main/experiments/cold-start';
-import { runConfigSchema } from '../../../src-main/experiments/run-config';
+} from '../../../src-main/experiments/execution/cold-start';
+import { runConfigSchema } from '../../../src-main/experiments/plan/run-config';
 import { tempDir } from '../../support/temp';
 
 describe('cold-start loss mask', () => {

@@ -1,8 +1,8 @@
 // The new-experiment form's data: the run config's fields generated from its schema, and the run-time estimate.
 import { describe, expect, it } from 'vitest';
-import { configFields } from '../../../src-main/experiments/config-fields';
-import { estimateExperiment } from '../../../src-main/experiments/estimate';
-import { experimentPlanInput } from '../../../src-main/experiments/plan';
+import { configFields } from '../../../src-main/experiments/plan/config-fields';
+import { estimateExperiment } from '../../../src-main/experiments/plan/estimate';
+import { experimentPlanInput } from '../../../src-main/experiments/plan/plan';
 import { tempLab } from '../../support/temp';
 
 describe('run config form data', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportTable } from '../../../src-main/experiments/export-formats';
-import { resultsTable } from '../../../src-main/experiments/results-table';
+import { exportTable } from '../../../src-main/experiments/results/export-formats';
+import { resultsTable } from '../../../src-main/experiments/results/results-table';
 import type { EvaluationRow, ItemScore } from '../../../src-main/store/evaluations-repo';
 
 /** A table's inputs from per-item 0/1 scores: rows → seeds → one benchmark's items (`samples` samples each). */

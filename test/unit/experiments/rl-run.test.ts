@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, type BackendChoice } from '../../../src-main/model/backend';
 import { AdamW } from '../../../src-main/model/optimizer';
-import { runRl } from '../../../src-main/experiments/rl-run';
+import { runRl } from '../../../src-main/experiments/execution/rl-run';
 import {
   arithmeticQuestions,
   coldStartToyAgent,
   toyTools,
   type AgentFixture,
-} from '../../../src-main/experiments/toy-task';
+} from '../../../src-main/experiments/execution/toy-task';
 import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';
 import { DEFAULT_ROLLOUT_OPTIONS } from '../../../src-main/rl/rollout/engine';
 import { tempLab } from '../../support/temp';

@@ -4,8 +4,8 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLab } from '../../../src-main/app/open-lab';
-import { Scheduler, type TaskOutcome } from '../../../src-main/experiments/scheduler';
-import type { RunTask, RunWorkerData } from '../../../src-main/experiments/run-task';
+import { Scheduler, type TaskOutcome } from '../../../src-main/experiments/execution/scheduler';
+import type { RunTask, RunWorkerData } from '../../../src-main/experiments/execution/run-task';
 import { PythonTool } from '../../../src-main/tools/python/python-tool';
 import { SANDBOX_HOST } from '../../support/python-sandbox';
 import { tempDir } from '../../support/temp';

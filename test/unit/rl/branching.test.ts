@@ -9,7 +9,7 @@ import {
 } from '../../../src-main/rl/branching';
 import { Rng } from '../../../src-main/model/rng';
 import { LAUNCH_TABLE, type LaunchRecipe } from '../../../src-main/experiments/remote/verl-launch';
-import { DEFAULT_RUN_CONFIG } from '../../../src-main/experiments/run-config';
+import { DEFAULT_RUN_CONFIG } from '../../../src-main/experiments/plan/run-config';
 import { pickToken } from '../../../src-main/model/sampling';
 import type { RolloutTree, Trajectory } from '../../../src-main/rl/rollout/types';
 import { treeMetrics } from '../../../src-main/rl/tree-metrics';

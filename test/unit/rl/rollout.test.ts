@@ -19,7 +19,7 @@ import {
   toyTools,
   coldStartToyAgent,
   type AgentFixture,
-} from '../../../src-main/experiments/toy-task';
+} from '../../../src-main/experiments/execution/toy-task';
 
 let agent: AgentFixture;
 beforeAll(async () => {

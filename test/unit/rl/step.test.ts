@@ -13,7 +13,7 @@ import {
   toyTools,
   coldStartToyAgent,
   type AgentFixture,
-} from '../../../src-main/experiments/toy-task';
+} from '../../../src-main/experiments/execution/toy-task';
 
 let agent: AgentFixture;
 let pretrained: Float32Array[];

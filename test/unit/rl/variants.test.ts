@@ -1,5 +1,5 @@
 // The released scripts' setting bundle: one algorithm id, its settings named, and the variant carried to the runs.
-import { runConfigOf } from '../../../src-main/experiments/run-config';
+import { runConfigOf } from '../../../src-main/experiments/plan/run-config';
 import { describe, expect, it } from 'vitest';
 import { openLab } from '../../../src-main/app/open-lab';
 import { ALGORITHMS } from '../../../src-main/rl/algorithms/registry';

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppTools } from '../../../src-main/app/tools';
+import { AppTools } from '../../../src-main/experiments/execution/app-tools';
 import { openLab } from '../../../src-main/app/open-lab';
 import { aroundGoal, BrowseTool, readableText } from '../../../src-main/tools/browse/browse-tool';
 import { fetchPage } from '../../../src-main/tools/browse/web-fetch';

@@ -9,8 +9,8 @@ import {
   type Block,
   type BootstrapSettings,
   type PairedComparison,
-} from '../stats/estimates';
-import { holm } from '../stats/tests';
+} from '../../stats/estimates';
+import { holm } from '../../stats/tests';
 import { blocksOf, type TableData } from './table-data';
 
 /** Significance level of the tests, after correction. */

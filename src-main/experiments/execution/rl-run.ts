@@ -3,9 +3,9 @@
  * runs the same two halves apart (producer in a worker, writer in the main process); this keeps them usable
  * together for small runs and tests.
  */
-import { EventBus } from '../core/events';
-import type { BackendChoice } from '../model/backend';
-import type { Services } from '../services';
+import { EventBus } from '../../core/events';
+import type { BackendChoice } from '../../model/backend';
+import type { Services } from '../../services';
 import { produceRl, type RlProducerOptions } from './rl-producer';
 import { createRunWriter } from './run-writer';
 

@@ -10,8 +10,8 @@ import {
   minimumDetectableDifference,
   type Design,
   type VarianceComponents,
-} from '../stats/power';
-import type { Services } from '../services';
+} from '../../stats/power';
+import type { Services } from '../../services';
 
 /** Above this many points the New Experiment form warns: the paper's margins over the best baseline are 1–4 points. */
 export const DETECTABLE_WARNING = 3;

@@ -6,9 +6,9 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { Services } from '../services';
+import type { Services } from '../../services';
 import type { RunWriter } from './run-writer';
-import type { PythonCalls, ToolResult } from '../tools/types';
+import type { PythonCalls, ToolResult } from '../../tools/types';
 import {
   PAUSE_REQUESTED,
   STOP_WORKER,

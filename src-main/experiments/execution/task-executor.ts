@@ -3,20 +3,20 @@
  * one (algorithm, benchmark, seed) RL run and its evaluation. It opens no database: everything it produces is
  * reported to the main process, whose writer records it.
  */
-import { APP_VERSION } from '../app/version';
-import { AppTools, type ToolHost } from '../app/tools';
-import { benchmarkInfo } from '../benchmarks/mini/catalogue';
-import { generateMiniSuite, type MiniSuite } from '../benchmarks/mini/suites';
-import { selectBackend } from '../model/backend';
-import { modelConfig } from '../model/config';
-import { selectTrainingEngine, tfjsEngine, trainsOnWebGpu } from '../model/engine';
-import { adapterLabel, gpuAdapter } from '../model/onnx/gpu-adapter';
-import { AdamW } from '../model/optimizer';
-import { Rng } from '../model/rng';
-import { ALGORITHMS } from '../rl/algorithms/registry';
-import { resolveSettings } from '../rl/variants';
-import { toolCacheKey } from '../store/tool-cache-repo';
-import type { PythonCalls } from '../tools/types';
+import { APP_VERSION } from '../../core/version';
+import { AppTools, type ToolHost } from './app-tools';
+import { benchmarkInfo } from '../../benchmarks/mini/catalogue';
+import { generateMiniSuite, type MiniSuite } from '../../benchmarks/mini/suites';
+import { selectBackend } from '../../model/backend';
+import { modelConfig } from '../../model/config';
+import { selectTrainingEngine, tfjsEngine, trainsOnWebGpu } from '../../model/engine';
+import { adapterLabel, gpuAdapter } from '../../model/onnx/gpu-adapter';
+import { AdamW } from '../../model/optimizer';
+import { Rng } from '../../model/rng';
+import { ALGORITHMS } from '../../rl/algorithms/registry';
+import { resolveSettings } from '../../rl/variants';
+import { toolCacheKey } from '../../store/tool-cache-repo';
+import type { PythonCalls } from '../../tools/types';
 import { join } from 'node:path';
 import { baseCheckpoint, loadBase } from './cold-start';
 import { evaluatePolicy } from './evaluation';

@@ -2,16 +2,16 @@
  * What the scheduler hands a run's worker thread and what the worker reports back. Plain data only: it crosses the
  * thread boundary by structured clone.
  */
-import type { StepMetrics } from '../core/events';
-import type { Settings } from '../core/settings-schema';
-import type { MiniSuite } from '../benchmarks/mini/suites';
-import { Rng } from '../model/rng';
-import type { RolloutQuestion } from '../rl/rollout/types';
-import type { AlgorithmId } from '../rl/types';
-import type { ToolResult } from '../tools/types';
+import type { StepMetrics } from '../../core/events';
+import type { Settings } from '../../core/settings-schema';
+import type { MiniSuite } from '../../benchmarks/mini/suites';
+import { Rng } from '../../model/rng';
+import type { RolloutQuestion } from '../../rl/rollout/types';
+import type { AlgorithmId } from '../../rl/types';
+import type { ToolResult } from '../../tools/types';
 import type { StepRollout, WrittenCheckpoint } from './rl-producer';
 import type { EvaluationResult } from './evaluation';
-import type { RunConfig } from './run-config';
+import type { RunConfig } from '../plan/run-config';
 
 /** What every task of an experiment shares. */
 export interface TaskContext {

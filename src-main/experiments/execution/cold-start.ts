@@ -8,16 +8,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { MiniSuite } from '../benchmarks/mini/suites';
-import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../model/checkpoint';
-import { modelConfig } from '../model/config';
-import { tfjsEngine, type TrainingEngine } from '../model/engine';
-import { AdamW } from '../model/optimizer';
-import { Rng } from '../model/rng';
-import { maskedMean } from '../model/scoring';
-import { Tokenizer } from '../model/tokenizer';
-import { Transformer } from '../model/transformer';
-import type { RunConfig } from './run-config';
+import type { MiniSuite } from '../../benchmarks/mini/suites';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../model/checkpoint';
+import { modelConfig } from '../../model/config';
+import { tfjsEngine, type TrainingEngine } from '../../model/engine';
+import { AdamW } from '../../model/optimizer';
+import { Rng } from '../../model/rng';
+import { maskedMean } from '../../model/scoring';
+import { Tokenizer } from '../../model/tokenizer';
+import { Transformer } from '../../model/transformer';
+import type { RunConfig } from '../plan/run-config';
 
 export interface BaseCheckpoint {
   file: string;

@@ -4,13 +4,13 @@
  * row per seed (algorithm `base`, benchmark `all`), then one run per (algorithm, benchmark, seed).
  */
 import { z } from 'zod';
-import { benchmarkInfo, MINI_SUITES } from '../benchmarks/mini/catalogue';
-import { ALGORITHM_IDS } from '../rl/types';
+import { benchmarkInfo, MINI_SUITES } from '../../benchmarks/mini/catalogue';
+import { ALGORITHM_IDS } from '../../rl/types';
 import { configFields, type ConfigField } from './config-fields';
-import type { Services } from '../services';
-import type { Experiment, JsonObject, Run } from '../store/records';
-import type { AlgorithmId } from '../rl/types';
-import { LabError } from '../core/errors';
+import type { Services } from '../../services';
+import type { Experiment, JsonObject, Run } from '../../store/records';
+import type { AlgorithmId } from '../../rl/types';
+import { LabError } from '../../core/errors';
 import { layered, runConfigDiffSchema, type RunConfigDiff } from './config-diff';
 import {
   algorithmId,

@@ -5,20 +5,20 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StepMetrics } from '../core/events';
-import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
-import type { TrainingEngine } from '../model/engine';
-import type { AdamW } from '../model/optimizer';
-import { Rng } from '../model/rng';
-import type { Tokenizer } from '../model/tokenizer';
-import type { Transformer } from '../model/transformer';
-import { frozenCopy, loadWeights, weightSnapshot } from '../model/weights';
-import type { RolloutOptions } from '../rl/rollout/engine';
-import type { RolloutQuestion, RolloutTree } from '../rl/rollout/types';
-import { rlStep, type RlStepContext } from '../rl/step';
-import type { Algorithm, AlgorithmSettings } from '../rl/types';
-import type { JsonValue } from '../store/records';
-import type { ToolSet } from '../tools/types';
+import type { StepMetrics } from '../../core/events';
+import { loadCheckpoint, saveCheckpoint } from '../../model/checkpoint';
+import type { TrainingEngine } from '../../model/engine';
+import type { AdamW } from '../../model/optimizer';
+import { Rng } from '../../model/rng';
+import type { Tokenizer } from '../../model/tokenizer';
+import type { Transformer } from '../../model/transformer';
+import { frozenCopy, loadWeights, weightSnapshot } from '../../model/weights';
+import type { RolloutOptions } from '../../rl/rollout/engine';
+import type { RolloutQuestion, RolloutTree } from '../../rl/rollout/types';
+import { rlStep, type RlStepContext } from '../../rl/step';
+import type { Algorithm, AlgorithmSettings } from '../../rl/types';
+import type { JsonValue } from '../../store/records';
+import type { ToolSet } from '../../tools/types';
 
 export interface RlProducerOptions {
   runId: number;

@@ -3,7 +3,7 @@
  * items and samples per benchmark, the test and its correction), the bold rule, and the number formats shared by
  * Markdown and LaTeX. docs/statistics.md is the long form.
  */
-import type { Cell, ResultsTable } from './results-table';
+import type { Cell, ResultsTable } from './table-types';
 import { ALPHA, type Comparison } from './table-comparisons';
 
 /** What the caption reads: the table before its words are added. */

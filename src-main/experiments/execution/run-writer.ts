@@ -3,8 +3,8 @@
  * reports: every step's metrics and rollout trees, the checkpoints, the run's status and owner, and tells the app
  * through events with the run id, the step and the new metrics.
  */
-import type { EventBus, StepMetrics } from '../core/events';
-import type { Services } from '../services';
+import type { EventBus, StepMetrics } from '../../core/events';
+import type { Services } from '../../services';
 import type { StepRollout, WrittenCheckpoint } from './rl-producer';
 
 export interface RunWriter {

@@ -3,14 +3,18 @@
  * predictions file scored against the imported gold answers (with the LLM judge from Settings where asked), or a
  * model behind an OpenAI-compatible endpoint run as an agent with the real tools. Both results are stored as runs.
  */
-import { readCorpus } from '../app/mini-suites';
-import type { Lab } from '../app/open-lab';
-import { AppTools } from '../app/tools';
-import { evaluateEndpoint, type EvaluationOptions } from '../benchmarks/evaluate';
-import { judgeAnswer } from '../benchmarks/judge';
-import type { BenchmarkInfo } from '../benchmarks/registry';
-import { scorePredictions, scoreWithJudge, type Prediction } from '../benchmarks/score';
-import { recordOutsideResult } from './outside-results';
+import { readCorpus } from '../library/mini-suites';
+import type { PythonCalls } from '../../tools/types';
+import type { SuiteStore } from '../library/mini-suites';
+
+/** The lab as evaluating an outside model uses it: its data, services and python pool. */
+type Lab = SuiteStore & { python?: PythonCalls };
+import { AppTools } from './app-tools';
+import { evaluateEndpoint, type EvaluationOptions } from '../../benchmarks/evaluate';
+import { judgeAnswer } from '../../benchmarks/judge';
+import type { BenchmarkInfo } from '../../benchmarks/registry';
+import { scorePredictions, scoreWithJudge, type Prediction } from '../../benchmarks/score';
+import { recordOutsideResult } from '../results/outside-results';
 
 function goldItems(lab: Lab, info: BenchmarkInfo, split: string) {
   const items = lab.services.benchmarks.items(info.id, split);

@@ -4,20 +4,20 @@
  * Pass@k is the unbiased expected best score among k samples, on the same scale: the AEPO paper's pass@k on exact-match
  * benchmarks, the expected best-of-k F1 on F1 benchmarks, so Pass@k is never below Pass@1 (docs/grading.md).
  */
-import { itemVerdict, type ItemVerdict } from '../benchmarks/score';
-import type { BenchmarkInfo } from '../benchmarks/registry';
-import { expectedBestOfK } from '../benchmarks/metrics';
-import type { Tokenizer } from '../model/tokenizer';
-import type { Transformer } from '../model/transformer';
-import { tfjsEngine, type TrainingEngine } from '../model/engine';
-import type { Rng } from '../model/rng';
-import { BASE_SETTINGS } from '../rl/defaults';
-import { hierarchicalReward } from '../rl/rewards';
-import { runRollouts } from '../rl/rollout/engine';
-import { ROLLOUT_STRATEGIES } from '../rl/rollout/strategies';
-import type { RolloutQuestion } from '../rl/rollout/types';
-import type { ToolSet } from '../tools/types';
-import type { RunConfig } from './run-config';
+import { itemVerdict, type ItemVerdict } from '../../benchmarks/score';
+import type { BenchmarkInfo } from '../../benchmarks/registry';
+import { expectedBestOfK } from '../../benchmarks/metrics';
+import type { Tokenizer } from '../../model/tokenizer';
+import type { Transformer } from '../../model/transformer';
+import { tfjsEngine, type TrainingEngine } from '../../model/engine';
+import type { Rng } from '../../model/rng';
+import { BASE_SETTINGS } from '../../rl/defaults';
+import { hierarchicalReward } from '../../rl/rewards';
+import { runRollouts } from '../../rl/rollout/engine';
+import { ROLLOUT_STRATEGIES } from '../../rl/rollout/strategies';
+import type { RolloutQuestion } from '../../rl/rollout/types';
+import type { ToolSet } from '../../tools/types';
+import type { RunConfig } from '../plan/run-config';
 
 export interface EvaluationResult {
   /** Percent. */

@@ -4,15 +4,15 @@
  * contain real tool calls), arithmetic questions answered with the python tool, and the toy tool set.
  */
 import * as tf from '@tensorflow/tfjs';
-import { modelConfig } from '../model/config';
-import { agentCorpus } from '../model/corpus';
-import { AdamW, policyStep } from '../model/optimizer';
-import { Rng } from '../model/rng';
-import { maskedMean } from '../model/scoring';
-import { Tokenizer } from '../model/tokenizer';
-import { Transformer } from '../model/transformer';
-import type { RolloutQuestion } from '../rl/rollout/types';
-import { ToyTools } from '../tools/toy';
+import { modelConfig } from '../../model/config';
+import { agentCorpus } from '../../model/corpus';
+import { AdamW, policyStep } from '../../model/optimizer';
+import { Rng } from '../../model/rng';
+import { maskedMean } from '../../model/scoring';
+import { Tokenizer } from '../../model/tokenizer';
+import { Transformer } from '../../model/transformer';
+import type { RolloutQuestion } from '../../rl/rollout/types';
+import { ToyTools } from '../../tools/toy';
 
 export interface AgentFixture {
   tokenizer: Tokenizer;

@@ -1,9 +1,9 @@
 /** Exporting an experiment's results table: what the `experiments.export` channel and `aepo-lab export` return. */
-import { LabError } from '../core/errors';
-import { settingsNote } from '../rl/variants';
-import { runConfigOf } from './run-config';
-import type { Services } from '../services';
-import type { EvaluationRow } from '../store/evaluations-repo';
+import { LabError } from '../../core/errors';
+import { settingsNote } from '../../rl/variants';
+import { runConfigOf } from '../plan/run-config';
+import type { Services } from '../../services';
+import type { EvaluationRow } from '../../store/evaluations-repo';
 import { exportTable, type ExportFormat } from './export-formats';
 import { profileSvg } from './profile-svg';
 import { resultsTable, type BoldRule, type ResultsTable, type RowCompute, type TableOptions } from './results-table';

@@ -1,5 +1,5 @@
 /** An experiment's results, one row per (run, benchmark), as `experiment start --json` prints them. */
-import type { Services } from '../services';
+import type { Services } from '../../services';
 
 export interface ResultRow {
   algorithm: string;

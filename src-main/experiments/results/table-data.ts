@@ -3,9 +3,9 @@
  * the per-item values behind it (an item's samples folded into one value on the metric's scale, in percent: the
  * mean for Pass@1, the expected best of k for Pass@k), arranged as the statistics' blocks.
  */
-import { expectedBestOfK } from '../benchmarks/metrics';
-import type { Block } from '../stats/estimates';
-import type { EvaluationRow, ItemScore } from '../store/evaluations-repo';
+import { expectedBestOfK } from '../../benchmarks/metrics';
+import type { Block } from '../../stats/estimates';
+import type { EvaluationRow, ItemScore } from '../../store/evaluations-repo';
 
 /** One seed's evaluation of one benchmark. */
 export interface SeedEvaluation {

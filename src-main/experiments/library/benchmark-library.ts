@@ -4,14 +4,14 @@
  * one); generating a mini suite; browsing items. One place, so the app and the CLI do it the same way.
  */
 import { basename } from 'node:path';
-import { storeMiniSuite } from '../app/mini-suites';
-import { LabError } from '../core/errors';
-import { MINI_SUITES } from '../benchmarks/mini/catalogue';
-import { generateMiniSuite } from '../benchmarks/mini/suites';
-import { LoadError, loadBenchmarkFile } from '../benchmarks/loaders';
-import { BENCHMARKS, benchmark } from '../benchmarks/registry';
-import type { Services } from '../services';
-import type { BenchmarkEntry, BenchmarkItemPage } from '../store/records';
+import { storeMiniSuite } from './mini-suites';
+import { LabError } from '../../core/errors';
+import { MINI_SUITES } from '../../benchmarks/mini/catalogue';
+import { generateMiniSuite } from '../../benchmarks/mini/suites';
+import { LoadError, loadBenchmarkFile } from '../../benchmarks/loaders';
+import { BENCHMARKS, benchmark } from '../../benchmarks/registry';
+import type { Services } from '../../services';
+import type { BenchmarkEntry, BenchmarkItemPage } from '../../store/records';
 
 export function benchmarkRegistry(services: Services): BenchmarkEntry[] {
   const counts = services.benchmarks.itemCounts();

@@ -3,14 +3,14 @@
  * (local site bundles), behind the one ToolSet interface the rollout engine and `aepo-lab tool` call.
  */
 import { join } from 'node:path';
-import type { Settings } from '../core/settings-schema';
-import { BrowseTool } from '../tools/browse/browse-tool';
-import { readSitePage } from '../tools/browse/site-files';
-import { fetchPage } from '../tools/browse/web-fetch';
-import { PythonTool } from '../tools/python/python-tool';
-import { LocalIndex, SearchTool, type SearchDocument } from '../tools/search/search-tool';
-import { webSearchProvider } from '../tools/search/web-providers';
-import type { PythonCalls, ToolName, ToolResult, ToolSet } from '../tools/types';
+import type { Settings } from '../../core/settings-schema';
+import { BrowseTool } from '../../tools/browse/browse-tool';
+import { readSitePage } from '../../tools/browse/site-files';
+import { fetchPage } from '../../tools/browse/web-fetch';
+import { PythonTool } from '../../tools/python/python-tool';
+import { LocalIndex, SearchTool, type SearchDocument } from '../../tools/search/search-tool';
+import { webSearchProvider } from '../../tools/search/web-providers';
+import type { PythonCalls, ToolName, ToolResult, ToolSet } from '../../tools/types';
 
 export interface AppToolsOptions {
   /** The python sandbox's entry: the built out/main/python-sandbox.js (tests: its TypeScript source). */

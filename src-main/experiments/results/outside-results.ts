@@ -3,8 +3,8 @@
  * predictions file) are stored as runs of their own with one evaluation each, so they can sit in an experiment's
  * results table beside the trained algorithms (as a row labelled e.g. `outside:qwen2.5-7b`).
  */
-import type { ItemVerdict } from '../benchmarks/score';
-import type { Services } from '../services';
+import type { ItemVerdict } from '../../benchmarks/score';
+import type { Services } from '../../services';
 
 export interface OutsideResult {
   /** The experiment whose table it joins; null: a run of its own. */

@@ -4,12 +4,12 @@
  * always on record. Presets (`smoke`, `quick`, `paper`) are diffs over the defaults.
  */
 import { z } from 'zod';
-import { LabError, type LabIssue } from '../core/errors';
-import type { Run } from '../store/records';
-import { MINI_SUITES } from '../benchmarks/mini/catalogue';
-import { BENCHMARKS } from '../benchmarks/registry';
-import { algorithmSettingsSchema } from '../rl/settings-schema';
-import { ALGORITHM_IDS, SETTING_VARIANTS } from '../rl/types';
+import { LabError, type LabIssue } from '../../core/errors';
+import type { Run } from '../../store/records';
+import { MINI_SUITES } from '../../benchmarks/mini/catalogue';
+import { BENCHMARKS } from '../../benchmarks/registry';
+import { algorithmSettingsSchema } from '../../rl/settings-schema';
+import { ALGORITHM_IDS, SETTING_VARIANTS } from '../../rl/types';
 
 /** Every benchmark id a run may name: the registry's and the generated mini suites'. */
 export const BENCHMARK_IDS: readonly string[] = [...BENCHMARKS.map((b) => b.id), ...Object.keys(MINI_SUITES)];

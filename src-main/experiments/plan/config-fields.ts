@@ -3,7 +3,7 @@
  * always matches what the API accepts: each field's path, type, bounds, choices, documentation and default.
  */
 import { z } from 'zod';
-import type { JsonValue } from '../store/records';
+import type { JsonValue } from '../../store/records';
 import { runConfigSchema } from './run-config';
 
 export interface ConfigField {

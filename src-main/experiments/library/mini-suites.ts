@@ -5,21 +5,27 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import type { MiniSuite } from '../benchmarks/mini/suites';
-import type { SearchDocument } from '../tools/search/search-tool';
-import type { Lab } from './open-lab';
+import type { MiniSuite } from '../../benchmarks/mini/suites';
+import type { SearchDocument } from '../../tools/search/search-tool';
+import type { Services } from '../../services';
 
-export function corpusFile(lab: Pick<Lab, 'dataDir'>, suite: string): string {
+/** What storing and reading suites needs: the data folder and the lab's services. */
+export interface SuiteStore {
+  dataDir: string;
+  services: Services;
+}
+
+export function corpusFile(lab: Pick<SuiteStore, 'dataDir'>, suite: string): string {
   return join(lab.dataDir, 'corpora', `${suite}.json`);
 }
 
 /** The search corpus of a stored suite ([] when it has none). */
-export function readCorpus(lab: Lab, suite: string): SearchDocument[] {
+export function readCorpus(lab: Pick<SuiteStore, 'dataDir'>, suite: string): SearchDocument[] {
   const file = corpusFile(lab, suite);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SearchDocument[]) : [];
 }
 
-export function storeMiniSuite(lab: Pick<Lab, 'dataDir' | 'services'>, suite: MiniSuite) {
+export function storeMiniSuite(lab: SuiteStore, suite: MiniSuite) {
   const hash = (question: string, answers: string[]) =>
     createHash('sha256')
       .update(JSON.stringify([question, answers]))

@@ -1,5 +1,5 @@
 /** Telling a live run from one a stopped process left "running", and naming runs in messages. */
-import type { Run } from '../store/records';
+import type { Run } from '../../store/records';
 
 /** True when no live process owns the run: no owner recorded, or the owner's process is gone. */
 export function isInterrupted(ownerPid: number | null): boolean {

@@ -5,8 +5,8 @@
  * 2-core laptop stand in, and the answer says so.
  */
 import { availableParallelism } from 'node:os';
-import { MINI_SUITES } from '../benchmarks/mini/catalogue';
-import type { Services } from '../services';
+import { MINI_SUITES } from '../../benchmarks/mini/catalogue';
+import type { Services } from '../../services';
 import { resolvePlan, type experimentPlanInput } from './plan';
 import type { z } from 'zod';
 import { detectableDifference, type DetectableDifference } from './power-estimate';
@@ -17,7 +17,7 @@ export interface Estimate {
   runs: number;
   /** `measured`: every benchmark's step time comes from runs on this machine; `typical`: some are stand-ins. */
   basis: 'measured' | 'typical';
-  /** What the design can resolve: experiments/power-estimate.ts. */
+  /** What the design can resolve: experiments/plan/power-estimate.ts. */
   detectable: DetectableDifference;
 }
 

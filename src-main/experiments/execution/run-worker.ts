@@ -3,8 +3,8 @@
  * with, reports to the main process, and pauses after the current step once the scheduler sets its pause flag.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { atNoRunInFlight } from '../model/onnx/runs-in-flight';
-import type { PythonCalls, ToolResult } from '../tools/types';
+import { atNoRunInFlight } from '../../model/onnx/runs-in-flight';
+import type { PythonCalls, ToolResult } from '../../tools/types';
 import { isPythonAnswer, PAUSE_REQUESTED, STOP_WORKER, type RunWorkerData, type TaskReport } from './run-task';
 import { executeTask } from './task-executor';
 
