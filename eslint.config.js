@@ -132,6 +132,26 @@ export default tseslint.config(
       ],
     },
   })),
+  // Rule 7: the front ends compose nothing: they reach the model and the algorithms through API channels and
+  // experiments-level services (bench, conformance, the chat model), never by importing model/ or rl/ themselves.
+  {
+    files: ['src-main/{cli,serve,shell}/**/*.ts'],
+    ignores: ['src-main/shell/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            noFolders(
+              ['model', 'rl'],
+              'front ends compose nothing (architecture rule 7): call an API channel or an experiments/ service.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
   // Rule 4: algorithms never import each other; only the registry imports them all.
   {
     files: ['src-main/rl/algorithms/**/*.ts'],

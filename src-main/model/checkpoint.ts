@@ -137,7 +137,18 @@ function readHeader(file: string, data: Buffer): Header {
   }
 }
 
-export function loadCheckpoint(file: string): Checkpoint {
+/** A checkpoint's contents as plain arrays, checked but not yet a model (no tensor backend needed). */
+export interface CheckpointWeights {
+  config: ModelConfig;
+  tokenizer: Tokenizer;
+  meta: CheckpointMeta;
+  /** The weights in variable order, with the names and shapes the file records. */
+  weights: Float32Array[];
+  entries: { name: string; shape: number[] }[];
+  optimizerState: AdamWState | null;
+}
+
+export function readCheckpointWeights(file: string): CheckpointWeights {
   const data = readFileSync(file);
   const header = readHeader(file, data);
   const start = PREAMBLE + data.readUInt32LE(12);
@@ -151,31 +162,38 @@ export function loadCheckpoint(file: string): Checkpoint {
   // Copy into an aligned buffer: Float32Array views need 4-byte alignment, which the file offset may not have.
   const floats = new Float32Array(new Uint8Array(payload).buffer);
   const tensorOf = (e: TensorEntry) => floats.slice(e.offset, e.offset + e.shape.reduce((a, b) => a * b, 1));
+  return {
+    config: header.config,
+    tokenizer: Tokenizer.fromJSON(header.tokenizer),
+    meta: header.meta,
+    weights: header.weights.map(tensorOf),
+    entries: header.weights.map(({ name, shape }) => ({ name, shape })),
+    optimizerState: header.optimizer
+      ? {
+          step: header.optimizer.step,
+          moments: header.optimizer.moments.map(({ m, v }) => ({ m: tensorOf(m), v: tensorOf(v) })),
+        }
+      : null,
+  };
+}
 
-  const tokenizer = Tokenizer.fromJSON(header.tokenizer);
-  const model = Transformer.create(header.config, 0);
+export function loadCheckpoint(file: string): Checkpoint {
+  const { config, tokenizer, meta, weights, entries, optimizerState } = readCheckpointWeights(file);
+  const model = Transformer.create(config, 0);
   const variables = model.variables();
-  if (variables.length !== header.weights.length) {
+  if (variables.length !== entries.length) {
     model.dispose();
-    throw new Error(
-      `${file} holds ${header.weights.length} weight tensors; a model of its config has ${variables.length}`,
-    );
+    throw new Error(`${file} holds ${entries.length} weight tensors; a model of its config has ${variables.length}`);
   }
   variables.forEach((variable, i) => {
-    const entry = header.weights[i]!;
+    const entry = entries[i]!;
     if (stripPrefix(variable.name) !== entry.name || variable.shape.join() !== entry.shape.join()) {
       model.dispose();
       throw new Error(
         `${file}: weight ${i} is ${entry.name} [${entry.shape}], expected ${stripPrefix(variable.name)} [${variable.shape}]`,
       );
     }
-    tf.tidy(() => variable.assign(tf.tensor(tensorOf(entry), entry.shape)));
+    tf.tidy(() => variable.assign(tf.tensor(weights[i]!, entry.shape)));
   });
-  const optimizerState = header.optimizer
-    ? {
-        step: header.optimizer.step,
-        moments: header.optimizer.moments.map(({ m, v }) => ({ m: tensorOf(m), v: tensorOf(v) })),
-      }
-    : null;
-  return { model, tokenizer, meta: header.meta, optimizerState };
+  return { model, tokenizer, meta, optimizerState };
 }

@@ -4,6 +4,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from './backend';
+import type { ModelConfig } from './config';
+import type { Tokenizer } from './tokenizer';
 import type { SamplerAnswer, SamplerRequest } from './sampler-protocol';
 import type { GenerateOptions, Generation } from './session';
 import type { Transformer } from './transformer';
@@ -52,7 +54,17 @@ export class SamplerThread {
   }
 
   async start(model: Transformer): Promise<BackendChoice> {
-    const answer = await this.call({ type: 'init', config: model.config, weights: weightSnapshot(model) });
+    return this.startWith(model.config, weightSnapshot(model));
+  }
+
+  /** Starts from weights as arrays (a checkpoint read without a model); with its tokenizer, stop strings work. */
+  async startWith(config: ModelConfig, weights: Float32Array[], tokenizer?: Tokenizer): Promise<BackendChoice> {
+    const answer = await this.call({
+      type: 'init',
+      config,
+      weights,
+      ...(tokenizer ? { tokenizer: tokenizer.toJSON() } : {}),
+    });
     this.backend = answer.backend;
     return answer.backend!;
   }
@@ -69,7 +81,7 @@ export class SamplerThread {
     await this.call({ type: 'open', session, batchSize });
     return {
       extend: async (chunks: (number[] | null)[]) => void (await this.call({ type: 'extend', session, chunks })),
-      generate: async (which: number[], options: GenerateOptions): Promise<Generation[]> =>
+      generate: async (which: number[], options: Omit<GenerateOptions, 'decode'>): Promise<Generation[]> =>
         (await this.call({ type: 'generate', session, which, options })).generations!,
       close: async () => void (await this.call({ type: 'close', session })),
     };

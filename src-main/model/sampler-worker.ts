@@ -6,10 +6,13 @@ import { parentPort } from 'node:worker_threads';
 import { selectBackend } from './backend';
 import type { SamplerAnswer, SamplerRequest } from './sampler-protocol';
 import { SamplingSession } from './session';
+import { Tokenizer } from './tokenizer';
 import { Transformer } from './transformer';
 import { loadWeights } from './weights';
 
 let model: Transformer | undefined;
+/** The checkpoint's tokenizer where one was sent: it decodes for stop strings. */
+let tokenizer: Tokenizer | undefined;
 const sessions = new Map<number, SamplingSession>();
 
 function requireModel(): Transformer {
@@ -30,6 +33,7 @@ async function handle(request: SamplerRequest): Promise<SamplerAnswer> {
       model?.dispose();
       model = Transformer.create(request.config, 0);
       loadWeights(model, request.weights);
+      tokenizer = request.tokenizer ? Tokenizer.fromJSON(request.tokenizer) : undefined;
       return { id: request.id, ok: true, backend };
     }
     case 'weights':
@@ -45,7 +49,10 @@ async function handle(request: SamplerRequest): Promise<SamplerAnswer> {
       return {
         id: request.id,
         ok: true,
-        generations: await requireSession(request.session).generate(request.which, request.options),
+        generations: await requireSession(request.session).generate(request.which, {
+          ...request.options,
+          ...(tokenizer && request.options.stopStrings?.length ? { decode: (ids) => tokenizer!.decode(ids) } : {}),
+        }),
       };
     case 'close':
       sessions.get(request.session)?.dispose();

@@ -13,7 +13,7 @@ import {
   eventsCookieName,
   type Refusal,
 } from './request-guards';
-import { chatRequest, completeChat, type EmbeddedPolicy } from './chat-completions';
+import { chatRequest, type ChatModel } from '../experiments/execution/chat-model';
 import { serveStatic } from './static-files';
 
 export interface ServeOptions {
@@ -26,8 +26,11 @@ export interface ServeOptions {
   port?: number;
   /** Fixed token for tests; a random one otherwise. */
   token?: string;
-  /** A loaded checkpoint to answer /v1/chat/completions with (the access token is its API key). */
-  chat?: EmbeddedPolicy;
+  /**
+   * A checkpoint to answer /v1/chat/completions with (the access token is its API key); it samples on its own thread
+   * (experiments/execution/chat-model.ts), never on this server's.
+   */
+  chat?: ChatModel;
 }
 
 export interface RunningServer {
@@ -119,7 +122,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!parsed.success)
       return fail(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     try {
-      sendJson(response, 200, await completeChat(options.chat, parsed.data));
+      sendJson(response, 200, await options.chat.complete(parsed.data));
     } catch (error) {
       fail(400, (error as Error).message);
     }

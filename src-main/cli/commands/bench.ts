@@ -1,30 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend } from '../../model/backend';
-import { runModelBenchmark } from '../../model/benchmark';
-import { MODEL_SIZES, type ModelSize } from '../../model/config';
-import { measurePythonTool } from '../../tools/python/python-bench';
+import { BENCH_SIZES, runLabBench, type BenchSize } from '../../experiments/execution/lab-bench';
 import { jsonOption, UsageError, type Command } from '../command';
-
-/** Times the same model in PyTorch when Python with torch is present (bench/torch_ref.py); null otherwise. */
-function torchTrainStepMs(benchDir: string): number | null {
-  const script = join(benchDir, 'torch_ref.py');
-  if (!existsSync(script)) return null;
-  // The first python3 on PATH may be a separate install (pyenv, venv) without Debian's torch.
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const result = spawnSync(python, [script], { encoding: 'utf8', timeout: 600_000 });
-    if (result.status !== 0) continue;
-    try {
-      const value = (JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as { train_step_ms?: unknown })
-        .train_step_ms;
-      if (typeof value === 'number') return value;
-    } catch {
-      // not our JSON line: try the next interpreter
-    }
-  }
-  return null;
-}
 
 export const bench: Command = {
   path: ['bench'],
@@ -34,7 +10,7 @@ export const bench: Command = {
     size: {
       type: 'string',
       label: '--size S',
-      description: `model size: ${Object.keys(MODEL_SIZES).join(', ')} (default small)`,
+      description: `model size: ${BENCH_SIZES.join(', ')} (default small)`,
     },
     // The flag's first name, before model sizes stopped being called presets (docs/architecture.md, "Names").
     preset: { type: 'string', label: '--preset S', description: 'the same as --size' },
@@ -52,26 +28,19 @@ export const bench: Command = {
   },
   async run(context) {
     const size = String(context.options.size ?? context.options.preset ?? 'small');
-    if (!(size in MODEL_SIZES))
-      throw new UsageError(`--size takes ${Object.keys(MODEL_SIZES).join(', ')}, not "${size}"`);
+    if (!BENCH_SIZES.includes(size as BenchSize))
+      throw new UsageError(`--size takes ${BENCH_SIZES.join(', ')}, not "${size}"`);
     const steps = Number(context.options.steps ?? 5);
     if (!Number.isInteger(steps) || steps < 5)
       throw new UsageError(`--steps takes a whole number of at least 5, not "${String(context.options.steps)}"`);
-    const backend = await selectBackend({ log: (line) => context.io.err(line) });
-    context.io.err(`backend: ${backend.engine}`);
-    const result = await runModelBenchmark(backend, {
-      size: size as ModelSize,
-      trainSteps: steps,
+    const output = await runLabBench({
+      size: size as BenchSize,
+      steps,
+      pythonSandbox: context.options['no-tools'] ? null : join(context.workerDir, 'python-sandbox.js'),
+      benchDir: context.options['no-reference'] ? null : context.benchDir,
       progress: (line) => context.io.err(line),
     });
-    const reference = !context.options['no-reference'];
-    if (reference) context.io.err('PyTorch reference: bench/torch_ref.py (null without python3 and torch)');
-    const tools = context.options['no-tools']
-      ? null
-      : await measurePythonTool(join(context.workerDir, 'python-sandbox.js'), {
-          progress: (line) => context.io.err(line),
-        });
-    const output = { ...result, torch_train_step_ms: reference ? torchTrainStepMs(context.benchDir) : null, tools };
+    const { tools } = output;
     if (context.options.json) {
       context.io.out(JSON.stringify(output));
     } else {

@@ -1,5 +1,4 @@
-import { selectBackend } from '../../model/backend';
-import { ContractError, runConformance } from '../../rl/conformance';
+import { checkConformance } from '../../experiments/execution/conformance-check';
 import type { Command } from '../command';
 
 async function readStdin(): Promise<string> {
@@ -12,24 +11,8 @@ export const conformance: Command = {
   path: ['conformance'],
   summary: 'read contract cases (JSON, one or an array) on stdin; print loss, advantages and gradients as JSON',
   async run(context) {
-    await selectBackend();
-    const text = await readStdin();
-    const fail = (field: string, message: string) => {
-      context.io.out(JSON.stringify({ error: { field, message } }));
-      return 2;
-    };
-    let input: unknown;
-    try {
-      input = JSON.parse(text);
-    } catch (error) {
-      return fail('(input)', `not JSON: ${(error as Error).message}`);
-    }
-    try {
-      context.io.out(JSON.stringify(runConformance(input)));
-      return 0;
-    } catch (error) {
-      if (error instanceof ContractError) return fail(error.field, error.message);
-      throw error;
-    }
+    const answer = await checkConformance(await readStdin());
+    context.io.out(JSON.stringify(answer.ok ? answer.result : { error: answer.error }));
+    return answer.ok ? 0 : 2;
   },
 };

@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
-import { basename } from 'node:path';
-import { selectBackend } from '../../model/backend';
-import { loadCheckpoint } from '../../model/checkpoint';
+import { join } from 'node:path';
+import { openChatModel, type ChatModel } from '../../experiments/execution/chat-model';
 import { startServer } from '../../serve/server';
 import { UsageError, type Command } from '../command';
 
@@ -31,13 +30,10 @@ export const serve: Command = {
     const interrupted = lab.runner.markInterrupted();
     // Runs sent to Ray clusters keep mirroring their jobs while the UI is served.
     if (lab.services.clusters.jobs.jobs().length > 0) lab.clusterWatcher.start();
-    let chat;
-    if (context.options.checkpoint) {
-      const file = String(context.options.checkpoint);
-      await selectBackend({ log: (line) => context.io.err(line) });
-      const loaded = loadCheckpoint(file);
-      chat = { model: loaded.model, tokenizer: loaded.tokenizer, name: basename(file) };
-    }
+    // The checkpoint's weights go to a sampler thread; this process only serves.
+    let chat: ChatModel | undefined;
+    if (context.options.checkpoint)
+      chat = await openChatModel(String(context.options.checkpoint), join(context.workerDir, 'sampler-worker.js'));
     const server = await startServer({
       dispatch: lab.dispatch,
       bus: lab.bus,
@@ -56,6 +52,7 @@ export const serve: Command = {
     context.io.out('  Press Ctrl+C to stop.');
     await context.stopSignal;
     await server.close();
+    await chat?.close();
     return 0;
   },
 };

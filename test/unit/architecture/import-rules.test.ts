@@ -130,4 +130,14 @@ describe('architecture import rules', () => {
         `${tier} -> ${target}`,
       ).toHaveLength(0);
   });
+
+  it('rule 7: the CLI and serve mode reach the model only through the API or an experiments service', async () => {
+    const model = "import { loadCheckpoint } from '../../model/checkpoint';\nexport const a = loadCheckpoint;\n";
+    expect(await restrictedImports('src-main/cli/commands/x.ts', model)).toHaveLength(1);
+    const rl = "import { runConformance } from '../rl/conformance';\nexport const a = runConformance;\n";
+    expect(await restrictedImports('src-main/serve/x.ts', rl)).toHaveLength(1);
+    const service =
+      "import { openChatModel } from '../../experiments/execution/chat-model';\nexport const a = openChatModel;\n";
+    expect(await restrictedImports('src-main/cli/commands/x.ts', service)).toHaveLength(0);
+  });
 });
