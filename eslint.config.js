@@ -14,6 +14,14 @@ const noElectron = {
   message:
     'Only src-main/shell/ may import electron: everything else must run under plain Node (CLI, serve, tests, workers).',
 };
+/** The front ends and the composition root: nothing below them imports them. */
+const FRONT = ['api', 'serve', 'cli', 'shell', 'app'];
+/** One layer's import restrictions: electron (rule 1) and the given patterns, for `files` but not `ignores`. */
+const restrict = (files, patterns, ignores = []) => ({
+  files,
+  ignores,
+  rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns }] },
+});
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**'] },
@@ -49,54 +57,25 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
   },
   // Rule 3: the store imports no domain or front-end code; it stores and reads typed rows.
-  {
-    files: ['src-main/store/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            noFolders(
-              [
-                'api',
-                'serve',
-                'cli',
-                'shell',
-                'app',
-                'services',
-                'experiments',
-                'model',
-                'rl',
-                'tools',
-                'benchmarks',
-                'stats',
-              ],
-              'store/ imports no domain code (architecture rule 3).',
-            ),
-          ],
-        },
-      ],
-    },
-  },
+  restrict(
+    ['src-main/store/**/*.ts'],
+    [
+      noFolders(
+        [...FRONT, 'services', 'experiments', 'model', 'rl', 'tools', 'benchmarks', 'stats'],
+        'store/ imports no domain code (architecture rule 3).',
+      ),
+    ],
+  ),
   // Rule 2: pure domain code never reaches storage or a front end.
-  {
-    files: ['src-main/{model,rl,tools,benchmarks,clusters,stats}/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            noFolders(
-              ['store', 'api', 'serve', 'cli', 'shell', 'app', 'services'],
-              'model/, rl/, tools/, benchmarks/, clusters/ and stats/ are pure domain code (architecture rule 2); experiments/ wires them to storage.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
+  restrict(
+    ['src-main/{model,rl,tools,benchmarks,clusters,stats}/**/*.ts'],
+    [
+      noFolders(
+        ['store', ...FRONT, 'services'],
+        'model/, rl/, tools/, benchmarks/, clusters/ and stats/ are pure domain code (architecture rule 2); experiments/ wires them to storage.',
+      ),
+    ],
+  ),
   // Rule 6: experiments/ sits below every front end and the composition root, and its folders are tiers
   // (docs/architecture.md): plan → library → results → execution → remote, with imports/ beside results. A folder
   // imports only the tiers below it.
@@ -107,110 +86,57 @@ export default tseslint.config(
     ['imports', ['library', 'results', 'execution', 'remote']],
     ['execution', ['remote', 'imports']],
     ['remote', []],
-  ].map(([folder, above]) => ({
-    files: [`src-main/experiments/${folder}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            noFolders(
-              ['api', 'serve', 'cli', 'shell', 'app'],
-              'experiments/ must not depend on a front end or the composition root (app/ composes; nothing imports it).',
-            ),
-            ...(above.length === 0
-              ? []
-              : [
-                  {
-                    regex: `(^|/)experiments/(${above.join('|')})/|^\\.\\./(${above.join('|')})/`,
-                    message: `experiments/${folder}/ imports only the tiers below it (docs/architecture.md, "Layers").`,
-                  },
-                ]),
-          ],
-        },
+  ].map(([folder, above]) =>
+    restrict(
+      [`src-main/experiments/${folder}/**/*.ts`],
+      [
+        noFolders(
+          FRONT,
+          'experiments/ must not depend on a front end or the composition root (app/ composes; nothing imports it).',
+        ),
+        ...(above.length === 0
+          ? []
+          : [
+              {
+                regex: `(^|/)experiments/(${above.join('|')})/|^\\.\\./(${above.join('|')})/`,
+                message: `experiments/${folder}/ imports only the tiers below it (docs/architecture.md, "Layers").`,
+              },
+            ]),
       ],
-    },
-  })),
+    ),
+  ),
   // Rule 7: the front ends compose nothing: they reach the model and the algorithms through API channels and
   // experiments-level services (bench, conformance, the chat model), never by importing model/ or rl/ themselves.
-  {
-    files: ['src-main/{cli,serve,shell}/**/*.ts'],
-    ignores: ['src-main/shell/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            noFolders(
-              ['model', 'rl'],
-              'front ends compose nothing (architecture rule 7): call an API channel or an experiments/ service.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
+  restrict(
+    ['src-main/{cli,serve}/**/*.ts'],
+    [
+      noFolders(
+        ['model', 'rl'],
+        'front ends compose nothing (architecture rule 7): call an API channel or an experiments/ service.',
+      ),
+    ],
+  ),
   // Rule 4: algorithms never import each other; only the registry imports them all.
-  {
-    files: ['src-main/rl/algorithms/**/*.ts'],
-    ignores: ['src-main/rl/algorithms/registry.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            noFolders(
-              ['store', 'api', 'serve', 'cli', 'shell', 'app', 'services'],
-              'algorithms are pure domain code (architecture rule 2).',
-            ),
-            {
-              regex: '^\\./',
-              message:
-                'An algorithm must not import another algorithm (architecture rule 4); share math through rl/*.ts.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  restrict(
+    ['src-main/rl/algorithms/**/*.ts'],
+    [
+      noFolders(['store', ...FRONT, 'services'], 'algorithms are pure domain code (architecture rule 2).'),
+      {
+        regex: '^\\./',
+        message: 'An algorithm must not import another algorithm (architecture rule 4); share math through rl/*.ts.',
+      },
+    ],
+    ['src-main/rl/algorithms/registry.ts'],
+  ),
   // Services and the api layer sit below the front ends.
-  {
-    files: ['src-main/services/**/*.ts', 'src-main/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            noFolders(
-              ['api', 'serve', 'cli', 'shell', 'app'],
-              'services/ and core/ must not depend on a front end or the composition root.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src-main/api/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            noFolders(
-              ['serve', 'cli', 'shell', 'app'],
-              'api/ is shared by every front end and must not depend on one.',
-            ),
-          ],
-        },
-      ],
-    },
-  },
+  restrict(
+    ['src-main/services/**/*.ts', 'src-main/core/**/*.ts'],
+    [noFolders(FRONT, 'services/ and core/ must not depend on a front end or the composition root.')],
+  ),
+  restrict(
+    ['src-main/api/**/*.ts'],
+    [noFolders(['serve', 'cli', 'shell', 'app'], 'api/ is shared by every front end and must not depend on one.')],
+  ),
   // Rule 5: the renderer sees only the api's types (plus the dependency-free units formatter and series math), never
   // SQL, Node or Electron.
   {
