@@ -43,6 +43,13 @@ const planOptions: Command['options'] = {
   ...configOptions,
 };
 
+/** "quick: aepo, grpo on mini-gsm8k"; long lists are counted instead, so the name stays within its 200 characters. */
+function defaultName(preset: string, algorithms?: string[], benchmarks?: string[]): string {
+  const listed = (items: string[] | undefined, none: string, what: string) =>
+    !items ? none : items.length <= 4 ? items.join(', ') : `${items.length} ${what}`;
+  return `${preset}: ${listed(algorithms, 'all algorithms', 'algorithms')} on ${listed(benchmarks, 'the preset benchmarks', 'benchmarks')}`;
+}
+
 /** Creates the experiment the options describe, through the same channel as the app; answers its id and runs. */
 async function createExperiment(context: CommandContext): Promise<{ id: number; runs: number; estimate: Estimate }> {
   const preset = String(context.options.preset ?? 'quick');
@@ -61,9 +68,7 @@ async function createExperiment(context: CommandContext): Promise<{ id: number; 
   ];
   const config = configDiffFromOptions(fields, context.options.config as string | undefined, assignments);
   const plan = {
-    name:
-      context.options.name ??
-      `${preset}: ${algorithms?.join(', ') ?? 'all algorithms'} on ${benchmarks?.join(', ') ?? 'the preset benchmarks'}`,
+    name: context.options.name ?? defaultName(preset, algorithms, benchmarks),
     preset,
     algorithms,
     benchmarks,

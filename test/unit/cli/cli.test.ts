@@ -86,6 +86,20 @@ describe('aepo-lab CLI', () => {
     expect((await cli(['--data-dir', dir, 'experiment', 'cancel', '1'])).out).toBe('experiment 1: 2 run(s) cancelled');
     expect((await cli(['--data-dir', dir, 'experiment', 'cancel', '1'])).out).toBe('experiment 1 has no run to cancel');
   });
+
+  it('names an experiment of many suites by their count, within the 200 characters a name may have', async () => {
+    const dir = tempDir();
+    const { MINI_SUITES } = await import('../../../src-main/benchmarks/mini/catalogue');
+    const benches = Object.keys(MINI_SUITES).join(',');
+    const made = await cli(['--data-dir', dir, 'experiment', 'create', '--algos', 'grpo', '--benches', benches]);
+    expect(made.code, made.err).toBe(0);
+    const { openLab } = await import('../../../src-main/app/open-lab');
+    const lab = openLab({ dataDir: dir, mode: 'cli' });
+    expect(lab.services.experiments.list()[0]!.name).toBe(
+      `quick: grpo on ${Object.keys(MINI_SUITES).length} benchmarks`,
+    );
+    lab.close();
+  });
 });
 
 describe('terminal safety', () => {
