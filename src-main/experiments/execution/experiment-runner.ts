@@ -100,6 +100,7 @@ export class ExperimentRunner {
       );
     // Only runs this machine executes (run-executor.ts); those sent to a cluster follow their job there.
     const todo = runs.filter((r) => r.executor === 'local' && r.status !== 'cancelled' && !this.evaluated(r));
+    for (const run of todo) requireRunConfig(run); // an unusable config is refused here, before anything starts
     // Paused runs are queued again (a run paused while it waits in the queue is skipped when its turn comes).
     for (const run of todo) if (run.status === 'paused') services.runs.setStatus(run.id, { status: 'queued' });
     this.jobs.add(experimentId);
@@ -134,6 +135,7 @@ export class ExperimentRunner {
     const untrainable = benchmarks.find((id) => !id.startsWith('mini-'));
     if (untrainable)
       throw new LabError('invalid_input', `run ${runId} can't train on "${untrainable}": training needs a mini suite`);
+    requireRunConfig(run);
     const say = (line: string) => bus.emit('run.log', { runId, experimentId: run.experimentId, line });
     return { finished: this.runAll(benchmarks, [run], say).then((outcomes) => outcomes[0]!) };
   }
@@ -233,7 +235,7 @@ export class ExperimentRunner {
   private async runAll(benchmarks: string[], runs: Run[], say: (line: string) => void): Promise<TaskOutcome[]> {
     const { services, dataDir } = this.host;
     if (runs.length === 0) return []; // nothing left to do: no cold start either
-    const configs = runs.map(requireRunConfig); // an unusable config is refused before anything starts
+    const configs = runs.map(requireRunConfig); // checked by the callers already: this only reads them
     // Asked once here, so the runs' threads inherit the answer (docs/engine.md: which device trains).
     this.oneTaskAtATime = trainsOnWebGpu(await rememberGpuAdapter());
     const suitesOf = this.suitesFor(benchmarks);

@@ -103,3 +103,27 @@ describe('config errors through the API', () => {
     }
   });
 });
+
+describe('a stored run config the lab cannot run', () => {
+  it('is refused when the experiment starts, naming the run and the field, and nothing starts', async () => {
+    const { sourceWorkers } = await import('../../support/run-workers');
+    const lab = openLab({ dataDir: tempDir(), mode: 'cli', workers: sourceWorkers });
+    try {
+      const made = await lab.dispatch('experiments.create', { name: 'x', preset: 'smoke', algorithms: ['grpo'] });
+      const experimentId = (made as { data: { id: number } }).data.id;
+      const [broken] = lab.services.runs.list({ experimentId });
+      lab.db.prepare("UPDATE runs SET config = json_set(config, '$.training.steps', -1) WHERE id = ?").run(broken!.id);
+      const started = await lab.dispatch('experiments.start', { id: experimentId });
+      expect(started).toMatchObject({
+        ok: false,
+        error: {
+          code: 'invalid_input',
+          message: `run ${broken!.id}'s config is invalid: training.steps: Too small: expected number to be >=0`,
+        },
+      });
+      expect(lab.services.runs.list({ experimentId }).map((run) => run.status)).toEqual(['queued', 'queued']);
+    } finally {
+      lab.close();
+    }
+  });
+});
