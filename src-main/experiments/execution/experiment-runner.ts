@@ -267,8 +267,9 @@ export class ExperimentRunner {
         file: join(dataDir, 'checkpoints', `base-${baseCheckpointKey(suitesOf(config), config, own)}.ckpt`),
       };
     };
-    const coldStart = (config: RunConfig, runSeed: number) => {
-      const { seed, file: baseFile } = baseFileOf(config, runSeed);
+    // Hashed once a run: the key reads every demonstration of the suites.
+    const bases = runs.map((run, i) => baseFileOf(configs[i]!, run.seed));
+    const coldStart = (config: RunConfig, { seed, file: baseFile }: { seed: number | null; file: string }) => {
       let cold = this.coldStarts.get(baseFile);
       if (!cold) {
         cold = this.running.submit({
@@ -291,8 +292,8 @@ export class ExperimentRunner {
       }
       return cold;
     };
-    const bases = await Promise.all(runs.map((run, i) => coldStart(configs[i]!, run.seed)));
-    const failed = bases.find((base) => base.outcome !== 'finished');
+    const made = await Promise.all(runs.map((_, i) => coldStart(configs[i]!, bases[i]!)));
+    const failed = made.find((base) => base.outcome !== 'finished');
     if (failed) {
       const message = `the cold start failed: ${failed.outcome === 'failed' ? failed.message : failed.outcome}`;
       return runs.map(() => ({ outcome: 'failed', message }));
@@ -301,7 +302,7 @@ export class ExperimentRunner {
       runs.map((run, i) => {
         const config = configs[i]!;
         const context: TaskContext = { ...shared, config };
-        return this.running.submit(this.taskFor(run, config, benchmarks, context, baseFileOf(config, run.seed).file));
+        return this.running.submit(this.taskFor(run, config, benchmarks, context, bases[i]!.file));
       }),
     );
   }
