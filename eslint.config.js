@@ -77,15 +77,16 @@ export default tseslint.config(
     ],
   ),
   // Rule 6: experiments/ sits below every front end and the composition root, and its folders are tiers
-  // (docs/architecture.md): plan → library → results → execution → remote, with imports/ beside results. A folder
-  // imports only the tiers below it.
+  // (docs/architecture.md): plan → library → results → execution → remote, with imports/ beside results and study/
+  // (which plans with plan/ and reports from results/) above results. A folder imports only the tiers below it.
   ...[
-    ['plan', ['library', 'results', 'execution', 'remote', 'imports']],
-    ['library', ['results', 'execution', 'remote', 'imports']],
-    ['results', ['library', 'execution', 'remote', 'imports']],
-    ['imports', ['library', 'results', 'execution', 'remote']],
-    ['execution', ['remote', 'imports']],
-    ['remote', []],
+    ['plan', ['library', 'results', 'execution', 'remote', 'imports', 'study']],
+    ['library', ['results', 'execution', 'remote', 'imports', 'study']],
+    ['results', ['library', 'execution', 'remote', 'imports', 'study']],
+    ['imports', ['library', 'results', 'execution', 'remote', 'study']],
+    ['study', ['library', 'execution', 'remote', 'imports']],
+    ['execution', ['remote', 'imports', 'study']],
+    ['remote', ['study']],
   ].map(([folder, above]) =>
     restrict(
       [`src-main/experiments/${folder}/**/*.ts`],

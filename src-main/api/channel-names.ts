@@ -19,6 +19,8 @@ export const CHANNEL_NAMES = [
   'experiments.pause',
   'experiments.resume',
   'experiments.cancel',
+  'studies.plan',
+  'studies.report',
   'runs.list',
   'runs.get',
   'runs.create',

@@ -15,7 +15,9 @@ import type { ClusterCheck, LaunchRow } from '../experiments/remote/remote-runs'
 import type { RunExecution } from '../experiments/execution/run-executor';
 import type { SubmitResult } from '../experiments/remote/submit';
 import type { ClusterInfo } from '../services/clusters';
-import { experimentPlanInput, type ExperimentOptions } from '../experiments/plan/plan';
+import { experimentPlanInput, STUDY_IDS, type ExperimentOptions } from '../experiments/plan/plan';
+import type { StudyPlan } from '../experiments/study/paper-claims-plan';
+import type { StudyReport } from '../experiments/study/report';
 import { BOLD_RULES, type ResultsTable } from '../experiments/results/results-table';
 import { algorithmId, benchmarkId, runConfigSchema } from '../experiments/plan/run-config';
 import { CHANNEL_NAMES, type ChannelName } from './channel-names';
@@ -128,6 +130,14 @@ export const channels = {
   'experiments.resume': channel<StartedJob>()(z.object({ id }).strict()),
   /** Stops every run that has not ended; what they recorded stays. */
   'experiments.cancel': channel<{ runs: number }>()(z.object({ id }).strict()),
+  /** The paper-claims study's plan under a time budget: the largest that fits, its estimate and every plan weighed. */
+  'studies.plan': channel<StudyPlan>()(
+    z
+      .object({ study: z.enum(STUDY_IDS).default('paper-claims'), budgetMinutes: z.number().positive().optional() })
+      .strict(),
+  ),
+  /** A study's report from what its experiment's runs stored: Markdown with SVG and PNG figures (docs/study/). */
+  'studies.report': channel<StudyReport>()(z.object({ id }).strict()),
 
   'runs.list': channel<Run[]>()(
     z

@@ -11,6 +11,8 @@ import { importTrackio } from '../experiments/imports/trackio-import';
 import { importVerlRun } from '../experiments/imports/verl-import';
 import { createPlannedExperiment, experimentOptions } from '../experiments/plan/plan';
 import { resultRows } from '../experiments/results/result-rows';
+import { planPaperClaims } from '../experiments/study/paper-claims-plan';
+import { studyReport } from '../experiments/study/report';
 import type { ClusterWatcher } from '../experiments/remote/cluster-watch';
 import type { RunControl } from '../experiments/execution/run-executor';
 import { checkCluster, launchTable } from '../experiments/remote/remote-runs';
@@ -55,6 +57,8 @@ export function createHandlers(
     'experiments.pause': ({ id }) => control.pauseExperiment(id),
     'experiments.resume': ({ id }) => start(id),
     'experiments.cancel': ({ id }) => control.cancelExperiment(id),
+    'studies.plan': ({ budgetMinutes }) => planPaperClaims(services, budgetMinutes),
+    'studies.report': ({ id }) => studyReport(services, id),
 
     'runs.list': (filter) => services.runs.list(filter),
     'runs.get': ({ id }) => services.runs.get(id),

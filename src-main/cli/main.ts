@@ -23,6 +23,7 @@ import { builtWorkers } from '../app/run-workers';
 import type { RunnerWorkers } from '../experiments/execution/experiment-runner';
 import { runsList, runsShow } from './commands/runs';
 import { serve } from './commands/serve';
+import { studyPaperClaims, studyReport } from './commands/study';
 import { tool, toolCacheImport } from './commands/tools';
 
 export const COMMANDS: Command[] = [
@@ -46,6 +47,8 @@ export const COMMANDS: Command[] = [
   experimentCancel,
   experimentSubmit,
   experimentWatch,
+  studyPaperClaims,
+  studyReport,
   clusterAdd,
   clusterList,
   clusterCheck,

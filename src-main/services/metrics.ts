@@ -4,7 +4,7 @@ import type { MetricKeyInfo, MetricPoint } from '../store/records';
 
 export function createMetricsService(repo: MetricsRepo, requireRun: (id: number) => unknown, bus: EventBus) {
   return {
-    meanByBenchmark: (key: string) => repo.meanByBenchmark(key),
+    meanByBenchmark: (key: string, modelSize: string) => repo.meanByBenchmark(key, modelSize),
     /** Per run and key, the sum and count of its values (what a results table reports as compute). */
     totals: (runIds: number[], keys: string[]) => repo.totals(runIds, keys),
     append(runId: number, samples: MetricSample[]): { written: number } {

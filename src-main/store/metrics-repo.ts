@@ -28,7 +28,8 @@ export function createMetricsRepo(db: Db) {
   const deleteAfter = db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?');
   const meanByBenchmark = db.prepare(`
     SELECT r.benchmark AS benchmark, avg(m.value) AS mean, count(*) AS n
-    FROM metrics m JOIN runs r ON r.id = m.run_id WHERE m.key = ? AND m.value IS NOT NULL GROUP BY r.benchmark`);
+    FROM metrics m JOIN runs r ON r.id = m.run_id
+    WHERE m.key = ? AND m.value IS NOT NULL AND json_extract(r.config, '$.model.size') = ? GROUP BY r.benchmark`);
   const totals = db.prepare(`
     SELECT run_id AS runId, key, sum(value) AS sum, count(value) AS n FROM metrics
     WHERE run_id IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?))
@@ -57,9 +58,9 @@ export function createMetricsRepo(db: Db) {
     deleteAfter(runId: number, step: number): void {
       deleteAfter.run(runId, step);
     },
-    /** A metric's mean over every run on each benchmark (e.g. the measured seconds of a step). */
-    meanByBenchmark(key: string): { benchmark: string; mean: number; n: number }[] {
-      return meanByBenchmark.all(key) as { benchmark: string; mean: number; n: number }[];
+    /** A metric's mean over every run of one model size on each benchmark (e.g. the measured seconds of a step). */
+    meanByBenchmark(key: string, modelSize: string): { benchmark: string; mean: number; n: number }[] {
+      return meanByBenchmark.all(key, modelSize) as { benchmark: string; mean: number; n: number }[];
     },
     /** Per run and key, the sum and count of the recorded values (a run's compute: tokens and seconds per step). */
     totals(runIds: number[], keys: string[]): { runId: number; key: string; sum: number; n: number }[] {

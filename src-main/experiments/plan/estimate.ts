@@ -30,29 +30,42 @@ const TYPICAL = {
   knowledge: { step: 0.46, sample: 0.005 },
   deep_search: { step: 0.67, sample: 0.005 },
 } as const;
-/** Seconds per cold-start step of the `tiny` model (3,000 steps took 70 to 98 s). */
-const COLD_START_STEP = 0.03;
+/**
+ * How much slower each model size is than `tiny`, per RL step and evaluated sample, and its seconds per cold-start
+ * step. `small` was measured here (docs/study/calibration.md: GRPO steps of 3–4.6 s, 3,000 cold-start steps in about
+ * 4 min); `base` was never run on this machine and its figures are guesses from its size.
+ */
+const SIZE_COST = {
+  tiny: { slowdown: 1, coldStartStep: 0.03 },
+  small: { slowdown: 6, coldStartStep: 0.08 },
+  base: { slowdown: 25, coldStartStep: 0.3 },
+} as const;
 
 export function estimateExperiment(services: Services, input: z.output<typeof experimentPlanInput>): Estimate {
   const plan = resolvePlan(input);
-  const measured = new Map(services.metrics.meanByBenchmark('timing_s/step').map((m) => [m.benchmark, m.mean]));
+  const { training, evaluation, coldStart, model } = plan.config;
+  const size = SIZE_COST[model.size];
+  // Step times measured on runs of the same model size only: `small` steps take six times `tiny`'s.
+  const measured = new Map(
+    services.metrics.meanByBenchmark('timing_s/step', model.size).map((m) => [m.benchmark, m.mean]),
+  );
   const concurrency = services.settings.get().concurrentRuns ?? availableParallelism();
-  const { training, evaluation, coldStart } = plan.config;
   let work = 0;
   let typical = false;
   for (const benchmark of plan.benchmarks) {
     const family = TYPICAL[MINI_SUITES[benchmark]?.family ?? 'math'];
     const step = measured.get(benchmark);
     if (step === undefined) typical = true;
-    const evaluationSeconds = evaluation.items * evaluation.samples * family.sample;
-    const perRun = training.steps * (step ?? family.step) + evaluationSeconds;
+    const evaluationSeconds = evaluation.items * evaluation.samples * family.sample * size.slowdown;
+    const perRun = training.steps * (step ?? family.step * size.slowdown) + evaluationSeconds;
     work += perRun * plan.algorithms.length * plan.seeds.length + evaluationSeconds * plan.seeds.length;
   }
   const runs = plan.seeds.length * (1 + plan.algorithms.length * plan.benchmarks.length);
   return {
     // A per-seed cold start makes one base checkpoint per seed.
     seconds: Math.round(
-      coldStart.steps * COLD_START_STEP * (coldStart.perSeed ? plan.seeds.length : 1) + work / Math.max(1, concurrency),
+      coldStart.steps * size.coldStartStep * (coldStart.perSeed ? plan.seeds.length : 1) +
+        work / Math.max(1, concurrency),
     ),
     runs,
     basis: typical ? 'typical' : 'measured',

@@ -26,6 +26,10 @@ import {
 const PRESET_IDS = Object.keys(EXPERIMENT_PRESETS) as [ExperimentPresetId, ...ExperimentPresetId[]];
 const MINI_IDS = Object.keys(MINI_SUITES);
 
+/** Studies: experiments planned to test a paper's claims, with a report of their own (docs/study/). */
+export const STUDY_IDS = ['paper-claims'] as const;
+export type StudyId = (typeof STUDY_IDS)[number];
+
 /** What `experiments.create` takes; left out, the preset's algorithms, benchmarks and seeds. */
 export const experimentPlanInput = z
   .object({
@@ -33,7 +37,9 @@ export const experimentPlanInput = z
     description: z.string().max(10_000).optional(),
     /** The starting point: smoke (minutes), quick (half an hour here) or paper (hours). */
     preset: z.enum(PRESET_IDS, { error: `preset is one of ${PRESET_IDS.join(', ')}` }).default('quick'),
-    algorithms: z.array(algorithmId).min(1).max(8).optional(),
+    algorithms: z.array(algorithmId).min(1).max(ALGORITHM_IDS.length).optional(),
+    /** The study that planned it (experiments/study/), whose report reads its runs; absent for a plain experiment. */
+    study: z.enum(STUDY_IDS).optional(),
     // Training needs a suite with demonstrations and a corpus: the generated mini suites.
     benchmarks: z
       .array(
@@ -73,7 +79,9 @@ export interface ExperimentPlan {
   seeds: number[];
   /** The user's changes to the preset's run config. */
   diff: RunConfigDiff;
+  study?: StudyId;
 }
+
 
 /** A plan with the run config its runs get: the defaults, the preset's diff, then the user's. */
 export interface ResolvedPlan extends ExperimentPlan {
@@ -105,6 +113,7 @@ export function resolvePlan(input: z.output<typeof experimentPlanInput>): Resolv
     benchmarks: [...new Set(input.benchmarks ?? preset.benchmarks)],
     seeds: [...new Set(input.seeds ?? preset.seeds)],
     diff,
+    ...(input.study ? { study: input.study } : {}),
     config: resolveConfig(input.preset, diff),
   };
 }
@@ -120,6 +129,7 @@ export function storedPlan(experiment: Experiment): ExperimentPlan | null {
     benchmarks: stored.benchmarks as string[],
     seeds: stored.seeds as number[],
     diff: runConfigDiffSchema.safeParse(stored.diff).data ?? {},
+    ...((STUDY_IDS as readonly unknown[]).includes(stored.study) ? { study: stored.study as StudyId } : {}),
   };
 }
 
@@ -174,15 +184,19 @@ export function createPlannedExperiment(
         benchmarks: plan.benchmarks,
         seeds: plan.seeds,
         diff: plan.diff,
+        ...(plan.study ? { study: plan.study } : {}),
       } satisfies ExperimentPlan,
     });
     const config = plan.config as unknown as JsonObject;
-    const runs = [
-      ...plan.seeds.map((seed) => ({ algorithm: 'base', benchmark: 'all', seed })),
-      ...plan.algorithms.flatMap((algorithm) =>
-        plan.benchmarks.flatMap((benchmark) => plan.seeds.map((seed) => ({ algorithm, benchmark, seed }))),
-      ),
-    ].map((run) => services.runs.create({ experimentId: experiment.id, config, ...run }));
+    const trained = plan.algorithms.flatMap((algorithm) =>
+      plan.benchmarks.flatMap((benchmark) => plan.seeds.map((seed) => ({ algorithm, benchmark, seed }))),
+    );
+    // A study queues seed by seed, every algorithm side by side, so one stopped early still compares them all on the
+    // seeds it finished.
+    if (plan.study) trained.sort((a, b) => a.seed - b.seed || a.benchmark.localeCompare(b.benchmark));
+    const runs = [...plan.seeds.map((seed) => ({ algorithm: 'base', benchmark: 'all', seed })), ...trained].map((run) =>
+      services.runs.create({ experimentId: experiment.id, config, ...run }),
+    );
     return { ...experiment, runs };
   });
 }

@@ -105,6 +105,8 @@ describe('architecture import rules', () => {
       ['results', '../execution/scheduler'],
       ['imports', '../remote/submit'],
       ['execution', '../remote/remote-runs'],
+      ['results', '../study/paper-claims-plan'],
+      ['study', '../execution/scheduler'],
     ];
     for (const [tier, target] of upward)
       expect(
@@ -120,6 +122,8 @@ describe('architecture import rules', () => {
       ['results', '../plan/run-config'],
       ['library', '../plan/run-config'],
       ['execution', './scheduler'],
+      ['study', '../results/table-comparisons'],
+      ['study', '../plan/estimate'],
     ];
     for (const [tier, target] of downward)
       expect(

@@ -34,8 +34,21 @@ describe('run config form data', () => {
     expect(gsm8k!.points).toBeCloseTo(2.801585 * Math.sqrt((100 + 800) / 20), 3);
     expect(typical.detectable.overall).toBeCloseTo(gsm8k!.points! / Math.sqrt(3), 3);
     for (const benchmark of ['mini-gsm8k', 'mini-hotpotqa', 'mini-webwalker']) {
-      const run = lab.services.runs.create({ algorithm: 'grpo', benchmark, seed: 1 });
+      const run = lab.services.runs.create({
+        algorithm: 'grpo',
+        benchmark,
+        seed: 1,
+        config: { model: { size: 'tiny' } },
+      });
       lab.services.metrics.append(run.id, [{ key: 'timing_s/step', step: 1, value: 100 }]);
+      // A `small` run's step time does not stand for `tiny`'s.
+      const small = lab.services.runs.create({
+        algorithm: 'grpo',
+        benchmark,
+        seed: 1,
+        config: { model: { size: 'small' } },
+      });
+      lab.services.metrics.append(small.id, [{ key: 'timing_s/step', step: 1, value: 1e6 }]);
     }
     // Two earlier runs with per-item verdicts on mini-gsm8k: its variance is measured (all-or-nothing items: no
     // sampling noise), the other suites keep the default.
@@ -103,5 +116,6 @@ describe('run config form data', () => {
     expect(saturated.largest).toBe(Math.max(saturated.perBenchmark[0]!.points!, saturated.perBenchmark[1]!.points!));
     // 3 runs × 8 steps × 100 s, on however many runs train at once, dominate the estimate now.
     expect(measured.seconds).toBeGreaterThan(typical.seconds);
+    expect(measured.seconds).toBeLessThan(10_000);
   });
 });
