@@ -58,7 +58,7 @@ export function createHandlers(
     'experiments.resume': ({ id }) => start(id),
     'experiments.cancel': ({ id }) => control.cancelExperiment(id),
     'studies.plan': ({ budgetMinutes }) => planPaperClaims(services, budgetMinutes),
-    'studies.report': ({ id }) => studyReport(services, id),
+    'studies.report': ({ id }) => studyReport(services, id, appInfo().version),
 
     'runs.list': (filter) => services.runs.list(filter),
     'runs.get': ({ id }) => services.runs.get(id),

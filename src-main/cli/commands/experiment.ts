@@ -40,6 +40,11 @@ const planOptions: Command['options'] = {
     description: "setting bundle: the papers' methods (default) or the authors' released scripts",
   },
   name: { type: 'string', label: '--name N', description: 'the experiment name' },
+  study: {
+    type: 'string',
+    label: '--study paper-claims',
+    description: 'mark it as a study of your own design, so `study report` reads it',
+  },
   ...configOptions,
 };
 
@@ -74,6 +79,7 @@ async function createExperiment(context: CommandContext): Promise<{ id: number; 
     benchmarks,
     seeds,
     ...(config === undefined ? {} : { config }),
+    ...(typeof context.options.study === 'string' ? { study: context.options.study } : {}),
   };
   const created = await context.lab().dispatch('experiments.create', plan);
   // A wrong id or value on the command line is a usage error (exit 2), each field's problem at its path.

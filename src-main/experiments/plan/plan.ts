@@ -82,7 +82,6 @@ export interface ExperimentPlan {
   study?: StudyId;
 }
 
-
 /** A plan with the run config its runs get: the defaults, the preset's diff, then the user's. */
 export interface ResolvedPlan extends ExperimentPlan {
   config: RunConfig;

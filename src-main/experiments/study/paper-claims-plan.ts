@@ -52,10 +52,12 @@ export interface StudyPlan {
   considered: StudyCandidate[];
 }
 
-function studyInput(suites: number, seeds: number): z.output<typeof experimentPlanInput> {
+function studyInput(suites: number, seeds: number, budgetMinutes: number): z.output<typeof experimentPlanInput> {
   const benchmarks = STUDY_SUITES.slice(0, suites);
   return experimentPlanInput.parse({
     name: `paper-claims study: ${ALGORITHM_IDS.length} algorithms on ${benchmarks.join(', ')}, ${seeds} seeds`,
+    // The report prints it as the command that made the study.
+    description: `\`aepo-lab study paper-claims --budget ${budgetMinutes}\``,
     preset: 'quick',
     study: 'paper-claims',
     algorithms: [...ALGORITHM_IDS],
@@ -71,7 +73,7 @@ export function planPaperClaims(services: Services, budgetMinutes = DEFAULT_BUDG
   const considered: (StudyCandidate & { input: z.output<typeof experimentPlanInput>; estimate: Estimate })[] = [];
   for (let suites = 1; suites <= STUDY_SUITES.length; suites++)
     for (let seeds = STUDY_SEEDS.fewest; seeds <= STUDY_SEEDS.most; seeds++) {
-      const input = studyInput(suites, seeds);
+      const input = studyInput(suites, seeds, budgetMinutes);
       const estimate = estimateExperiment(services, input);
       const minutes = estimate.seconds / 60;
       considered.push({ suites, seeds, runs: estimate.runs, minutes, fits: minutes <= budgetMinutes, input, estimate });

@@ -1,0 +1,110 @@
+/**
+ * Claim 2, entropy stability: AEPO keeps policy entropy, and the entropy of the first tokens after a tool result,
+ * from collapsing or exploding where the baselines drift. Each run's drift is the least-squares slope of the metric
+ * over its RL steps (nats per step); AEPO's absolute slope is compared with each baseline's, bootstrapped over seeds
+ * and runs (stats/clustered.ts). The curves' bands are 95 % intervals over seeds and runs at each step.
+ */
+import type { Services } from '../../services';
+import {
+  clusteredDifference,
+  clusteredEstimate,
+  slope,
+  type Clustered,
+  type ClusteredEstimate,
+} from '../../stats/clustered';
+import type { BootstrapSettings } from '../../stats/estimates';
+import { metricSeries, perRunBySeed, pushTo, type StudyRuns } from './study-data';
+import { combined, verdictOf, withHolm, type Improvement, type Verdict } from './verdict';
+
+export const ENTROPY_METRICS = [
+  { key: 'actor/entropy', label: 'policy entropy' },
+  { key: 'actor/entropy_after_tool', label: 'entropy after tool results' },
+] as const;
+
+export interface EntropyCurve {
+  algorithm: string;
+  /** Per step: the mean over seeds of the seed's mean over its runs, and the 95 % band. */
+  points: { step: number; mean: number; low: number; high: number }[];
+}
+
+export interface EntropyPart {
+  key: string;
+  label: string;
+  /** Per algorithm, its runs' slope (nats per step) and absolute slope, each with its interval. */
+  slopes: { algorithm: string; slope: ClusteredEstimate; drift: ClusteredEstimate }[];
+  curves: EntropyCurve[];
+  /** Baseline's absolute slope minus AEPO's (positive: AEPO drifts less), one per baseline, Holm over them. */
+  improvements: Improvement[];
+  verdict: Verdict;
+}
+
+export interface EntropyClaim {
+  parts: EntropyPart[];
+  verdict: Verdict;
+}
+
+/** The smallest reduction of drift that counts: none, so only a drift significantly larger than a baseline's refutes. */
+export const DRIFT_DELTA = 0;
+
+function curves(services: Services, runs: StudyRuns, key: string, bootstrap: BootstrapSettings): EntropyCurve[] {
+  return runs.algorithms.map((algorithm) => {
+    const byStep = new Map<number, Clustered>();
+    for (const run of runs.byAlgorithm.get(algorithm) ?? [])
+      for (const { step, value } of metricSeries(services, run, key)) {
+        const atStep = byStep.get(step) ?? new Map<number, number[]>();
+        pushTo(atStep, run.seed, value);
+        byStep.set(step, atStep);
+      }
+    const points = [...byStep]
+      .sort(([a], [b]) => a - b)
+      .map(([step, bySeed]) => {
+        const e = clusteredEstimate(bySeed, bootstrap, `${key}:${algorithm}:${step}`);
+        return { step, mean: e.mean, low: e.ci.low, high: e.ci.high };
+      });
+    return { algorithm, points };
+  });
+}
+
+export function entropyClaim(
+  services: Services,
+  runs: StudyRuns,
+  baselines: string[],
+  bootstrap: BootstrapSettings,
+): EntropyClaim {
+  const parts = ENTROPY_METRICS.map(({ key, label }): EntropyPart => {
+    const slopeOf = (run: Parameters<typeof metricSeries>[1]) => {
+      const series = metricSeries(services, run, key);
+      return slope(
+        series.map((p) => p.step),
+        series.map((p) => p.value),
+      );
+    };
+    const slopes = new Map(
+      runs.algorithms.map((a) => [a, perRunBySeed(runs.byAlgorithm.get(a) ?? [], slopeOf)] as const),
+    );
+    const drifts = new Map(
+      [...slopes].map(([a, bySeed]) => [a, new Map([...bySeed].map(([s, v]) => [s, v.map(Math.abs)]))] as const),
+    );
+    const improvements = withHolm(
+      baselines
+        .filter((b) => drifts.has(b) && drifts.has('aepo'))
+        .map((b) => {
+          const d = clusteredDifference(drifts.get(b)!, drifts.get('aepo')!, bootstrap, `drift:${key}:${b}`);
+          return { against: b, value: d.difference, ci: d.ci, p: d.p };
+        }),
+    );
+    return {
+      key,
+      label,
+      slopes: runs.algorithms.map((algorithm) => ({
+        algorithm,
+        slope: clusteredEstimate(slopes.get(algorithm)!, bootstrap, `slope:${key}:${algorithm}`),
+        drift: clusteredEstimate(drifts.get(algorithm)!, bootstrap, `drift:${key}:${algorithm}`),
+      })),
+      curves: curves(services, runs, key, bootstrap),
+      improvements,
+      verdict: verdictOf(improvements, DRIFT_DELTA),
+    };
+  });
+  return { parts, verdict: combined(parts.map((p) => p.verdict)) };
+}

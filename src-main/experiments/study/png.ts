@@ -1,0 +1,18 @@
+/**
+ * PNG copies of the report's SVG figures, for places that show no SVG (some slide tools, chat). Rendered by resvg
+ * (`@resvg/resvg-js`, a prebuilt native module from npm) with the system's fonts, DejaVu Sans first: the figures
+ * name it, and it is what Debian's Chromium brings. docs/study/README.md.
+ */
+import { Resvg } from '@resvg/resvg-js';
+
+/** Twice the SVG's size, so text stays sharp on high-density screens. */
+const SCALE = 2;
+
+export function svgToPng(svg: string): Buffer {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: SCALE },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+    background: '#ffffff',
+  });
+  return resvg.render().asPng();
+}

@@ -1,0 +1,95 @@
+/**
+ * What a study reads of its experiment's runs: the trained runs by algorithm, benchmark and seed, their per-step
+ * metrics, and the rollout trees they stored (rollouts-repo.ts), reduced to what the branching claim needs.
+ */
+import type { Services } from '../../services';
+import type { Run, StoredTree } from '../../store/records';
+import type { Clustered } from '../../stats/clustered';
+
+export interface StudyRuns {
+  /** Trained runs (not the base rows) that completed, by algorithm. */
+  byAlgorithm: Map<string, Run[]>;
+  algorithms: string[];
+  benchmarks: string[];
+  seeds: number[];
+  /** Every run of the experiment with its status, base rows included: the report counts what did not finish. */
+  all: Run[];
+}
+
+export function studyRuns(services: Services, experimentId: number, algorithms: string[]): StudyRuns {
+  const all = services.runs.list({ experimentId });
+  const trained = all.filter((r) => r.algorithm !== 'base' && r.status === 'completed');
+  const byAlgorithm = new Map(algorithms.map((a) => [a, trained.filter((r) => r.algorithm === a)]));
+  return {
+    byAlgorithm,
+    algorithms,
+    benchmarks: [...new Set(trained.map((r) => r.benchmark))].sort(),
+    seeds: [...new Set(trained.map((r) => r.seed))].sort((a, b) => a - b),
+    all,
+  };
+}
+
+/** Appends to the list at `key`, making it when absent. */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** One run's metric by step (finite values only). */
+export function metricSeries(services: Services, run: Run, key: string): { step: number; value: number }[] {
+  return services.metrics
+    .series(run.id, key)
+    .flatMap((p) => (p.value === null || !Number.isFinite(p.value) ? [] : [{ step: p.step, value: p.value }]));
+}
+
+/** Per seed, one value per run from `valueOf` (runs where it is not a finite number are left out). */
+export function perRunBySeed(runs: Run[], valueOf: (run: Run) => number): Clustered {
+  const bySeed: Clustered = new Map();
+  for (const run of runs) {
+    const value = valueOf(run);
+    if (!Number.isFinite(value)) continue;
+    pushTo(bySeed, run.seed, value);
+  }
+  return bySeed;
+}
+
+/** What one tree says about branching: every branch by its source trajectory and iteration. */
+export interface TreeBranching {
+  /** Branches taken per source trajectory, most first (sources that never branched left out). */
+  perSource: number[];
+  /** Branch events whose source also branched at its previous tool step, and all branch events. */
+  consecutive: number;
+  events: number;
+}
+
+/**
+ * Branching read from the tree's stored decisions (a taken decision is a fork of its trajectory at that rollout
+ * iteration), counted the way rl/tree-metrics.ts counts it during training.
+ */
+export function treeBranching(tree: StoredTree): TreeBranching {
+  const bySource = new Map<number, number[]>();
+  for (const d of tree.decisions ?? []) {
+    if (!d.taken) continue;
+    pushTo(bySource, d.trajectory, d.iteration);
+  }
+  let consecutive = 0;
+  let events = 0;
+  for (const iterations of bySource.values()) {
+    iterations.sort((a, b) => a - b);
+    events += iterations.length;
+    iterations.forEach((it, i) => {
+      if (i > 0 && iterations[i - 1] === it - 1) consecutive++;
+    });
+  }
+  return { perSource: [...bySource.values()].map((i) => i.length).sort((a, b) => b - a), consecutive, events };
+}
+
+/** Per seed, the branching of every tree its runs stored (all steps, all suites). */
+export function branchingBySeed(services: Services, runs: Run[]): Map<number, TreeBranching[]> {
+  const bySeed = new Map<number, TreeBranching[]>();
+  for (const run of runs)
+    for (const row of services.rollouts.list(run.id))
+      pushTo(bySeed, run.seed, treeBranching(row.tree as unknown as StoredTree));
+  return bySeed;
+}
