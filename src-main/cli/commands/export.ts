@@ -1,13 +1,9 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { EXPORT_FORMATS } from '../../experiments/results/export-formats';
 import { BOLD_RULES } from '../../experiments/results/results-table';
 import { callChannel, UsageError, type Command } from '../command';
-
-/** Written whole or not at all: a half-written table must never be mistaken for a result. */
-function writeWhole(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
-}
+import { writeWhole } from '../format';
+import { experimentId } from './experiment';
+import { writeStudyReport } from './study';
 
 export const exportCommand: Command = {
   path: ['export'],
@@ -36,6 +32,12 @@ export const exportCommand: Command = {
     resamples: { type: 'string', label: '--resamples N', description: 'bootstrap resamples (default 2000)' },
     'bootstrap-seed': { type: 'string', label: '--bootstrap-seed N', description: "the bootstrap's seed (default 0)" },
     out: { type: 'string', label: '--out FILE', description: 'write the table to FILE instead of printing it' },
+    report: {
+      type: 'string',
+      label: '--report DIR',
+      description:
+        "a study's report instead: README.md and figures/ (SVG and PNG) in DIR (as `study report` writes it)",
+    },
     profile: {
       type: 'string',
       label: '--profile FILE.svg',
@@ -43,6 +45,12 @@ export const exportCommand: Command = {
     },
   },
   async run(context) {
+    if (typeof context.options.report === 'string') {
+      context.io.err(
+        `wrote ${await writeStudyReport(context, experimentId(context, 'report'), context.options.report)}`,
+      );
+      return 0;
+    }
     const format = context.options.format ?? 'md';
     if (!(EXPORT_FORMATS as readonly unknown[]).includes(format))
       throw new UsageError(`--format takes ${EXPORT_FORMATS.join(', ')}, not "${String(format)}"`);

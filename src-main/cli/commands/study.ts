@@ -1,9 +1,10 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StudyPlan } from '../../experiments/study/paper-claims-plan';
 import { callChannel, jsonOption, UsageError, type Command, type CommandContext } from '../command';
 import { followExperiment } from '../experiment-progress';
 import { experimentId } from './experiment';
+import { writeWhole } from '../format';
 
 const minutes = (seconds: number) => `${Math.round(seconds / 60)} min`;
 
@@ -72,12 +73,6 @@ export const studyPaperClaims: Command = {
     return code;
   },
 };
-
-/** Writes each file whole or not at all. */
-function writeWhole(file: string, data: string | Buffer): void {
-  writeFileSync(`${file}.tmp`, data);
-  renameSync(`${file}.tmp`, file);
-}
 
 /** Writes the report and its figures into a folder; answers the Markdown file's path. */
 export async function writeStudyReport(context: CommandContext, id: number, folder: string): Promise<string> {
