@@ -18,6 +18,13 @@ export const pages = [
     component: () => import('./pages/ComparePage.vue'),
   },
   {
+    path: '/study',
+    name: 'study',
+    title: 'Study',
+    icon: '◎',
+    component: () => import('./pages/StudyPage.vue'),
+  },
+  {
     path: '/benchmarks',
     name: 'benchmarks',
     title: 'Benchmarks',

@@ -46,6 +46,8 @@ export type { ConfigField } from '../experiments/plan/config-fields';
 export type { ExperimentOptions } from '../experiments/plan/plan';
 export type { RunConfigDiff } from '../experiments/plan/config-diff';
 export type { Estimate } from '../experiments/plan/estimate';
+export type { StudyPlan } from '../experiments/study/paper-claims-plan';
+export type { ClaimSummary, StudyReport } from '../experiments/study/report';
 export type { BackendReport } from '../experiments/execution/run-task';
 export type { Cell, Comparison, ResultsTable, TableRow } from '../experiments/results/results-table';
 export type { ClusterInfo } from '../services/clusters';

@@ -74,6 +74,7 @@ describe('UI in Chromium against aepo-lab serve', () => {
       ['compare', 'Compare'],
       ['benchmarks', 'Benchmarks'],
       ['settings', 'Settings'],
+      ['study', "Study: the paper's claims"],
       ['runs', 'Runs'],
     ]) {
       await page.click(`[data-test="nav-${name}"]`);
@@ -351,6 +352,28 @@ describe('UI in Chromium against aepo-lab serve', () => {
     expect(await call('settings.secretsSet', {})).toMatchObject({ judgeApiKey: true });
     expect(await page.inputValue('[data-test="judge-key"]')).toBe('');
     expect(JSON.stringify(await call('settings.get', {}))).not.toContain('sk-secret');
+  });
+
+  it("plans the paper-claims study under a budget and shows a study's verdicts and figures", async () => {
+    await page.click('[data-test="nav-study"]');
+    await page.waitForSelector('[data-test="study-plan-summary"] >> text=10 algorithms');
+    await page.waitForSelector('text=No study yet');
+    await page.fill('[data-test="study-budget"]', '30');
+    await page.click('[data-test="study-plan"]');
+    const plan = (await call('studies.plan', { budgetMinutes: 30 })) as { input: unknown; estimate: { runs: number } };
+    await page.waitForFunction(
+      (runs) => document.querySelector('[data-test="study-plan-summary"]')?.textContent?.includes(`: ${runs} runs`),
+      plan.estimate.runs,
+    );
+    // A study made elsewhere (as the CLI makes it) appears, and its report reads what is stored: nothing has run yet.
+    await call('experiments.create', plan.input);
+    await page.waitForSelector('[data-test="study-claims"] tbody tr');
+    expect(await page.locator('[data-test="study-claims"] tbody tr').count()).toBe(4);
+    expect(await page.locator('[data-test="study-claims"]').textContent()).toContain('inconclusive');
+    await page.waitForSelector('text=have not finished');
+    // Branching and entropy figures; the results and the profile wait for evaluations.
+    expect(await page.locator('[data-test="study-figure"] img').count()).toBe(3);
+    await page.screenshot({ path: `${ARTIFACTS}/study.png`, fullPage: true });
   });
 
   it('logged no console errors', () => {

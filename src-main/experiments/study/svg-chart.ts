@@ -69,8 +69,12 @@ interface Frame {
 
 const yOf = (fr: Frame, v: number) => fr.bottom - ((fr.bottom - fr.top) * (v - fr.yMin)) / (fr.yMax - fr.yMin || 1);
 
-function axes(fr: Frame, yLabel: string, digits: number): string[] {
-  const parts = ticks(fr.yMin, fr.yMax).flatMap((t) => [
+function axes(fr: Frame, yLabel: string, fewestDigits: number): string[] {
+  const marks = ticks(fr.yMin, fr.yMax);
+  // Enough decimals that neighbouring ticks never print alike.
+  const step = marks.length > 1 ? marks[1]! - marks[0]! : 1;
+  const digits = Math.max(fewestDigits, step < 1 ? Math.ceil(-Math.log10(step) - 1e-9) : 0);
+  const parts = marks.flatMap((t) => [
     `<line x1="${fr.left}" y1="${f(yOf(fr, t))}" x2="${fr.right}" y2="${f(yOf(fr, t))}" stroke="#e6e6e6"/>`,
     `<text x="${fr.left - 6}" y="${f(yOf(fr, t) + 4)}" text-anchor="end">${t.toFixed(digits)}</text>`,
   ]);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planPaperClaims, STUDY_SUITES } from '../../../src-main/experiments/study/paper-claims-plan';
 import { treeBranching } from '../../../src-main/experiments/study/study-data';
 import type { StoredTree } from '../../../src-main/store/records';
+import type { StudyReport } from '../../../src-main/experiments/study/report';
 import { tempLab } from '../../support/temp';
 
 describe('paper-claims study plan', () => {
@@ -88,5 +89,20 @@ describe('branching read from a stored tree', () => {
       consecutive: 0,
       events: 0,
     });
+  });
+});
+
+describe('a study report before any run finished', () => {
+  it('reports every claim inconclusive, with its figures, rather than failing', async () => {
+    const lab = tempLab();
+    const created = await lab.dispatch('experiments.create', planPaperClaims(lab.services, 30).input);
+    const id = (created as { ok: true; data: { id: number } }).data.id;
+    const report = await lab.dispatch('studies.report', { id });
+    expect(report.ok).toBe(true);
+    const { claims, markdown, figures } = (report as { ok: true; data: StudyReport }).data;
+    expect(claims.map((c) => c.verdict)).toEqual(['inconclusive', 'inconclusive', 'inconclusive', 'inconclusive']);
+    expect(markdown).toMatch(/Runs\*\*: 0 of \d+ finished/);
+    expect(figures.length).toBeGreaterThan(0);
+    for (const f of figures) expect(f.svg).not.toMatch(/NaN|Infinity/);
   });
 });
