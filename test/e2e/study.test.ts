@@ -89,7 +89,14 @@ describe('aepo-lab study (built)', () => {
       for (const algorithm of ALL_TEN.split(',')) expect(report).toContain(`| ${algorithm} |`);
       expect(report).toMatch(/Settings: |Settings that differ/);
       expect(report).toMatch(/Runs\*\*: 22 of 22 finished/);
-      for (const name of ['branch-concentration', 'consecutive-branch', 'entropy', 'results', 'profile']) {
+      for (const name of [
+        'branch-concentration',
+        'consecutive-branch',
+        'entropy',
+        'learning-curves',
+        'results',
+        'profile',
+      ]) {
         expect(report).toContain(`](figures/${name}.svg)`);
         expect(readFileSync(join(folder, 'figures', `${name}.svg`), 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
         expect(readFileSync(join(folder, 'figures', `${name}.png`)).subarray(0, 8)).toEqual(PNG_SIGNATURE);

@@ -371,8 +371,8 @@ describe('UI in Chromium against aepo-lab serve', () => {
     expect(await page.locator('[data-test="study-claims"] tbody tr').count()).toBe(4);
     expect(await page.locator('[data-test="study-claims"]').textContent()).toContain('inconclusive');
     await page.waitForSelector('text=have not finished');
-    // Branching and entropy figures; the results and the profile wait for evaluations.
-    expect(await page.locator('[data-test="study-figure"] img').count()).toBe(3);
+    // Branching, entropy and learning curves; the results and the profile wait for evaluations.
+    expect(await page.locator('[data-test="study-figure"] img').count()).toBe(4);
     await page.screenshot({ path: `${ARTIFACTS}/study.png`, fullPage: true });
   });
 

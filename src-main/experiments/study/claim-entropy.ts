@@ -5,15 +5,9 @@
  * and runs (stats/clustered.ts). The curves' bands are 95 % intervals over seeds and runs at each step.
  */
 import type { Services } from '../../services';
-import {
-  clusteredDifference,
-  clusteredEstimate,
-  slope,
-  type Clustered,
-  type ClusteredEstimate,
-} from '../../stats/clustered';
+import { clusteredDifference, clusteredEstimate, slope, type ClusteredEstimate } from '../../stats/clustered';
 import type { BootstrapSettings } from '../../stats/estimates';
-import { metricSeries, perRunBySeed, pushTo, type StudyRuns } from './study-data';
+import { metricCurves, metricSeries, perRunBySeed, type MetricCurve, type StudyRuns } from './study-data';
 import { combined, verdictOf, withHolm, type Improvement, type Verdict } from './verdict';
 
 export const ENTROPY_METRICS = [
@@ -21,18 +15,12 @@ export const ENTROPY_METRICS = [
   { key: 'actor/entropy_after_tool', label: 'entropy after tool results' },
 ] as const;
 
-export interface EntropyCurve {
-  algorithm: string;
-  /** Per step: the mean over seeds of the seed's mean over its runs, and the 95 % band. */
-  points: { step: number; mean: number; low: number; high: number }[];
-}
-
 export interface EntropyPart {
   key: string;
   label: string;
   /** Per algorithm, its runs' slope (nats per step) and absolute slope, each with its interval. */
   slopes: { algorithm: string; slope: ClusteredEstimate; drift: ClusteredEstimate }[];
-  curves: EntropyCurve[];
+  curves: MetricCurve[];
   /** Baseline's absolute slope minus AEPO's (positive: AEPO drifts less), one per baseline, Holm over them. */
   improvements: Improvement[];
   verdict: Verdict;
@@ -45,25 +33,6 @@ export interface EntropyClaim {
 
 /** The smallest reduction of drift that counts: none, so only a drift significantly larger than a baseline's refutes. */
 export const DRIFT_DELTA = 0;
-
-function curves(services: Services, runs: StudyRuns, key: string, bootstrap: BootstrapSettings): EntropyCurve[] {
-  return runs.algorithms.map((algorithm) => {
-    const byStep = new Map<number, Clustered>();
-    for (const run of runs.byAlgorithm.get(algorithm) ?? [])
-      for (const { step, value } of metricSeries(services, run, key)) {
-        const atStep = byStep.get(step) ?? new Map<number, number[]>();
-        pushTo(atStep, run.seed, value);
-        byStep.set(step, atStep);
-      }
-    const points = [...byStep]
-      .sort(([a], [b]) => a - b)
-      .map(([step, bySeed]) => {
-        const e = clusteredEstimate(bySeed, bootstrap, `${key}:${algorithm}:${step}`);
-        return { step, mean: e.mean, low: e.ci.low, high: e.ci.high };
-      });
-    return { algorithm, points };
-  });
-}
 
 export function entropyClaim(
   services: Services,
@@ -101,7 +70,7 @@ export function entropyClaim(
         slope: clusteredEstimate(slopes.get(algorithm)!, bootstrap, `slope:${key}:${algorithm}`),
         drift: clusteredEstimate(drifts.get(algorithm)!, bootstrap, `drift:${key}:${algorithm}`),
       })),
-      curves: curves(services, runs, key, bootstrap),
+      curves: metricCurves(services, runs.byAlgorithm, key, bootstrap),
       improvements,
       verdict: verdictOf(improvements, DRIFT_DELTA),
     };

@@ -6,6 +6,7 @@ import { profileSvg } from '../results/profile-svg';
 import type { AccuracyClaim } from './claim-accuracy';
 import { SOURCE_BINS, type BranchingClaim } from './claim-branching';
 import type { EntropyClaim } from './claim-entropy';
+import type { MetricCurve } from './study-data';
 import { svgToPng } from './png';
 import { bandChart, colourOf, groupedChart } from './svg-chart';
 
@@ -24,6 +25,7 @@ export interface FigureInput {
   branching: BranchingClaim;
   entropy: EntropyClaim;
   accuracy: AccuracyClaim;
+  learning: MetricCurve[];
   resamples: number;
 }
 
@@ -67,27 +69,44 @@ function branchingFigures({ branching, resamples }: FigureInput): Omit<Figure, '
   ];
 }
 
-function entropyFigure({ entropy, resamples }: FigureInput): Omit<Figure, 'png'> {
-  return {
-    filename: 'entropy.svg',
-    caption: 'Policy entropy and entropy after tool results over training, mean with 95 % bands',
-    svg: bandChart({
-      title: 'Entropy over RL steps (nats per token)',
-      xLabel: 'RL step',
-      panels: entropy.parts.map((part) => ({
-        title: part.label,
-        yLabel: 'nats per token',
-        lines: part.curves
-          .filter((c) => c.points.length > 0)
-          .map((c) => ({
-            label: c.algorithm,
-            colour: colourOf(c.algorithm),
-            points: c.points.map((p) => ({ x: p.step, y: p.mean, low: p.low, high: p.high })),
-          })),
-      })),
-      footer: `Mean over seeds of each seed's mean over suites; bands: 95 % bootstrap over seeds and runs (${resamples} resamples).`,
-    }),
-  };
+const linesOf = (curves: MetricCurve[]) =>
+  curves
+    .filter((c) => c.points.length > 0)
+    .map((c) => ({
+      label: c.label,
+      colour: colourOf(c.label),
+      points: c.points.map((p) => ({ x: p.step, y: p.mean, low: p.low, high: p.high })),
+    }));
+const bandsFooter = (resamples: number) =>
+  `Mean over seeds of each seed's mean over suites; bands: 95 % bootstrap over seeds and runs (${resamples} resamples).`;
+
+function curveFigures({ entropy, learning, resamples }: FigureInput): Omit<Figure, 'png'>[] {
+  return [
+    {
+      filename: 'entropy.svg',
+      caption: 'Policy entropy and entropy after tool results over training, mean with 95 % bands',
+      svg: bandChart({
+        title: 'Entropy over RL steps (nats per token)',
+        xLabel: 'RL step',
+        panels: entropy.parts.map((part) => ({
+          title: part.label,
+          yLabel: 'nats per token',
+          lines: linesOf(part.curves),
+        })),
+        footer: bandsFooter(resamples),
+      }),
+    },
+    {
+      filename: 'learning-curves.svg',
+      caption: 'Mean training reward per RL step, with 95 % bands',
+      svg: bandChart({
+        title: 'Learning curves: mean reward of a step’s trajectories',
+        xLabel: 'RL step',
+        panels: [{ title: 'reward/mean', yLabel: 'reward', lines: linesOf(learning) }],
+        footer: bandsFooter(resamples),
+      }),
+    },
+  ];
 }
 
 function resultsFigure({ accuracy, algorithms }: FigureInput): Omit<Figure, 'png'> | null {
@@ -122,7 +141,7 @@ export function studyFigures(input: FigureInput): Figure[] {
   const table = input.accuracy.parts[0]?.table;
   const figures = [
     ...branchingFigures(input),
-    entropyFigure(input),
+    ...curveFigures(input),
     resultsFigure(input),
     table
       ? {

@@ -191,6 +191,7 @@ export function reportMarkdown(
       '',
     ]),
     ...figure(figures, 'entropy.svg'),
+    ...figure(figures, 'learning-curves.svg'),
     '## 3. Accuracy',
     '',
     `The paper: AEPO raises Pass@1 and Pass@5 over the seven baselines, and each of its parts contributes. AEPO minus each baseline on the average over the suites, paired over items and seeds, Holm over the seven; δ = ${ACCURACY_DELTA} point.`,

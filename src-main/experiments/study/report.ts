@@ -14,8 +14,10 @@ import { diversityClaim, type DiversityClaim } from './claim-diversity';
 import { entropyClaim, type EntropyClaim } from './claim-entropy';
 import { studyFigures, type Figure } from './figures';
 import { reportMarkdown } from './report-markdown';
-import { studyRuns, type StudyRuns } from './study-data';
+import { metricCurves, studyRuns, type MetricCurve, type StudyRuns } from './study-data';
 import type { Verdict } from './verdict';
+
+export const LEARNING_METRIC = 'reward/mean';
 
 /** The seven baselines the paper compares AEPO with. */
 export const BASELINES = ALGORITHM_IDS.filter((a) => !a.startsWith('aepo'));
@@ -37,6 +39,8 @@ export interface StudyFindings {
   entropy: EntropyClaim;
   accuracy: AccuracyClaim;
   diversity: DiversityClaim;
+  /** Mean training reward per step, per algorithm: the learning curves behind the claims. */
+  learning: MetricCurve[];
   resamples: number;
 }
 
@@ -68,6 +72,7 @@ export function studyFindings(services: Services, experimentId: number): StudyFi
     entropy: entropyClaim(services, runs, baselines, bootstrap),
     accuracy: accuracyClaim(services, experimentId, baselines, bootstrap),
     diversity: diversityClaim(services, runs, baselines, bootstrap),
+    learning: metricCurves(services, runs.byAlgorithm, LEARNING_METRIC, bootstrap),
     resamples: bootstrap.resamples,
   };
 }

@@ -4,7 +4,8 @@
  */
 import type { Services } from '../../services';
 import type { Run, StoredTree } from '../../store/records';
-import type { Clustered } from '../../stats/clustered';
+import { clusteredEstimate, type Clustered } from '../../stats/clustered';
+import type { BootstrapSettings } from '../../stats/estimates';
 
 export interface StudyRuns {
   /** Trained runs (not the base rows) that completed, by algorithm. */
@@ -41,6 +42,38 @@ export function metricSeries(services: Services, run: Run, key: string): { step:
   return services.metrics
     .series(run.id, key)
     .flatMap((p) => (p.value === null || !Number.isFinite(p.value) ? [] : [{ step: p.step, value: p.value }]));
+}
+
+export interface MetricCurve {
+  /** The group: an algorithm, or a suite. */
+  label: string;
+  /** Per step: the mean over seeds of the seed's mean over its runs, and the 95 % band over seeds and runs. */
+  points: { step: number; mean: number; low: number; high: number }[];
+}
+
+/** A metric over training steps for each group of runs, with its band (learning curves, entropy curves). */
+export function metricCurves(
+  services: Services,
+  groups: Map<string, Run[]>,
+  key: string,
+  bootstrap: BootstrapSettings,
+): MetricCurve[] {
+  return [...groups].map(([label, runs]) => {
+    const byStep = new Map<number, Clustered>();
+    for (const run of runs)
+      for (const { step, value } of metricSeries(services, run, key)) {
+        const atStep = byStep.get(step) ?? new Map<number, number[]>();
+        pushTo(atStep, run.seed, value);
+        byStep.set(step, atStep);
+      }
+    const points = [...byStep]
+      .sort(([a], [b]) => a - b)
+      .map(([step, bySeed]) => {
+        const e = clusteredEstimate(bySeed, bootstrap, `${key}:${label}:${step}`);
+        return { step, mean: e.mean, low: e.ci.low, high: e.ci.high };
+      });
+    return { label, points };
+  });
 }
 
 /** Per seed, one value per run from `valueOf` (runs where it is not a finite number are left out). */
