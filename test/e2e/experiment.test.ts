@@ -4,18 +4,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { aepoLabBuilt } from '../support/processes';
 import { copyOfSmoke, sharedSmoke, withSmokeBase } from '../support/shared-smoke';
-
-function aepoLab(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/aepo-lab.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (err += chunk));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 describe('aepo-lab experiment (built)', () => {
   it(
@@ -52,7 +42,7 @@ describe('aepo-lab experiment (built)', () => {
       // Not a terminal here: every progress update is a plain line with step, reward, time per step and ETA.
       expect(run.err).toMatch(/aepo mini-gsm8k seed 1: step 2\/2, reward -?\d+\.\d{3}, \d+\.\d s\/step, ETA 0 s\n/);
 
-      const table = await aepoLab(['--data-dir', dataDir, 'export', String(summary.experiment), '--format', 'md']);
+      const table = await aepoLabBuilt(['--data-dir', dataDir, 'export', String(summary.experiment), '--format', 'md']);
       expect(table.code).toBe(0);
       const [grid, rest = ''] = table.out.split('\nTable: ');
       const rows = grid!
@@ -70,7 +60,7 @@ describe('aepo-lab experiment (built)', () => {
       expect(rest).toMatch(/\n- Bold: each column's best and every row not significantly different from it/);
       expect(rest).toMatch(/\n- Seeds: every seed starts from one shared base checkpoint/);
       // The RL runs trained and sampled on ONNX Runtime (the default engine where it loads).
-      const listed = await aepoLab(['--data-dir', dataDir, 'runs', 'list', '--json']);
+      const listed = await aepoLabBuilt(['--data-dir', dataDir, 'runs', 'list', '--json']);
       const trained = (JSON.parse(listed.out) as { algorithm: string; backend: string }[]).filter(
         (r) => r.algorithm !== 'base',
       );
@@ -79,7 +69,7 @@ describe('aepo-lab experiment (built)', () => {
       );
 
       // A second experiment with the same inputs reuses the cached base checkpoint.
-      const again = await aepoLab([
+      const again = await aepoLabBuilt([
         '--data-dir',
         dataDir,
         'experiment',
@@ -92,7 +82,7 @@ describe('aepo-lab experiment (built)', () => {
       ]);
       expect(again.code, again.err).toBe(0);
       expect(again.err).toMatch(/base checkpoint reused/);
-      const runs = await aepoLab(['--data-dir', dataDir, 'runs', 'list', '--json']);
+      const runs = await aepoLabBuilt(['--data-dir', dataDir, 'runs', 'list', '--json']);
       expect((JSON.parse(runs.out) as { status: string }[]).every((r) => r.status === 'completed')).toBe(true);
     },
   );
@@ -104,13 +94,13 @@ describe('aepo-lab experiment (built)', () => {
       const dataDir = await withSmokeBase();
       const err = await killMidAepo(dataDir, 'grpo,aepo');
       expect(err).not.toMatch(/experiment 1 done/);
-      const resumed = await aepoLab(['--data-dir', dataDir, 'experiment', 'resume', '1', '--json']);
+      const resumed = await aepoLabBuilt(['--data-dir', dataDir, 'experiment', 'resume', '1', '--json']);
       expect(resumed.code, resumed.err).toBe(0);
       expect(resumed.err).toMatch(/aepo mini-gsm8k seed 1: resuming after step 1/);
       expect(resumed.err).not.toMatch(/grpo mini-gsm8k seed 1: step/); // finished before the kill: kept, not redone
       const summary = JSON.parse(resumed.out.trim().split('\n').at(-1)!) as { results: { algorithm: string }[] };
       expect(summary.results.map((r) => r.algorithm).sort()).toEqual(['aepo', 'base', 'grpo']);
-      const runs = JSON.parse((await aepoLab(['--data-dir', dataDir, 'runs', 'list', '--json'])).out) as {
+      const runs = JSON.parse((await aepoLabBuilt(['--data-dir', dataDir, 'runs', 'list', '--json'])).out) as {
         status: string;
       }[];
       expect(runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
@@ -125,11 +115,11 @@ describe('aepo-lab experiment (built)', () => {
     const bytes = readFileSync(path);
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
     writeFileSync(path, bytes);
-    const resumed = await aepoLab(['--data-dir', dataDir, 'experiment', 'resume', '1']);
+    const resumed = await aepoLabBuilt(['--data-dir', dataDir, 'experiment', 'resume', '1']);
     expect(resumed.code).toBe(1);
     expect(resumed.err).toContain(`${path} is corrupt`);
     expect(resumed.err).toMatch(/grpo mini-gsm8k seed 1: pass@1/);
-    const runs = JSON.parse((await aepoLab(['--data-dir', dataDir, 'runs', 'list', '--json'])).out) as {
+    const runs = JSON.parse((await aepoLabBuilt(['--data-dir', dataDir, 'runs', 'list', '--json'])).out) as {
       algorithm: string;
       status: string;
     }[];

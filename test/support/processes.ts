@@ -61,3 +61,15 @@ export function startUntilUrl(
     });
   });
 }
+
+/** The built command (`bin/aepo-lab.js`) run to its end, asynchronously, with its exit code and output. */
+export function aepoLabBuilt(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/aepo-lab.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
