@@ -3,6 +3,7 @@
  * tables and figures, and the method. Numbers are printed with their 95 % intervals and the units behind them.
  */
 import type { Services } from '../../services';
+import type { Run } from '../../store/records';
 import type { ClusteredEstimate } from '../../stats/clustered';
 import { detectableDifference } from '../plan/power-estimate';
 import { runConfigOf } from '../plan/run-config';
@@ -19,7 +20,7 @@ const interval = (e: ClusteredEstimate, digits = 1, scale = 1) =>
     : '–';
 const lines = (improvements: Improvement[], unit: string, digits = 1) =>
   improvements.length === 0
-    ? ['- no comparison could be made (an arm has no finished runs)']
+    ? ['- no comparison yet: an arm has no finished run, or not every suite and seed has been evaluated']
     : improvements.map((i) => `- ${describeImprovement(i, unit, digits)}`);
 const figure = (figures: Figure[], name: string) => {
   const f = figures.find((x) => x.filename === name);
@@ -70,7 +71,7 @@ function summaries(f: StudyFindings): ClaimSummary[] {
       verdict: f.accuracy.verdict,
       summary: closest
         ? `Pass@1 (average over the suites): AEPO above ${count(pass1.baselines)} of ${pass1.baselines.length} baselines significantly; its smallest margin ${describeImprovement(closest, ' points')}. Ablations: ${f.accuracy.ablations.map((i) => describeImprovement(i, ' points')).join('; ')}.`
-        : 'No Pass@1 evaluation of AEPO yet.',
+        : 'No comparison on the average over every suite and seed yet: some runs have not been evaluated.',
     },
     {
       id: 'diversity',
@@ -79,6 +80,16 @@ function summaries(f: StudyFindings): ClaimSummary[] {
       summary: `Distinct final answers per question: AEPO ${interval(f.diversity.arms.find((a) => a.algorithm === 'aepo')!.estimate, 2)}; above ${count(f.diversity.improvements)} of ${f.diversity.improvements.length} baselines significantly.`,
     },
   ];
+}
+
+/** The runs that did not finish: named when few, counted by status when many (a study still running). */
+function unfinishedText(runs: Run[]): string {
+  if (runs.length === 0) return '';
+  if (runs.length <= 10)
+    return `; not finished: ${runs.map((r) => `${r.algorithm} ${r.benchmark} seed ${r.seed} (${r.status})`).join(', ')}`;
+  const byStatus = new Map<string, number>();
+  for (const r of runs) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+  return `; not finished: ${[...byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}`;
 }
 
 function setup(services: Services, f: StudyFindings, appVersion: string): string[] {
@@ -96,7 +107,7 @@ function setup(services: Services, f: StudyFindings, appVersion: string): string
     `- **Command**: ${f.description || '`aepo-lab study paper-claims` (its budget was not recorded)'}; this report: \`aepo-lab study report ${f.experimentId} --out DIR\`.`,
     `- **Algorithms** (${runs.algorithms.length}): ${runs.algorithms.join(', ')}.`,
     `- **Suites**: ${runs.benchmarks.join(', ')}; **seeds** ${runs.seeds.join(', ')}.`,
-    `- **Runs**: ${finished.length} of ${runs.all.length} finished (base rows included)${unfinished.length ? `; not finished: ${unfinished.map((r) => `${r.algorithm} ${r.benchmark} seed ${r.seed} (${r.status})`).join(', ')}` : ''}. Wall time from the first start to the last finish: ${Number.isFinite(minutes) ? `${minutes.toFixed(0)} min` : 'unknown'}.`,
+    `- **Runs**: ${finished.length} of ${runs.all.length} finished (base rows included)${unfinishedText(unfinished)}. Wall time from the first run's start to the last finish (the cold starts before it not included): ${Number.isFinite(minutes) ? `${minutes.toFixed(0)} min` : 'unknown'}.`,
   ];
   if (config) {
     out.push(
@@ -110,7 +121,7 @@ function setup(services: Services, f: StudyFindings, appVersion: string): string
       seeds: runs.seeds.length,
     });
     out.push(
-      `- **Power**: with the variance these runs measured, the minimum detectable paired Pass@1 difference (80 % power, α = 0.05) is ${power.perBenchmark.map((b) => `${b.benchmark} ${b.points === null ? '–' : b.points.toFixed(1)}`).join(', ')} points, ${power.overall.toFixed(1)} on the average (docs/statistics.md).`,
+      `- **Power**: with the variance of the latest runs evaluated on each suite in this data folder (this study's among them), the minimum detectable paired Pass@1 difference (80 % power, α = 0.05) is ${power.perBenchmark.map((b) => `${b.benchmark} ${b.points === null ? '–' : b.points.toFixed(1)}`).join(', ')} points, ${power.overall.toFixed(1)} on the average (docs/statistics.md).`,
     );
   }
   return [...out, ''];

@@ -61,7 +61,7 @@ export function studyFindings(services: Services, experimentId: number): StudyFi
       `experiment ${experimentId} is not a study; \`aepo-lab study paper-claims\` plans one`,
     );
   const bootstrap = DEFAULT_BOOTSTRAP;
-  const runs = studyRuns(services, experimentId, plan.algorithms);
+  const runs = studyRuns(services, experimentId, plan);
   const baselines = BASELINES.filter((b) => plan.algorithms.includes(b));
   return {
     experimentId,

@@ -17,15 +17,19 @@ export interface StudyRuns {
   all: Run[];
 }
 
-export function studyRuns(services: Services, experimentId: number, algorithms: string[]): StudyRuns {
+/** The study's runs; its suites and seeds are the plan's, whether or not their runs have finished. */
+export function studyRuns(
+  services: Services,
+  experimentId: number,
+  plan: { algorithms: string[]; benchmarks: string[]; seeds: number[] },
+): StudyRuns {
   const all = services.runs.list({ experimentId });
   const trained = all.filter((r) => r.algorithm !== 'base' && r.status === 'completed');
-  const byAlgorithm = new Map(algorithms.map((a) => [a, trained.filter((r) => r.algorithm === a)]));
   return {
-    byAlgorithm,
-    algorithms,
-    benchmarks: [...new Set(trained.map((r) => r.benchmark))].sort(),
-    seeds: [...new Set(trained.map((r) => r.seed))].sort((a, b) => a - b),
+    byAlgorithm: new Map(plan.algorithms.map((a) => [a, trained.filter((r) => r.algorithm === a)])),
+    algorithms: plan.algorithms,
+    benchmarks: plan.benchmarks,
+    seeds: plan.seeds,
     all,
   };
 }
