@@ -26,6 +26,11 @@ export interface BaseCheckpoint {
   seconds: number;
 }
 
+/** The suites a cold start learns from: the config's `coldStart.suites`, else the experiment's own. */
+export function coldStartSuites(config: RunConfig, benchmarks: string[]): string[] {
+  return config.coldStart.suites.length > 0 ? config.coldStart.suites : benchmarks;
+}
+
 /**
  * The cache key: the suites (by id and content), every config field that shapes the base policy, and the seed of a
  * per-seed cold start (null: the one shared base, whose key is what it was before per-seed cold starts existed).
@@ -33,7 +38,8 @@ export interface BaseCheckpoint {
 export function baseCheckpointKey(suites: MiniSuite[], config: RunConfig, seed: number | null = null): string {
   const hash = createHash('sha256');
   // format 2: the loss covers model-written tokens only (format 1 also trained on the question and tool results).
-  const { perSeed: _perSeed, ...coldStart } = config.coldStart;
+  // The suites are hashed by content below; an empty list (the experiment's own) keeps the keys made before it existed.
+  const { perSeed: _perSeed, suites: _suites, ...coldStart } = config.coldStart;
   // The key's field names stay as they were when model.size was called model.preset, so checkpoints made then are
   // still found.
   const { size, ...model } = config.model;

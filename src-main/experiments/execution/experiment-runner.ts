@@ -16,7 +16,7 @@ import type { Services } from '../../services';
 import type { Run } from '../../store/records';
 import type { AlgorithmId } from '../../rl/types';
 import type { PythonCalls } from '../../tools/types';
-import { baseCheckpointKey } from './cold-start';
+import { baseCheckpointKey, coldStartSuites } from './cold-start';
 import { storedPlan } from '../plan/plan';
 import { requireRunConfig, type RunConfig } from '../plan/run-config';
 import { createRunWriter } from './run-writer';
@@ -239,6 +239,13 @@ export class ExperimentRunner {
     // Asked once here, so the runs' threads inherit the answer (docs/engine.md: which device trains).
     this.oneTaskAtATime = trainsOnWebGpu(await rememberGpuAdapter());
     const suitesOf = this.suitesFor(benchmarks);
+    // The cold start learns from its own suites when the config names them (run-config.ts `coldStart.suites`).
+    const suiteSets = new Map([[benchmarks.join(','), suitesOf]]);
+    const coldStartSuitesOf = (config: RunConfig) => {
+      const ids = coldStartSuites(config, benchmarks);
+      if (!suiteSets.has(ids.join(','))) suiteSets.set(ids.join(','), this.suitesFor(ids));
+      return suiteSets.get(ids.join(','))!(config);
+    };
     const settings = services.settings.get();
     const shared: Omit<TaskContext, 'config'> = {
       dataDir,
@@ -264,7 +271,7 @@ export class ExperimentRunner {
       const own = config.coldStart.perSeed ? seed : null;
       return {
         seed: own,
-        file: join(dataDir, 'checkpoints', `base-${baseCheckpointKey(suitesOf(config), config, own)}.ckpt`),
+        file: join(dataDir, 'checkpoints', `base-${baseCheckpointKey(coldStartSuitesOf(config), config, own)}.ckpt`),
       };
     };
     // Hashed once a run: the key reads every demonstration of the suites.
@@ -280,7 +287,7 @@ export class ExperimentRunner {
               config,
               computeThreads: availableParallelism(),
               kind: 'cold-start',
-              benchmarks,
+              benchmarks: coldStartSuites(config, benchmarks),
               baseFile,
               seed,
             },

@@ -83,6 +83,18 @@ export const runConfigSchema = z
           .describe(
             "One cold start per seed (its own initial weights and batch order), so the spread over seeds includes the base policy's; costs one cold start per seed.",
           ),
+        suites: z
+          .array(
+            z.string().refine((id) => id in MINI_SUITES, {
+              error: (issue) =>
+                `"${String(issue.input)}" is not a mini suite; known: ${Object.keys(MINI_SUITES).join(', ')}`,
+            }),
+          )
+          .max(Object.keys(MINI_SUITES).length)
+          .default([])
+          .describe(
+            "Mini suites whose demonstrations the cold start (and its tokenizer) learns from; empty: the experiment's own. Fixing them keeps base scores from shifting with the suites an experiment trains on.",
+          ),
       })
       .strict()
       .prefault({}),

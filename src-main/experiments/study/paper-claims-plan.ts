@@ -22,12 +22,14 @@ export const DEFAULT_BUDGET_MINUTES = 90;
 
 /**
  * The run config of every study run, over the `quick` preset: the `small` model with a 3,000-step cold start per
- * seed (longer overfits, calibration.md), 16 RL steps of 6 questions, and 200 test items × 5 samples, which brings
- * the minimum detectable paired difference to ≤ 3 points at 3 seeds on every calibrated suite.
+ * seed (longer overfits, calibration.md) on the demonstrations of all five calibrated suites, whichever of them the
+ * plan trains on (base scores shift with the cold start's suites: calibration.md, "The cold start's suites"), 16 RL
+ * steps of 6 questions, and 200 test items × 5 samples, which brings the minimum detectable paired difference to
+ * ≤ 3 points at 3 seeds on every calibrated suite.
  */
 export const STUDY_CONFIG: RunConfigDiff = {
   model: { size: 'small' },
-  coldStart: { steps: 3000, perSeed: true },
+  coldStart: { steps: 3000, perSeed: true, suites: [...STUDY_SUITES] },
   training: { steps: 16, questionsPerStep: 6 },
   evaluation: { items: 200, samples: 5, k: 5 },
 };

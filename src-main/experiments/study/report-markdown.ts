@@ -111,7 +111,7 @@ function setup(services: Services, f: StudyFindings, appVersion: string): string
   ];
   if (config) {
     out.push(
-      `- **Model**: \`${config.model.size}\`, context ${config.model.contextLength} tokens; cold start ${config.coldStart.steps} steps ${config.coldStart.perSeed ? 'per seed (each seed its own base checkpoint)' : 'shared by the seeds'}.`,
+      `- **Model**: \`${config.model.size}\`, context ${config.model.contextLength} tokens; cold start ${config.coldStart.steps} steps ${config.coldStart.perSeed ? 'per seed (each seed its own base checkpoint)' : 'shared by the seeds'} on the demonstrations of ${config.coldStart.suites.length > 0 ? config.coldStart.suites.join(', ') : 'the study suites'}.`,
       `- **RL**: ${config.training.steps} steps × ${config.training.questionsPerStep} questions, up to ${config.rollout.maxResponseTokens} response tokens and ${config.rollout.toolCallLimit} tool calls a trajectory, temperature ${config.rollout.temperature}; each algorithm's own settings (docs/algorithms.md), setting variant ${config.algorithmSettings.variant ?? 'paper'} unless the table's footnote says otherwise.`,
       `- **Evaluation**: ${config.evaluation.items} test items × ${config.evaluation.samples} samples per suite at temperature ${config.evaluation.temperature}; Pass@1 is the mean score, Pass@${config.evaluation.k} the unbiased estimate.`,
     );
