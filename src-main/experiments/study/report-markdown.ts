@@ -104,7 +104,7 @@ function setup(services: Services, f: StudyFindings, appVersion: string): string
     '## Setup',
     '',
     `- **Experiment** ${f.experimentId}, "${f.name}"${appVersion ? `, AEPO Lab ${appVersion}` : ''}.`,
-    `- **Command**: ${f.description || '`aepo-lab study paper-claims` (the budget it was given was not recorded; the plan above is the one it chose)'}; this report: \`aepo-lab study report ${f.experimentId} --out DIR\`.`,
+    `- **Command**: ${f.description || '`aepo-lab study paper-claims` (the budget it was given was not recorded; the suites and seeds below are the plan it chose)'}; this report: \`aepo-lab study report ${f.experimentId} --out DIR\`.`,
     `- **Algorithms** (${runs.algorithms.length}): ${runs.algorithms.join(', ')}.`,
     `- **Suites**: ${runs.benchmarks.join(', ')}; **seeds** ${runs.seeds.join(', ')}.`,
     `- **Runs**: ${finished.length} of ${runs.all.length} finished (base rows included)${unfinishedText(unfinished)}. Wall time from the first run's start to the last finish (the cold starts before it not included): ${Number.isFinite(minutes) ? `${minutes.toFixed(0)} min` : 'unknown'}.`,
