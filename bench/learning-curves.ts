@@ -46,6 +46,6 @@ const svg = bandChart({
   footer: `Experiment ${experiment}: mean over seeds; bands: 95 % bootstrap over seeds (2000 resamples).`,
 });
 writeFileSync(out, svg);
-writeFileSync(out.replace(/\.svg$/, '.png'), svgToPng(svg));
+writeFileSync(out.replace(/\.svg$/, '.png'), await svgToPng(svg));
 lab.close();
 console.log(JSON.stringify({ out, suites: curves.map((c) => ({ suite: c.label, steps: c.points.length })) }));

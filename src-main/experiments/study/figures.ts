@@ -137,7 +137,7 @@ function resultsFigure({ accuracy, algorithms }: FigureInput): Omit<Figure, 'png
   };
 }
 
-export function studyFigures(input: FigureInput): Figure[] {
+export async function studyFigures(input: FigureInput): Promise<Figure[]> {
   const table = input.accuracy.parts[0]?.table;
   const figures = [
     ...branchingFigures(input),
@@ -151,5 +151,7 @@ export function studyFigures(input: FigureInput): Figure[] {
         }
       : null,
   ].filter((f) => f !== null);
-  return figures.map((figure) => ({ ...figure, png: svgToPng(figure.svg).toString('base64') }));
+  return Promise.all(
+    figures.map(async (figure) => ({ ...figure, png: (await svgToPng(figure.svg)).toString('base64') })),
+  );
 }

@@ -77,9 +77,9 @@ export function studyFindings(services: Services, experimentId: number): StudyFi
   };
 }
 
-export function studyReport(services: Services, experimentId: number, appVersion = ''): StudyReport {
+export async function studyReport(services: Services, experimentId: number, appVersion = ''): Promise<StudyReport> {
   const findings = studyFindings(services, experimentId);
-  const figures = studyFigures({ ...findings, algorithms: findings.runs.algorithms });
+  const figures = await studyFigures({ ...findings, algorithms: findings.runs.algorithms });
   const { markdown, claims } = reportMarkdown(services, findings, figures, appVersion);
   return { experimentId, title: `The paper's claims: experiment ${experimentId}`, claims, markdown, figures };
 }
