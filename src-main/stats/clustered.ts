@@ -45,12 +45,10 @@ function drawnMean(values: number[][], seedCounts: Float64Array | null, unitCoun
   return total / weight;
 }
 
-/** One arm's mean with its 95 % two-level bootstrap interval. */
-export function clusteredEstimate(arm: Clustered, settings: BootstrapSettings, name: string): ClusteredEstimate {
-  const seeds = usableSeeds(arm);
-  const values = seeds.map((s) => arm.get(s)!);
-  if (values.length === 0) return { mean: NaN, ci: { low: NaN, high: NaN }, seeds: 0, units: 0 };
-  const rng = namedRng(settings.seed, `clustered:${name}`);
+/** The point estimate and the bootstrap replicates of one arm's clustered mean. */
+function bootstrapped(arm: Clustered, settings: BootstrapSettings, name: string) {
+  const values = usableSeeds(arm).map((s) => arm.get(s)!);
+  const rng = namedRng(settings.seed, name);
   const seedCounts = new Float64Array(values.length);
   const unitCounts = values.map((u) => new Float64Array(u.length));
   const replicates = new Float64Array(settings.resamples);
@@ -59,8 +57,41 @@ export function clusteredEstimate(arm: Clustered, settings: BootstrapSettings, n
     for (const counts of unitCounts) drawCounts(rng, counts);
     replicates[r] = drawnMean(values, seedCounts, unitCounts);
   }
+  return { values, replicates, mean: values.length === 0 ? NaN : drawnMean(values, null, null) };
+}
+
+/** One arm's mean with its 95 % two-level bootstrap interval. */
+export function clusteredEstimate(arm: Clustered, settings: BootstrapSettings, name: string): ClusteredEstimate {
+  const { values, replicates, mean } = bootstrapped(arm, settings, `clustered:${name}`);
+  if (values.length === 0) return { mean: NaN, ci: { low: NaN, high: NaN }, seeds: 0, units: 0 };
   const [low, high] = percentileInterval(replicates);
-  return { mean: drawnMean(values, null, null), ci: { low, high }, seeds: values.length, units: values.flat().length };
+  return { mean, ci: { low, high }, seeds: values.length, units: values.flat().length };
+}
+
+/** Twice the smaller share of replicates on either side of 0, at least 1 / resamples. */
+function bootstrapP(replicates: Float64Array): number {
+  let below = 0;
+  let above = 0;
+  for (const d of replicates) {
+    if (d <= 0) below++;
+    if (d >= 0) above++;
+  }
+  return Math.min(1, Math.max(1 / replicates.length, (2 * Math.min(below, above)) / replicates.length));
+}
+
+/**
+ * The mean of paired differences (one per matched unit, e.g. the same suite and seed trained by two algorithms),
+ * with its interval and p: seeds drawn, then pairs within each drawn seed, so what the pairs share cancels.
+ */
+export function pairedClusteredDifference(
+  differences: Clustered,
+  settings: BootstrapSettings,
+  name: string,
+): ClusteredDifference {
+  const { values, replicates, mean } = bootstrapped(differences, settings, `paired-difference:${name}`);
+  if (values.length === 0) return { difference: NaN, ci: { low: NaN, high: NaN }, p: NaN, seeds: 0 };
+  const [low, high] = percentileInterval(replicates);
+  return { difference: mean, ci: { low, high }, p: bootstrapP(replicates), seeds: values.length };
 }
 
 /** a − b over the seeds both have, seeds drawn once for both, units within each arm's seed drawn apart. */
@@ -79,21 +110,16 @@ export function clusteredDifference(
   const xCounts = x.map((u) => new Float64Array(u.length));
   const yCounts = y.map((u) => new Float64Array(u.length));
   const replicates = new Float64Array(settings.resamples);
-  let below = 0;
-  let above = 0;
   for (let r = 0; r < settings.resamples; r++) {
     drawCounts(rng, seedCounts);
     for (const counts of [...xCounts, ...yCounts]) drawCounts(rng, counts);
-    const d = drawnMean(x, seedCounts, xCounts) - drawnMean(y, seedCounts, yCounts);
-    replicates[r] = d;
-    if (d <= 0) below++;
-    if (d >= 0) above++;
+    replicates[r] = drawnMean(x, seedCounts, xCounts) - drawnMean(y, seedCounts, yCounts);
   }
   const [low, high] = percentileInterval(replicates);
   return {
     difference: drawnMean(x, null, null) - drawnMean(y, null, null),
     ci: { low, high },
-    p: Math.min(1, Math.max(1 / settings.resamples, (2 * Math.min(below, above)) / settings.resamples)),
+    p: bootstrapP(replicates),
     seeds: seeds.length,
   };
 }

@@ -4,9 +4,10 @@
  * with each baseline, bootstrapped over seeds and runs (stats/clustered.ts), Holm over the baselines.
  */
 import type { Services } from '../../services';
-import { clusteredDifference, clusteredEstimate, type ClusteredEstimate } from '../../stats/clustered';
+import { clusteredEstimate, pairedClusteredDifference, type ClusteredEstimate } from '../../stats/clustered';
+import type { Run } from '../../store/records';
 import type { BootstrapSettings } from '../../stats/estimates';
-import { metricSeries, perRunBySeed, type StudyRuns } from './study-data';
+import { metricSeries, pairedRunDifferences, perRunBySeed, type StudyRuns } from './study-data';
 import { verdictOf, withHolm, type Improvement, type Verdict } from './verdict';
 
 export const DIVERSITY_METRIC = 'rollout/distinct_answers';
@@ -27,18 +28,19 @@ export function diversityClaim(
   baselines: string[],
   bootstrap: BootstrapSettings,
 ): DiversityClaim {
-  const runMean = (run: Parameters<typeof metricSeries>[1]) => {
+  const runMean = (run: Run) => {
     const series = metricSeries(services, run, DIVERSITY_METRIC);
     return series.reduce((s, p) => s + p.value, 0) / series.length;
   };
   const bySeed = new Map(runs.algorithms.map((a) => [a, perRunBySeed(runs.byAlgorithm.get(a) ?? [], runMean)]));
+  const aepo = runs.byAlgorithm.get('aepo') ?? [];
   const improvements = withHolm(
-    baselines
-      .filter((b) => (bySeed.get(b)?.size ?? 0) > 0 && (bySeed.get('aepo')?.size ?? 0) > 0)
-      .map((b) => {
-        const d = clusteredDifference(bySeed.get('aepo')!, bySeed.get(b)!, bootstrap, `diversity:${b}`);
-        return { against: b, value: d.difference, ci: d.ci, p: d.p };
-      }),
+    baselines.map((b) => {
+      // AEPO minus the baseline, run by run on the same suite and seed.
+      const pairs = pairedRunDifferences(aepo, runs.byAlgorithm.get(b) ?? [], runMean);
+      const d = pairedClusteredDifference(pairs, bootstrap, `diversity:${b}`);
+      return { against: b, value: d.difference, ci: d.ci, p: d.p };
+    }),
   );
   return {
     arms: runs.algorithms.map((algorithm) => ({

@@ -5,9 +5,17 @@
  * and runs (stats/clustered.ts). The curves' bands are 95 % intervals over seeds and runs at each step.
  */
 import type { Services } from '../../services';
-import { clusteredDifference, clusteredEstimate, slope, type ClusteredEstimate } from '../../stats/clustered';
+import { clusteredEstimate, pairedClusteredDifference, slope, type ClusteredEstimate } from '../../stats/clustered';
+import type { Run } from '../../store/records';
 import type { BootstrapSettings } from '../../stats/estimates';
-import { metricCurves, metricSeries, perRunBySeed, type MetricCurve, type StudyRuns } from './study-data';
+import {
+  metricCurves,
+  metricSeries,
+  pairedRunDifferences,
+  perRunBySeed,
+  type MetricCurve,
+  type StudyRuns,
+} from './study-data';
 import { combined, verdictOf, withHolm, type Improvement, type Verdict } from './verdict';
 
 export const ENTROPY_METRICS = [
@@ -41,7 +49,7 @@ export function entropyClaim(
   bootstrap: BootstrapSettings,
 ): EntropyClaim {
   const parts = ENTROPY_METRICS.map(({ key, label }): EntropyPart => {
-    const slopeOf = (run: Parameters<typeof metricSeries>[1]) => {
+    const slopeOf = (run: Run) => {
       const series = metricSeries(services, run, key);
       return slope(
         series.map((p) => p.step),
@@ -54,13 +62,15 @@ export function entropyClaim(
     const drifts = new Map(
       [...slopes].map(([a, bySeed]) => [a, new Map([...bySeed].map(([s, v]) => [s, v.map(Math.abs)]))] as const),
     );
+    const driftOf = (run: Run) => Math.abs(slopeOf(run));
+    const aepo = runs.byAlgorithm.get('aepo') ?? [];
     const improvements = withHolm(
-      baselines
-        .filter((b) => drifts.has(b) && drifts.has('aepo'))
-        .map((b) => {
-          const d = clusteredDifference(drifts.get(b)!, drifts.get('aepo')!, bootstrap, `drift:${key}:${b}`);
-          return { against: b, value: d.difference, ci: d.ci, p: d.p };
-        }),
+      baselines.map((b) => {
+        // The baseline's drift minus AEPO's, run by run on the same suite and seed.
+        const pairs = pairedRunDifferences(runs.byAlgorithm.get(b) ?? [], aepo, driftOf);
+        const d = pairedClusteredDifference(pairs, bootstrap, `drift:${key}:${b}`);
+        return { against: b, value: d.difference, ci: d.ci, p: d.p };
+      }),
     );
     return {
       key,

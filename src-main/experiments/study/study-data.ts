@@ -91,6 +91,20 @@ export function perRunBySeed(runs: Run[], valueOf: (run: Run) => number): Cluste
   return bySeed;
 }
 
+/**
+ * Per seed, the differences `valueOf(a) − valueOf(b)` of the runs of two algorithms on the same suite and seed: a
+ * pair shares its base checkpoint and question order, so the suite's own level cancels in the difference.
+ */
+export function pairedRunDifferences(a: Run[], b: Run[], valueOf: (run: Run) => number): Clustered {
+  const bySeed: Clustered = new Map();
+  for (const run of a) {
+    const match = b.find((other) => other.seed === run.seed && other.benchmark === run.benchmark);
+    const difference = match ? valueOf(run) - valueOf(match) : NaN;
+    if (Number.isFinite(difference)) pushTo(bySeed, run.seed, difference);
+  }
+  return bySeed;
+}
+
 /** What one tree says about branching: every branch by its source trajectory and iteration. */
 export interface TreeBranching {
   /** Branches taken per source trajectory, most first (sources that never branched left out). */

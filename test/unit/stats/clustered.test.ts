@@ -80,3 +80,19 @@ describe('study verdicts', () => {
     expect(combined(['inconclusive', 'not reproduced'])).toBe('not reproduced');
   });
 });
+
+describe('paired clustered differences', () => {
+  it('cancel what a pair shares: a small shift on very different units is resolved', async () => {
+    const { pairedClusteredDifference } = await import('../../../src-main/stats/clustered');
+    // Units (suites) at 0, 50 and 100 on each seed; the arms differ by 1 on every one of them.
+    const pairs = arm({ 1: [1, 1, 1.2], 2: [0.9, 1, 1], 3: [1, 1.1, 1] });
+    const d = pairedClusteredDifference(pairs, settings, 'paired');
+    expect(d.difference).toBeCloseTo(1.0222, 3);
+    expect(d.ci.low).toBeGreaterThan(0.9);
+    expect(d.p).toBe(1 / settings.resamples);
+    // Unpaired, the same arms' spread across units hides the shift.
+    const a = arm({ 1: [1, 51, 101.2], 2: [0.9, 51, 101], 3: [1, 51.1, 101] });
+    const b = arm({ 1: [0, 50, 100], 2: [0, 50, 100], 3: [0, 50, 100] });
+    expect(clusteredDifference(a, b, settings, 'unpaired').ci.low).toBeLessThan(0);
+  });
+});
