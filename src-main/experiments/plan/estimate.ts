@@ -9,7 +9,7 @@ import { MINI_SUITES } from '../../benchmarks/mini/catalogue';
 import type { Services } from '../../services';
 import { resolvePlan, type experimentPlanInput } from './plan';
 import type { z } from 'zod';
-import { detectableDifference, type DetectableDifference } from './power-estimate';
+import { detectableDifference, type DetectableDifference, type VarianceReader } from './power-estimate';
 
 export interface Estimate {
   /** Wall time, seconds. */
@@ -41,7 +41,11 @@ const SIZE_COST = {
   base: { slowdown: 25, coldStartStep: 0.3 },
 } as const;
 
-export function estimateExperiment(services: Services, input: z.output<typeof experimentPlanInput>): Estimate {
+export function estimateExperiment(
+  services: Services,
+  input: z.output<typeof experimentPlanInput>,
+  variances?: VarianceReader,
+): Estimate {
   const plan = resolvePlan(input);
   const { training, evaluation, coldStart, model } = plan.config;
   const size = SIZE_COST[model.size];
@@ -69,10 +73,11 @@ export function estimateExperiment(services: Services, input: z.output<typeof ex
     ),
     runs,
     basis: typical ? 'typical' : 'measured',
-    detectable: detectableDifference(services, plan.benchmarks, {
-      items: evaluation.items,
-      samples: evaluation.samples,
-      seeds: plan.seeds.length,
-    }),
+    detectable: detectableDifference(
+      services,
+      plan.benchmarks,
+      { items: evaluation.items, samples: evaluation.samples, seeds: plan.seeds.length },
+      variances,
+    ),
   };
 }

@@ -50,9 +50,26 @@ function recentRuns(services: Services, benchmark: string): Map<number, number[]
   return [...byRun.values()].map((r) => r.items);
 }
 
-export function detectableDifference(services: Services, benchmarks: string[], design: Design): DetectableDifference {
+/** Each suite's measured variance (null: none measured), read once per suite however often it is asked for. */
+export type VarianceReader = (benchmark: string) => VarianceComponents | null;
+
+export function varianceReader(services: Services): VarianceReader {
+  const read = new Map<string, VarianceComponents | null>();
+  return (benchmark) => {
+    if (!read.has(benchmark)) read.set(benchmark, measuredComponents(recentRuns(services, benchmark)));
+    return read.get(benchmark)!;
+  };
+}
+
+/** `variances` may be shared by several estimates (a study weighing many plans reads each suite once). */
+export function detectableDifference(
+  services: Services,
+  benchmarks: string[],
+  design: Design,
+  variances: VarianceReader = varianceReader(services),
+): DetectableDifference {
   const parts = benchmarks.map((benchmark) => {
-    const measured = measuredComponents(recentRuns(services, benchmark));
+    const measured = variances(benchmark);
     const v: VarianceComponents = measured ?? DEFAULT_COMPONENTS;
     return { benchmark, v, design, basis: measured ? ('measured' as const) : ('default' as const) };
   });

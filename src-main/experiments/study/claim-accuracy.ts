@@ -2,10 +2,10 @@
  * Claim 3, accuracy: AEPO raises Pass@1 and Pass@5 over the seven baselines, and each of its two parts contributes
  * (AEPO above `aepo_update_only`, which lacks its rollout, and above `aepo_rollout_only`, which lacks its update).
  * Read from the experiment's results table (experiments/results/): the overall average over the study's suites,
- * paired over items and seeds, AEPO as the reference row; Holm runs over each part's comparisons.
+ * paired over items and seeds, AEPO as the reference row, with the table's bootstrap (the report's: DEFAULT_BOOTSTRAP);
+ * Holm runs over each part's comparisons.
  */
 import type { Services } from '../../services';
-import type { BootstrapSettings } from '../../stats/estimates';
 import { experimentTable } from '../results/export';
 import type { ResultsTable } from '../results/results-table';
 import { combined, verdictOf, withHolm, type Improvement, type Verdict } from './verdict';
@@ -42,15 +42,10 @@ function againstAepo(table: ResultsTable | null, labels: readonly string[]): Imp
   );
 }
 
-export function accuracyClaim(
-  services: Services,
-  experimentId: number,
-  baselines: string[],
-  bootstrap: BootstrapSettings,
-): AccuracyClaim {
-  const request = { reference: 'aepo', resamples: bootstrap.resamples, bootstrapSeed: bootstrap.seed };
+export function accuracyClaim(services: Services, experimentId: number, baselines: string[]): AccuracyClaim {
+  // Asked as the report's exported tables ask (export.ts caches a table by its request): computed once.
   const tableOf = (metric: string) => {
-    const table = experimentTable(services, experimentId, { ...request, metric });
+    const table = experimentTable(services, experimentId, { reference: 'aepo', metric });
     return table?.rows.some((r) => r.label === 'aepo') ? table : null;
   };
   const parts = (['pass@1', 'pass@5'] as const).map((metric): AccuracyPart => {

@@ -5,9 +5,8 @@
  */
 import type { Services } from '../../services';
 import { clusteredEstimate, pairedClusteredDifference, type ClusteredEstimate } from '../../stats/clustered';
-import type { Run } from '../../store/records';
 import type { BootstrapSettings } from '../../stats/estimates';
-import { metricSeries, pairedRunDifferences, perRunBySeed, type StudyRuns } from './study-data';
+import { memoByRun, metricSeries, pairedRunDifferences, perRunBySeed, type StudyRuns } from './study-data';
 import { verdictOf, withHolm, type Improvement, type Verdict } from './verdict';
 
 export const DIVERSITY_METRIC = 'rollout/distinct_answers';
@@ -28,10 +27,10 @@ export function diversityClaim(
   baselines: string[],
   bootstrap: BootstrapSettings,
 ): DiversityClaim {
-  const runMean = (run: Run) => {
+  const runMean = memoByRun((run) => {
     const series = metricSeries(services, run, DIVERSITY_METRIC);
     return series.reduce((s, p) => s + p.value, 0) / series.length;
-  };
+  });
   const bySeed = new Map(runs.algorithms.map((a) => [a, perRunBySeed(runs.byAlgorithm.get(a) ?? [], runMean)]));
   const aepo = runs.byAlgorithm.get('aepo') ?? [];
   const improvements = withHolm(

@@ -9,6 +9,7 @@ import { clusteredEstimate, pairedClusteredDifference, slope, type ClusteredEsti
 import type { Run } from '../../store/records';
 import type { BootstrapSettings } from '../../stats/estimates';
 import {
+  memoByRun,
   metricCurves,
   metricSeries,
   pairedRunDifferences,
@@ -49,13 +50,13 @@ export function entropyClaim(
   bootstrap: BootstrapSettings,
 ): EntropyClaim {
   const parts = ENTROPY_METRICS.map(({ key, label }): EntropyPart => {
-    const slopeOf = (run: Run) => {
+    const slopeOf = memoByRun((run) => {
       const series = metricSeries(services, run, key);
       return slope(
         series.map((p) => p.step),
         series.map((p) => p.value),
       );
-    };
+    });
     const slopes = new Map(
       runs.algorithms.map((a) => [a, perRunBySeed(runs.byAlgorithm.get(a) ?? [], slopeOf)] as const),
     );

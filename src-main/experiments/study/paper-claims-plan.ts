@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { ALGORITHM_IDS } from '../../rl/types';
 import type { Services } from '../../services';
 import { estimateExperiment, type Estimate } from '../plan/estimate';
+import { varianceReader } from '../plan/power-estimate';
 import { experimentPlanInput, type StudyId } from '../plan/plan';
 import type { RunConfigDiff } from '../plan/config-diff';
 import { LabError } from '../../core/errors';
@@ -74,11 +75,13 @@ function studyInput(suites: number, seeds: number, budgetMinutes: number): z.out
 export function planPaperClaims(services: Services, budgetMinutes = DEFAULT_BUDGET_MINUTES): StudyPlan {
   if (!(budgetMinutes > 0))
     throw new LabError('invalid_input', `the budget must be positive minutes, not ${budgetMinutes}`);
+  // Every plan weighed reads the same suites' variance: once each.
+  const variances = varianceReader(services);
   const considered: (StudyCandidate & { input: z.output<typeof experimentPlanInput>; estimate: Estimate })[] = [];
   for (let suites = 1; suites <= STUDY_SUITES.length; suites++)
     for (let seeds = STUDY_SEEDS.fewest; seeds <= STUDY_SEEDS.most; seeds++) {
       const input = studyInput(suites, seeds, budgetMinutes);
-      const estimate = estimateExperiment(services, input);
+      const estimate = estimateExperiment(services, input, variances);
       const minutes = estimate.seconds / 60;
       considered.push({ suites, seeds, runs: estimate.runs, minutes, fits: minutes <= budgetMinutes, input, estimate });
     }

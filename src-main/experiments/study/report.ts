@@ -70,7 +70,7 @@ export function studyFindings(services: Services, experimentId: number): StudyFi
     runs,
     branching: branchingClaim(services, runs, bootstrap),
     entropy: entropyClaim(services, runs, baselines, bootstrap),
-    accuracy: accuracyClaim(services, experimentId, baselines, bootstrap),
+    accuracy: accuracyClaim(services, experimentId, baselines),
     diversity: diversityClaim(services, runs, baselines, bootstrap),
     learning: metricCurves(services, runs.byAlgorithm, LEARNING_METRIC, bootstrap),
     resamples: bootstrap.resamples,

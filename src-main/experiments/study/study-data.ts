@@ -41,6 +41,15 @@ export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** A per-run value read from the store once, however many comparisons use it. */
+export function memoByRun(valueOf: (run: Run) => number): (run: Run) => number {
+  const seen = new Map<number, number>();
+  return (run) => {
+    if (!seen.has(run.id)) seen.set(run.id, valueOf(run));
+    return seen.get(run.id)!;
+  };
+}
+
 /** One run's metric by step (finite values only). */
 export function metricSeries(services: Services, run: Run, key: string): { step: number; value: number }[] {
   return services.metrics
